@@ -1,0 +1,296 @@
+package dev.evpl.reactive.core;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One event loop on one thread, and the Reactor {@link Scheduler} pinned to that thread.
+ *
+ * <p>Each pass: wait in the kernel (epoll; not at all while something is pending) → hand-overs
+ * from other threads (tasks, doorbells) → poll sources (while polling) → due timers → latched-ready
+ * descriptors → tasks → deferrals → {@link LoopHook#ITERATION_END} hooks. The wait's timeout is
+ * the earliest timer deadline, zero when work is pending.
+ *
+ * <p><b>Hybrid event/poll.</b> With at least one {@link PollSource} registered, activity reported
+ * through {@link #reportActivity()} (or a {@linkplain #pin() pin}) switches the loop to polling:
+ * it stops sleeping, polls every source each pass and checks the kernel only every
+ * {@link LoopConfig#pollIterations()} passes. After {@link LoopConfig#spin()} without activity it
+ * goes back to sleeping. A loop without poll sources never spins.
+ *
+ * <p><b>Threads.</b> A loop is owned by one thread: the thread of an {@link EventLoopGroup}, or the
+ * thread that called {@link #create} for a loop run by hand with {@link #run()} or
+ * {@link #runOnce()}. Handles ({@link LoopTimer}, {@link Deferral}, {@link FdEvent}, hooks, poll
+ * sources) are loop-confined and throw {@link IllegalStateException} on another thread. The
+ * {@code Scheduler} methods, {@link Doorbell#ring()}, {@link #wakeup()}, {@link #stop()} and
+ * {@link #dispose()} are safe from any thread: work from elsewhere hops onto the loop through an
+ * intrusive lock-free stack and at most one {@code eventfd} write when the loop sleeps. Work
+ * scheduled on the loop's own thread makes no system call.
+ *
+ * <p><b>Lifecycle.</b> {@link #dispose()} rejects new work at once ({@link
+ * java.util.concurrent.RejectedExecutionException}), drops pending tasks and timers, unregisters
+ * descriptors (never closing them), and releases the kernel objects at the end of the current pass.
+ * {@link #disposeGracefully()} first lets already submitted immediate tasks and deferrals run.
+ */
+public final class EventLoop extends LoopCore implements Scheduler {
+
+    EventLoop(LoopConfig config, String name, Thread owner) {
+        super(config, name, owner);
+    }
+
+    /** A loop with default configuration, owned by (and run by) the calling thread. */
+    public static EventLoop create() {
+        return create(LoopConfig.defaults());
+    }
+
+    /** A loop owned by (and run by) the calling thread. */
+    public static EventLoop create(LoopConfig config) {
+        return create(config, "evpl-loop-" + Thread.currentThread().getName());
+    }
+
+    /** A named loop owned by (and run by) the calling thread. */
+    public static EventLoop create(LoopConfig config, String name) {
+        return new EventLoop(Objects.requireNonNull(config, "config"), Objects.requireNonNull(name, "name"),
+                Thread.currentThread());
+    }
+
+    /**
+     * The loop the calling thread runs, or {@code null} when it runs none. Cheap: a thread check
+     * on loop threads, a thread-local read elsewhere.
+     */
+    public static EventLoop current() {
+        Thread t = Thread.currentThread();
+        if (t instanceof LoopThread) {
+            return ((LoopThread) t).loop();
+        }
+        return CURRENT.get();
+    }
+
+    // ------------------------------------------------------------------ loop-confined handles
+
+    /** A new, unarmed timer running {@code callback} on this loop. Loop thread only. */
+    public LoopTimer timer(Runnable callback) {
+        checkInLoop("timer");
+        return new LoopTimer(this, Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** A new, unarmed deferral running {@code callback} at the end of a pass. Loop thread only. */
+    public Deferral deferral(Runnable callback) {
+        checkInLoop("deferral");
+        return new Deferral(this, Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * A doorbell whose {@link Doorbell#ring()} (any thread) runs {@code callback} on this loop.
+     * May be created from any thread.
+     */
+    public Doorbell doorbell(Runnable callback) {
+        checkOpen();
+        return new Doorbell(this, Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Registers a caller-owned non-blocking descriptor. {@code read}/{@code write} set the initial
+     * interest. Loop thread only; the loop never closes {@code fd}.
+     */
+    public FdEvent addFd(int fd, FdHandler handler, boolean read, boolean write) {
+        checkInLoop("addFd");
+        checkOpen();
+        return registerFd(fd, Objects.requireNonNull(handler, "handler"), read, write);
+    }
+
+    /** Adds a hook run at {@code point} of every pass while installed; dispose to remove. Loop thread only. */
+    public Disposable addHook(LoopHook point, Runnable hook) {
+        checkInLoop("addHook");
+        return hooks.add(point.ordinal(), Objects.requireNonNull(hook, "hook"));
+    }
+
+    /** Adds a poll source (hybrid event/poll mode); dispose to remove. Loop thread only. */
+    public Disposable addPollSource(PollSource source) {
+        checkInLoop("addPollSource");
+        return addPoll(Objects.requireNonNull(source, "source"));
+    }
+
+    /**
+     * Holds the loop in polling mode (when it has poll sources) until the returned handle is
+     * disposed; pins are counted. Loop thread only.
+     */
+    public Disposable pin() {
+        checkInLoop("pin");
+        return pinOnce();
+    }
+
+    /**
+     * Reports completion activity: keeps (or puts) the loop in polling mode for the spin window.
+     * Loop thread only; a plain field write.
+     */
+    public void reportActivity() {
+        activity = true;
+    }
+
+    /** Runs {@code hook} once when the loop is released (after dispose). Loop thread only. */
+    public Disposable addCloseHook(Runnable hook) {
+        checkInLoop("addCloseHook");
+        return hooks.add(HookList.CLOSE, Objects.requireNonNull(hook, "hook"));
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * Runs passes until {@link #stop()} or {@link #dispose()}; after a dispose, releases everything
+     * before returning. Owner thread only; blocks in the kernel while idle.
+     */
+    public void run() {
+        checkInLoop("run");
+        runUntilStopped();
+        if (state != OPEN) {
+            release();
+        }
+    }
+
+    /** Runs one pass, waiting in the kernel as long as the loop would. Owner thread only. */
+    public void runOnce() {
+        checkInLoop("runOnce");
+        onePass(-1);
+        releaseIfDisposed();
+    }
+
+    /** Runs one pass, waiting at most {@code maxWait} {@code unit}s. Owner thread only. */
+    public void runOnce(long maxWait, TimeUnit unit) {
+        checkInLoop("runOnce");
+        onePass(Math.max(0, unit.toNanos(maxWait)));
+        releaseIfDisposed();
+    }
+
+    private void releaseIfDisposed() {
+        if (state == DISPOSING) {
+            stopRequested = false;
+            release();
+        }
+    }
+
+    /** Makes {@link #run()} return after the current pass. Any thread. */
+    public void stop() {
+        stopRequested = true;
+        wakeup();
+    }
+
+    /** Wakes the loop if it sleeps in the kernel. Any thread; at most one eventfd write per sleep. */
+    public void wakeup() {
+        wakeIfSleeping();
+    }
+
+    /** Whether the calling thread owns this loop. */
+    public boolean inLoop() {
+        return Thread.currentThread() == owner;
+    }
+
+    /** The loop's name (its thread's name for group loops). */
+    public String name() {
+        return name;
+    }
+
+    /** The loop's configuration. */
+    public LoopConfig config() {
+        return config;
+    }
+
+    /** The loop's clock. */
+    public LoopClock clock() {
+        return clock;
+    }
+
+    /** Passes run so far. Any thread (racy read). */
+    public long iterations() {
+        return iterations;
+    }
+
+    /** How many times another thread had to wake this loop from a kernel wait (eventfd writes). */
+    public long wakeups() {
+        return wakeups.sum();
+    }
+
+    /** Whether the loop is in polling mode. Any thread (racy read). */
+    public boolean isPolling() {
+        return polling;
+    }
+
+    /** Completes once the loop has released everything; never fails. */
+    public Mono<Void> onTerminate() {
+        return terminated.asMono();
+    }
+
+    // ------------------------------------------------------------------ Scheduler
+
+    @Override
+    public Disposable schedule(Runnable task) {
+        checkAccepting();
+        return submit(Schedulers.onSchedule(task), null);
+    }
+
+    @Override
+    public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+        checkAccepting();
+        if (delay <= 0) {
+            return submit(Schedulers.onSchedule(task), null);
+        }
+        return submitTimed(Schedulers.onSchedule(task), null, unit.toNanos(delay), 0);
+    }
+
+    @Override
+    public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        checkAccepting();
+        return submitTimed(Schedulers.onSchedule(task), null, unit.toNanos(Math.max(0, initialDelay)),
+                Math.max(1, unit.toNanos(period)));
+    }
+
+    /** On a virtual clock, the clock's time; otherwise Reactor's default (wall clock). */
+    @Override
+    public long now(TimeUnit unit) {
+        if (clock.isVirtual()) {
+            return unit.convert(clock.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+        return Scheduler.super.now(unit);
+    }
+
+    /** A worker on this loop; disposing it cancels only its own tasks. Any thread. */
+    @Override
+    public Worker createWorker() {
+        checkAccepting();
+        return new LoopWorker(this);
+    }
+
+    @Override
+    public void dispose() {
+        beginDispose(false);
+    }
+
+    /** Rejects new work, runs already submitted immediate tasks and deferrals, then releases. */
+    @Override
+    public Mono<Void> disposeGracefully() {
+        return Mono.defer(() -> {
+            beginDispose(true);
+            return onTerminate();
+        });
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return state != OPEN;
+    }
+
+    private void checkAccepting() {
+        if (state != OPEN) {
+            throw Exceptions.failWithRejected("event loop " + name + " is disposed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + name + ']';
+    }
+}

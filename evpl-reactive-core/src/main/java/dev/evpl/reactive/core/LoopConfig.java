@@ -1,0 +1,168 @@
+package dev.evpl.reactive.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of one event loop. Immutable; build with {@link #builder()}, change a copy with
+ * {@link #toBuilder()}. Values are validated by {@link Builder#build()}: an error names the
+ * parameter and its allowed range.
+ *
+ * <table>
+ *   <caption>Parameters and defaults</caption>
+ *   <tr><th>parameter</th><th>default</th><th>range</th><th>meaning</th></tr>
+ *   <tr><td>{@code spin}</td><td>1 ms</td><td>0 .. 1 s</td><td>how long the loop keeps polling
+ *       after the last activity of a poll source; 0 = never spin</td></tr>
+ *   <tr><td>{@code pollIterations}</td><td>1000</td><td>1 .. 1 000 000</td><td>while polling,
+ *       passes between two non-blocking kernel checks for fd events</td></tr>
+ *   <tr><td>{@code maxEvents}</td><td>256</td><td>1 .. 65 536</td><td>ready descriptors read per
+ *       kernel wait</td></tr>
+ *   <tr><td>{@code timerSlack}</td><td>1 µs</td><td>0 .. 1 s</td><td>the loop thread's kernel timer
+ *       slack (PR_SET_TIMERSLACK), which bounds how late a wait may end; 0 keeps the kernel's
+ *       default (50 µs)</td></tr>
+ *   <tr><td>{@code idleStrategy}</td><td>{@link IdleStrategy#busySpin()}</td><td></td><td>what a
+ *       polling loop does after an empty pass</td></tr>
+ *   <tr><td>{@code clock}</td><td>{@link LoopClock#system()}</td><td></td><td>time source of timers
+ *       and the spin window</td></tr>
+ * </table>
+ */
+public final class LoopConfig {
+    static final Duration MAX_SPIN = Duration.ofSeconds(1);
+    static final Duration MAX_SLACK = Duration.ofSeconds(1);
+
+    private static final LoopConfig DEFAULTS = new Builder().build();
+
+    private final Duration spin;
+    private final int pollIterations;
+    private final int maxEvents;
+    private final Duration timerSlack;
+    private final IdleStrategy idleStrategy;
+    private final LoopClock clock;
+
+    private LoopConfig(Builder b) {
+        this.spin = b.spin;
+        this.pollIterations = b.pollIterations;
+        this.maxEvents = b.maxEvents;
+        this.timerSlack = b.timerSlack;
+        this.idleStrategy = b.idleStrategy;
+        this.clock = b.clock;
+    }
+
+    /** The defaults of the table above. */
+    public static LoopConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** How long the loop keeps polling after the last activity; {@link Duration#ZERO} = never spin. */
+    public Duration spin() {
+        return spin;
+    }
+
+    /** Polling passes between two non-blocking kernel checks. */
+    public int pollIterations() {
+        return pollIterations;
+    }
+
+    /** Ready descriptors read per kernel wait. */
+    public int maxEvents() {
+        return maxEvents;
+    }
+
+    /** The loop thread's timer slack; {@link Duration#ZERO} keeps the kernel default. */
+    public Duration timerSlack() {
+        return timerSlack;
+    }
+
+    /** What a polling loop does after an empty pass. */
+    public IdleStrategy idleStrategy() {
+        return idleStrategy;
+    }
+
+    /** The loop's time source. */
+    public LoopClock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
+                + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock + '}';
+    }
+
+    /** Mutable builder of {@link LoopConfig}; not thread-safe. */
+    public static final class Builder {
+        private Duration spin = Duration.ofMillis(1);
+        private int pollIterations = 1000;
+        private int maxEvents = 256;
+        private Duration timerSlack = Duration.ofNanos(1000);
+        private IdleStrategy idleStrategy = IdleStrategy.busySpin();
+        private LoopClock clock = LoopClock.system();
+
+        private Builder() {
+        }
+
+        private Builder(LoopConfig c) {
+            this.spin = c.spin;
+            this.pollIterations = c.pollIterations;
+            this.maxEvents = c.maxEvents;
+            this.timerSlack = c.timerSlack;
+            this.idleStrategy = c.idleStrategy;
+            this.clock = c.clock;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder spin(Duration spin) {
+            this.spin = Objects.requireNonNull(spin, "spin");
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder pollIterations(int pollIterations) {
+            this.pollIterations = pollIterations;
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder maxEvents(int maxEvents) {
+            this.maxEvents = maxEvents;
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder timerSlack(Duration timerSlack) {
+            this.timerSlack = Objects.requireNonNull(timerSlack, "timerSlack");
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder idleStrategy(IdleStrategy idleStrategy) {
+            this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder clock(LoopClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Validates and builds; throws {@link IllegalArgumentException} naming the bad parameter. */
+        public LoopConfig build() {
+            Validate.duration("LoopConfig.spin", spin, Duration.ZERO, MAX_SPIN);
+            Validate.range("LoopConfig.pollIterations", pollIterations, 1, 1_000_000);
+            Validate.range("LoopConfig.maxEvents", maxEvents, 1, 65_536);
+            Validate.duration("LoopConfig.timerSlack", timerSlack, Duration.ZERO, MAX_SLACK);
+            return new LoopConfig(this);
+        }
+    }
+}

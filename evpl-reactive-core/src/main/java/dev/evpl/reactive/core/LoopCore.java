@@ -1,0 +1,704 @@
+package dev.evpl.reactive.core;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.internal.loop.EpollPoller;
+import dev.evpl.reactive.core.internal.loop.Poller;
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The mechanics of {@link EventLoop}: the pass, the wake-up protocol, the hand-over stack, timers,
+ * descriptors, deferrals, poll mode and release. Everything not marked otherwise is confined to the
+ * owner thread.
+ *
+ * <p>Wake-up protocol (Dekker-style, all volatile): before a wait with a non-zero timeout the loop
+ * sets {@code sleeping = 1} and then re-reads the hand-over stack; a pusher publishes its node and
+ * then reads {@code sleeping}. Either the loop sees the node (and does not sleep) or the pusher sees
+ * 1, wins the CAS to 0 and writes the eventfd once. A polling loop never has {@code sleeping == 1},
+ * so pushes to it make no system call.
+ */
+abstract class LoopCore {
+    static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
+    static final int OPEN = 0;
+    static final int DRAINING = 1;
+    static final int DISPOSING = 2;
+    static final int RELEASED = 3;
+
+    /** The wake eventfd's token; fd tokens are {@code generation << 32 | slot} with generation > 0. */
+    private static final long WAKE_TOKEN = -1L;
+    private static final int FD_EVENTS = Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET;
+    private static final int READ_EVENTS = Linux.EPOLLIN | Linux.EPOLLPRI | Linux.EPOLLRDHUP | Linux.EPOLLHUP
+            | Linux.EPOLLERR;
+    private static final int WRITE_EVENTS = Linux.EPOLLOUT | Linux.EPOLLHUP | Linux.EPOLLERR;
+    private static final PollSource[] NO_SOURCES = new PollSource[0];
+
+    private static final VarHandle REMOTE_HEAD;
+    private static final VarHandle SLEEPING;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REMOTE_HEAD = l.findVarHandle(LoopCore.class, "remoteHead", LoopNode.class);
+            SLEEPING = l.findVarHandle(LoopCore.class, "sleeping", int.class);
+            STATE = l.findVarHandle(LoopCore.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final LoopConfig config;
+    final LoopClock clock;
+    final String name;
+    final Thread owner;
+    private final Poller poller;
+    private final int wakeFd;
+    /** 16 bytes: [0, 8) the constant 1 every waker writes, [8, 16) where the loop reads the count. */
+    private final long wakeMemory;
+    private final long spinNanos;
+
+    volatile int state;
+    volatile boolean stopRequested;
+    private volatile int sleeping;
+    private final AtomicInteger wakersInFlight = new AtomicInteger();
+    /** eventfd writes made to wake this loop (metrics; proves on-loop work makes none). */
+    final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
+    private volatile LoopNode remoteHead;
+    private final AtomicInteger cancelledTimed = new AtomicInteger();
+    final Sinks.Empty<Void> terminated = Sinks.empty();
+
+    final TimerHeap timers = new TimerHeap();
+    private TimerNode[] due = new TimerNode[16];
+    private final ArrayDeque<LoopTask> tasks = new ArrayDeque<>();
+    private Deferral[] deferrals = new Deferral[16];
+    private Deferral[] spareDeferrals = new Deferral[16];
+    private int deferralCount;
+    private FdEvent[] fdSlots = new FdEvent[16];
+    private int[] freeSlots = new int[16];
+    private int freeCount;
+    private int slotHigh;
+    private int generation;
+    private FdEvent[] latched = new FdEvent[16];
+    private int latchedCount;
+    private PollSource[] pollSources = NO_SOURCES;
+    private int pins;
+    boolean polling;
+    boolean activity;
+    private boolean seenActivity;
+    private long lastActivity;
+    private int pollPasses;
+    final HookList hooks;
+    long iterations;
+    private boolean inPass;
+
+    LoopCore(LoopConfig config, String name, Thread owner) {
+        this.config = config;
+        this.clock = config.clock();
+        this.name = name;
+        this.owner = owner;
+        this.spinNanos = config.spin().toNanos();
+        this.hooks = new HookList((EventLoop) this);
+        Poller p = new EpollPoller(config.maxEvents());
+        long memory = 0;
+        int fd = -1;
+        try {
+            fd = Native.check(LIBC.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC), "eventfd", name);
+            memory = NativeMemory.allocate(16);
+            NativeMemory.putLong(memory, 1L);
+            p.add(fd, Linux.EPOLLIN, WAKE_TOKEN);
+        } catch (RuntimeException e) {
+            if (fd >= 0) {
+                LIBC.close(fd);
+            }
+            NativeMemory.free(memory);
+            p.close();
+            throw e;
+        }
+        this.poller = p;
+        this.wakeFd = fd;
+        this.wakeMemory = memory;
+        if (clock instanceof VirtualClock) {
+            ((VirtualClock) clock).attach((EventLoop) this);
+        }
+        if (!(owner instanceof LoopThread)) {
+            CURRENT.set((EventLoop) this);
+        }
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    final void checkInLoop(String operation) {
+        Thread current = Thread.currentThread();
+        if (current != owner) {
+            throw new IllegalStateException(operation + " must be called on the loop thread '" + owner.getName()
+                    + "', not on '" + current.getName() + "'");
+        }
+    }
+
+    final void checkOpen() {
+        if (state >= DISPOSING) {
+            throw new IllegalStateException("event loop " + name + " is disposed");
+        }
+    }
+
+    final void reportTaskError(Throwable t) {
+        Exceptions.throwIfJvmFatal(t);
+        Thread current = Thread.currentThread();
+        Thread.UncaughtExceptionHandler handler = current.getUncaughtExceptionHandler();
+        if (handler != null) {
+            handler.uncaughtException(current, t);
+        }
+    }
+
+    // ------------------------------------------------------------------ hand-over from any thread
+
+    final void pushRemote(LoopNode node) {
+        LoopNode head;
+        do {
+            head = remoteHead;
+            node.remoteNext = head;
+        } while (!REMOTE_HEAD.compareAndSet(this, head, node));
+        // Only the push onto an empty stack must wake: a later one finds the loop already due to drain.
+        if (head == null) {
+            wakeIfSleeping();
+        }
+    }
+
+    final void wakeIfSleeping() {
+        if (sleeping == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
+            wakersInFlight.incrementAndGet();
+            try {
+                // release() sets RELEASED and then waits for wakers in flight, so the fd is still ours.
+                if (state != RELEASED) {
+                    LIBC.write(wakeFd, wakeMemory, 8);
+                    wakeups.increment();
+                }
+            } finally {
+                wakersInFlight.decrementAndGet();
+            }
+        }
+    }
+
+    final LoopTask submit(Runnable task, LoopWorker worker) {
+        LoopTask t = new LoopTask((EventLoop) this, task, worker, false);
+        if (Thread.currentThread() == owner) {
+            tasks.add(t);
+        } else {
+            pushRemote(t);
+        }
+        return t;
+    }
+
+    final LoopTask submitTimed(Runnable task, LoopWorker worker, long delayNanos, long intervalNanos) {
+        LoopTask t = new LoopTask((EventLoop) this, task, worker, true);
+        t.interval = intervalNanos;
+        t.deadline = clock.nanoTime() + delayNanos;
+        if (Thread.currentThread() == owner) {
+            timers.add(t);
+        } else {
+            pushRemote(t);
+        }
+        return t;
+    }
+
+    final void cancelTimed(LoopTask task) {
+        if (Thread.currentThread() == owner) {
+            timers.remove(task);
+        } else {
+            requestPurge(1);
+        }
+    }
+
+    /** Cancelled timers left in the heap fire as no-ops; purge once they are a sizeable share. */
+    final void requestPurge(int count) {
+        cancelledTimed.addAndGet(count);
+    }
+
+    // ------------------------------------------------------------------ the pass
+
+    final void runUntilStopped() {
+        while (!stopRequested) {
+            onePass(-1);
+        }
+        stopRequested = false;
+    }
+
+    final void onePass(long maxWaitNanos) {
+        if (state == RELEASED) {
+            throw new IllegalStateException("event loop " + name + " is released");
+        }
+        if (state == DISPOSING) {
+            stopRequested = true; // disposed (not gracefully): pending work is dropped, not run
+            return;
+        }
+        inPass = true;
+        try {
+            long timeout = computeTimeout();
+            if (maxWaitNanos >= 0 && (timeout < 0 || timeout > maxWaitNanos)) {
+                timeout = maxWaitNanos;
+            }
+            hooks.run(LoopHook.BEFORE_WAIT.ordinal());
+            int ready = 0;
+            if (polling && timeout == 0 && ++pollPasses < config.pollIterations()) {
+                // Polling: skip the kernel; hand-overs and poll sources are read from memory.
+            } else {
+                pollPasses = 0;
+                if (timeout != 0) {
+                    sleeping = 1;
+                    if (remoteHead != null || stopRequested || state != OPEN) {
+                        timeout = 0;
+                    }
+                }
+                ready = poller.waitFor(timeout);
+                sleeping = 0;
+            }
+            hooks.run(LoopHook.AFTER_WAIT.ordinal());
+            int work = ready;
+            for (int i = 0; i < ready; i++) {
+                long token = poller.readyToken(i);
+                if (token == WAKE_TOKEN) {
+                    LIBC.read(wakeFd, wakeMemory + 8, 8);
+                } else {
+                    fdReady(token, poller.readyEvents(i));
+                }
+            }
+            work += drainRemote();
+            if (polling) {
+                work += pollAll();
+            }
+            long now = clock.nanoTime();
+            int cancelled = cancelledTimed.get();
+            if (cancelled > 0 && (cancelled >= 64 || cancelled * 4 >= timers.size())) {
+                cancelledTimed.addAndGet(-cancelled);
+                timers.purgeCancelled();
+            }
+            work += fireTimers(now);
+            work += runLatched();
+            work += runTasks();
+            work += runDeferrals();
+            hooks.run(LoopHook.ITERATION_END.ordinal());
+            updatePollMode(now);
+            iterations++;
+            if (polling) {
+                config.idleStrategy().idle(work);
+            }
+            if (state == DRAINING && !hasImmediateWork()) {
+                STATE.compareAndSet(this, DRAINING, DISPOSING);
+            }
+            if (state == DISPOSING) {
+                stopRequested = true;
+            }
+        } finally {
+            inPass = false;
+        }
+    }
+
+    private boolean hasImmediateWork() {
+        return !tasks.isEmpty() || deferralCount > 0 || latchedCount > 0 || remoteHead != null;
+    }
+
+    private long computeTimeout() {
+        if (stopRequested || polling || hasImmediateWork()) {
+            return 0;
+        }
+        TimerNode first = timers.peek();
+        if (first == null) {
+            return -1;
+        }
+        long left = first.deadline - clock.nanoTime();
+        if (left <= 0) {
+            return 0;
+        }
+        // A virtual clock is advanced by hand and wakes the loop: no real-time timeout applies.
+        return clock.isVirtual() ? -1 : left;
+    }
+
+    private int drainRemote() {
+        if (remoteHead == null) {
+            return 0;
+        }
+        LoopNode node = (LoopNode) REMOTE_HEAD.getAndSet(this, null);
+        LoopNode fifo = null;
+        while (node != null) {
+            LoopNode next = node.remoteNext;
+            node.remoteNext = fifo;
+            fifo = node;
+            node = next;
+        }
+        int n = 0;
+        while (fifo != null) {
+            // Read the successor first: running the node may let another thread push it again.
+            LoopNode next = fifo.remoteNext;
+            fifo.remoteNext = null;
+            try {
+                fifo.runOnLoop();
+            } catch (Throwable t) {
+                reportTaskError(t);
+            }
+            fifo = next;
+            n++;
+        }
+        return n;
+    }
+
+    private int fireTimers(long now) {
+        int n = 0;
+        TimerNode top;
+        while ((top = timers.peek()) != null && top.deadline <= now) {
+            timers.poll();
+            top.heapIndex = TimerNode.DUE;
+            if (n == due.length) {
+                due = Arrays.copyOf(due, n * 2);
+            }
+            due[n++] = top;
+        }
+        for (int i = 0; i < n; i++) {
+            TimerNode node = due[i];
+            due[i] = null;
+            if (node.heapIndex != TimerNode.DUE) {
+                continue; // cancelled or re-armed by an earlier callback of this pass
+            }
+            boolean periodic = node.interval > 0;
+            node.heapIndex = periodic ? TimerNode.FIRING : TimerNode.IDLE;
+            try {
+                node.fire();
+            } catch (Throwable t) {
+                reportTaskError(t);
+            }
+            if (periodic && node.heapIndex == TimerNode.FIRING && state < DISPOSING) {
+                node.deadline = Math.max(node.deadline + node.interval, now);
+                timers.add(node);
+            } else if (node.heapIndex == TimerNode.FIRING) {
+                node.heapIndex = TimerNode.IDLE;
+            }
+        }
+        return n;
+    }
+
+    private int runTasks() {
+        int n = tasks.size();
+        for (int i = 0; i < n; i++) {
+            tasks.poll().runNow();
+        }
+        return n;
+    }
+
+    final void enqueueDeferral(Deferral d) {
+        if (deferralCount == deferrals.length) {
+            deferrals = Arrays.copyOf(deferrals, deferralCount * 2);
+        }
+        deferrals[deferralCount++] = d;
+    }
+
+    private int runDeferrals() {
+        int n = deferralCount;
+        if (n == 0) {
+            return 0;
+        }
+        Deferral[] run = deferrals;
+        deferrals = spareDeferrals;
+        spareDeferrals = run;
+        deferralCount = 0;
+        int ran = 0;
+        for (int i = 0; i < n; i++) {
+            Deferral d = run[i];
+            run[i] = null;
+            d.queued = false;
+            if (d.armed) {
+                d.armed = false;
+                ran++;
+                try {
+                    d.run();
+                } catch (Throwable t) {
+                    reportTaskError(t);
+                }
+            }
+        }
+        return ran;
+    }
+
+    // ------------------------------------------------------------------ descriptors
+
+    final FdEvent registerFd(int fd, FdHandler handler, boolean read, boolean write) {
+        int slot = freeCount > 0 ? freeSlots[--freeCount] : slotHigh++;
+        if (slot == fdSlots.length) {
+            fdSlots = Arrays.copyOf(fdSlots, slot * 2);
+        }
+        generation = generation == Integer.MAX_VALUE ? 1 : generation + 1;
+        FdEvent ev = new FdEvent((EventLoop) this, fd, handler, slot, generation, read, write);
+        try {
+            poller.add(fd, FD_EVENTS, ((long) generation << 32) | slot);
+        } catch (RuntimeException e) {
+            freeSlot(slot);
+            throw e;
+        }
+        fdSlots[slot] = ev;
+        return ev;
+    }
+
+    final void removeFd(FdEvent ev) {
+        ev.closed = true;
+        fdSlots[ev.slot] = null;
+        freeSlot(ev.slot);
+        poller.remove(ev.fd);
+    }
+
+    private void freeSlot(int slot) {
+        if (freeCount == freeSlots.length) {
+            freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
+        }
+        freeSlots[freeCount++] = slot;
+    }
+
+    private void fdReady(long token, int events) {
+        int slot = (int) token;
+        FdEvent ev = slot < fdSlots.length ? fdSlots[slot] : null;
+        if (ev == null || ev.generation != (int) (token >>> 32)) {
+            return; // removed earlier in this pass
+        }
+        if ((events & READ_EVENTS) != 0) {
+            ev.readReady = true;
+        }
+        if ((events & WRITE_EVENTS) != 0) {
+            ev.writeReady = true;
+        }
+        ev.relatch();
+    }
+
+    final void latch(FdEvent ev) {
+        ev.latched = true;
+        if (latchedCount == latched.length) {
+            latched = Arrays.copyOf(latched, latchedCount * 2);
+        }
+        latched[latchedCount++] = ev;
+    }
+
+    private int runLatched() {
+        int n = latchedCount;
+        int kept = 0;
+        int calls = 0;
+        for (int i = 0; i < n; i++) {
+            FdEvent ev = latched[i];
+            latched[i] = null;
+            try {
+                if (!ev.closed && ev.readReady && ev.readInterest) {
+                    calls++;
+                    ev.handler.onReadable(ev);
+                }
+                if (!ev.closed && ev.writeReady && ev.writeInterest) {
+                    calls++;
+                    ev.handler.onWritable(ev);
+                }
+            } catch (Throwable t) {
+                reportTaskError(t);
+            }
+            if (ev.wantsCallback()) {
+                latched[kept++] = ev;
+            } else {
+                ev.latched = false;
+            }
+        }
+        // Entries latched by the callbacks above were appended after n: close the gap.
+        int added = latchedCount - n;
+        if (added > 0) {
+            System.arraycopy(latched, n, latched, kept, added);
+            Arrays.fill(latched, kept + added, latchedCount, null);
+        }
+        latchedCount = kept + added;
+        return calls;
+    }
+
+    // ------------------------------------------------------------------ hybrid event/poll
+
+    final Disposable addPoll(PollSource source) {
+        PollSource[] grown = Arrays.copyOf(pollSources, pollSources.length + 1);
+        grown[pollSources.length] = source;
+        pollSources = grown;
+        if (polling) {
+            source.enter();
+        }
+        return new OnLoopDisposable((EventLoop) this, () -> {
+            PollSource[] old = pollSources;
+            int at = Arrays.asList(old).indexOf(source);
+            if (at >= 0) {
+                PollSource[] shrunk = new PollSource[old.length - 1];
+                System.arraycopy(old, 0, shrunk, 0, at);
+                System.arraycopy(old, at + 1, shrunk, at, old.length - at - 1);
+                pollSources = shrunk.length == 0 ? NO_SOURCES : shrunk;
+                if (polling) {
+                    source.exit();
+                }
+            }
+        });
+    }
+
+    final Disposable pinOnce() {
+        pins++;
+        return new OnLoopDisposable((EventLoop) this, () -> pins--);
+    }
+
+    private int pollAll() {
+        int work = 0;
+        for (PollSource source : pollSources) {
+            try {
+                work += source.poll();
+            } catch (Throwable t) {
+                reportTaskError(t);
+            }
+        }
+        return work;
+    }
+
+    private void updatePollMode(long now) {
+        if (activity) {
+            activity = false;
+            seenActivity = true;
+            lastActivity = now;
+        }
+        boolean want = pollSources.length > 0
+                && (pins > 0 || (spinNanos > 0 && seenActivity && now - lastActivity < spinNanos));
+        if (want != polling) {
+            polling = want;
+            pollPasses = 0;
+            for (PollSource source : pollSources) {
+                try {
+                    if (want) {
+                        source.enter();
+                    } else {
+                        source.exit();
+                    }
+                } catch (Throwable t) {
+                    reportTaskError(t);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    final void beginDispose(boolean graceful) {
+        for (;;) {
+            int s = state;
+            int next;
+            if (s == OPEN) {
+                next = graceful ? DRAINING : DISPOSING;
+            } else if (s == DRAINING && !graceful) {
+                next = DISPOSING;
+            } else {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, next)) {
+                break;
+            }
+        }
+        if (Thread.currentThread() == owner && !inPass && !(owner instanceof LoopThread)) {
+            // A hand-run loop disposed by its owner between passes: nobody else will run it.
+            while (state == DRAINING) {
+                onePass(0);
+            }
+            release();
+        } else {
+            wakeIfSleeping();
+        }
+    }
+
+    final void release() {
+        if (state == RELEASED) {
+            return;
+        }
+        state = RELEASED;
+        while (wakersInFlight.get() != 0) {
+            Thread.onSpinWait();
+        }
+        LoopNode node = (LoopNode) REMOTE_HEAD.getAndSet(this, null);
+        while (node != null) {
+            LoopNode next = node.remoteNext;
+            node.remoteNext = null;
+            if (node instanceof Doorbell) {
+                ((Doorbell) node).close();
+            } else if (node instanceof LoopTask) {
+                ((LoopTask) node).dispose();
+            }
+            node = next;
+        }
+        LoopTask task;
+        while ((task = tasks.poll()) != null) {
+            task.dispose();
+        }
+        for (TimerNode t : timers.drain()) {
+            if (t instanceof LoopTask) {
+                ((LoopTask) t).dispose();
+            }
+        }
+        Arrays.fill(deferrals, 0, deferralCount, null);
+        deferralCount = 0;
+        for (int i = 0; i < slotHigh; i++) {
+            FdEvent ev = fdSlots[i];
+            if (ev != null) {
+                ev.closed = true;
+                fdSlots[i] = null;
+            }
+        }
+        Arrays.fill(latched, 0, latchedCount, null);
+        latchedCount = 0;
+        if (polling) {
+            polling = false;
+            for (PollSource source : pollSources) {
+                try {
+                    source.exit();
+                } catch (Throwable t) {
+                    reportTaskError(t);
+                }
+            }
+        }
+        pollSources = NO_SOURCES;
+        hooks.runOnceAndClear(HookList.CLOSE);
+        poller.close();
+        LIBC.close(wakeFd);
+        NativeMemory.free(wakeMemory);
+        if (clock instanceof VirtualClock) {
+            ((VirtualClock) clock).detach((EventLoop) this);
+        }
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+        terminated.tryEmitEmpty();
+    }
+
+    /** A handle whose dispose runs once, on the loop thread. */
+    static final class OnLoopDisposable implements Disposable {
+        private final EventLoop loop;
+        private final Runnable onDispose;
+        private boolean disposed;
+
+        OnLoopDisposable(EventLoop loop, Runnable onDispose) {
+            this.loop = loop;
+            this.onDispose = onDispose;
+        }
+
+        @Override
+        public void dispose() {
+            loop.checkInLoop("dispose");
+            if (!disposed) {
+                disposed = true;
+                onDispose.run();
+            }
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return disposed;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.evpl.reactive.core.internal.blockhound;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * Teaches BlockHound about evpl, found through {@code ServiceLoader} when BlockHound is installed.
+ *
+ * <p>Loop threads implement {@link reactor.core.scheduler.NonBlocking}, which Reactor's own
+ * integration already treats as non-blocking; this one makes that explicit (so it holds whatever
+ * integrations are loaded) and allows the two calls that look blocking but are by design: the
+ * {@code yielding} idle strategy's {@link Thread#yield()}, and the class loading and one-time JNR
+ * initialisation that a loop's first native call may trigger.
+ */
+public final class EvplBlockHoundIntegration implements BlockHoundIntegration {
+    private static final String LOOP_THREAD = "dev.evpl.reactive.core.LoopThread";
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        builder.nonBlockingThreadPredicate(current -> current.or(EvplBlockHoundIntegration::isLoopThread));
+        builder.allowBlockingCallsInside("dev.evpl.reactive.core.IdleStrategies$3", "idle");
+        builder.allowBlockingCallsInside("dev.evpl.reactive.core.internal.nativeio.Native", "<clinit>");
+    }
+
+    private static boolean isLoopThread(Thread t) {
+        return t.getClass().getName().equals(LOOP_THREAD);
+    }
+
+    @Override
+    public String toString() {
+        return "EvplBlockHoundIntegration";
+    }
+}

@@ -1,0 +1,1 @@
+package dev.evpl.reactive.core;
