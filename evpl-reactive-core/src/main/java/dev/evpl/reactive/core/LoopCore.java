@@ -291,7 +291,11 @@ abstract class LoopCore {
             updatePollMode(now);
             iterations++;
             if (polling) {
-                config.idleStrategy().idle(work);
+                try {
+                    config.idleStrategy().idle(work);
+                } catch (Throwable t) {
+                    reportTaskError(t);
+                }
             }
             if (state == DRAINING && !hasImmediateWork()) {
                 STATE.compareAndSet(this, DRAINING, DISPOSING);
