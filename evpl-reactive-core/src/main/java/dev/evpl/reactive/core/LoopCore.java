@@ -181,8 +181,8 @@ abstract class LoopCore {
             try {
                 // release() sets RELEASED and then waits for wakers in flight, so the fd is still ours.
                 if (state != RELEASED) {
+                    wakeups.increment(); // before the write: the woken loop must already see it
                     LIBC.write(wakeFd, wakeMemory, 8);
-                    wakeups.increment();
                 }
             } finally {
                 wakersInFlight.decrementAndGet();
