@@ -1,0 +1,46 @@
+package dev.evpl.reactive.samples;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Entry point of {@code samples/target/evpl-samples.jar}: {@code java -jar evpl-samples.jar COMMAND [options]}.
+ */
+public final class Main {
+    /** A runnable sample: returns the process exit code. */
+    interface Command {
+        int run(String[] args, PrintStream out) throws Exception;
+    }
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, String> HELP = new LinkedHashMap<>();
+
+    static {
+        register("loop-demo", "timers, a doorbell rung from another thread, and the loops as Reactor schedulers",
+                LoopDemo::run);
+    }
+
+    private Main() {
+    }
+
+    private static void register(String name, String help, Command command) {
+        COMMANDS.put(name, command);
+        HELP.put(name, help);
+    }
+
+    /** Runs the command named by {@code args[0]}; exits with its code. */
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out));
+    }
+
+    static int run(String[] args, PrintStream out) throws Exception {
+        if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
+            out.println("usage: java -jar evpl-samples.jar COMMAND [options]");
+            HELP.forEach((name, help) -> out.printf("  %-12s %s%n", name, help));
+            return args.length == 0 ? 0 : 2;
+        }
+        return COMMANDS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length), out);
+    }
+}
