@@ -39,12 +39,24 @@ public final class LoopTimer extends TimerNode {
         return arm(nanos, nanos);
     }
 
+    /**
+     * Arms a one-shot firing at {@code deadlineNanos} on the loop's {@link LoopClock} (a past
+     * deadline fires in the next pass).
+     */
+    public LoopTimer scheduleAt(long deadlineNanos) {
+        return armAt(deadlineNanos, 0);
+    }
+
     private LoopTimer arm(long delayNanos, long intervalNanos) {
+        return armAt(loop.clock().nanoTime() + Math.max(0, delayNanos), intervalNanos);
+    }
+
+    private LoopTimer armAt(long deadlineNanos, long intervalNanos) {
         loop.checkInLoop("LoopTimer.schedule");
         loop.checkOpen();
         loop.timers.remove(this);
         this.interval = intervalNanos;
-        this.deadline = loop.clock().nanoTime() + Math.max(0, delayNanos);
+        this.deadline = deadlineNanos;
         loop.timers.add(this);
         return this;
     }
