@@ -40,6 +40,10 @@ public class ScheduleBenchmark {
     @Param({"evpl", "single"})
     public String scheduler;
 
+    /** "none", or a CPU to pin the evpl loop thread to (the benchmark thread stays unpinned). */
+    @Param({"none"})
+    public String loopCpu;
+
     private EventLoopGroup group;
     private Scheduler target;
     private final AtomicLong done = new AtomicLong();
@@ -48,7 +52,11 @@ public class ScheduleBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         if (scheduler.equals("evpl")) {
-            group = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+            GroupConfig.Builder config = GroupConfig.builder().threads(1);
+            if (!loopCpu.equals("none")) {
+                config.cpuAffinity(Integer.parseInt(loopCpu));
+            }
+            group = EventLoopGroup.create(config.build());
             target = group;
         } else {
             target = Schedulers.newSingle("bench-single", true);

@@ -174,4 +174,28 @@ class EventLoopGroupTest {
             assertThat(loop.isPolling()).isFalse();
         }
     }
+
+    @Test
+    void theBuiltInIdleStrategiesPassBlockHound() throws Exception {
+        for (IdleStrategy idle : new IdleStrategy[] {IdleStrategy.busySpin(), IdleStrategy.yielding(), IdleStrategy.noOp()}) {
+            GroupConfig config = GroupConfig.builder().threads(1)
+                    .loopConfig(LoopConfig.builder().idleStrategy(idle).build()).build();
+            try (EventLoopGroup group = EventLoopGroup.create(config)) {
+                EventLoop loop = group.loop(0);
+                AtomicLong polls = new AtomicLong();
+                var pin = Mono.fromCallable(() -> {
+                    loop.addPollSource(() -> {
+                        polls.incrementAndGet();
+                        return 0; // empty passes: the idle strategy runs every pass
+                    });
+                    return loop.pin();
+                }).subscribeOn(loop).block(Duration.ofSeconds(5));
+                Thread.sleep(50);
+                Mono.fromRunnable(pin::dispose).subscribeOn(loop).block(Duration.ofSeconds(5));
+                assertThat(polls.get()).as(idle + " polled").isGreaterThan(100);
+            }
+            // Any BlockingOperationError on the loop thread would fail this test (LoopErrorsExtension).
+            assertThat(LoopErrorsExtension.take()).as(idle.toString()).isEmpty();
+        }
+    }
 }
