@@ -1,5 +1,7 @@
 package dev.evpl.reactive.core;
 
+import dev.evpl.reactive.core.buffer.BufferPool;
+import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
@@ -136,6 +138,18 @@ public final class EventLoop extends LoopCore implements Scheduler {
     public Disposable addCloseHook(Runnable hook) {
         checkInLoop("addCloseHook");
         return hooks.add(HookList.CLOSE, Objects.requireNonNull(hook, "hook"));
+    }
+
+    /**
+     * This loop's segment allocator, drawing from {@link BufferPool#global()}; its current buffer is
+     * given back when the loop is released. Loop thread only.
+     */
+    public SegmentAllocator allocator() {
+        checkInLoop("allocator");
+        if (allocator == null) {
+            allocator = new SegmentAllocator(BufferPool.global());
+        }
+        return allocator;
     }
 
     // ------------------------------------------------------------------ running

@@ -99,6 +99,7 @@ abstract class LoopCore {
     private long lastActivity;
     private int pollPasses;
     final HookList hooks;
+    dev.evpl.reactive.core.buffer.SegmentAllocator allocator;
     long iterations;
     private boolean inPass;
 
@@ -668,6 +669,9 @@ abstract class LoopCore {
         }
         pollSources = NO_SOURCES;
         hooks.runOnceAndClear(HookList.CLOSE);
+        if (allocator != null) {
+            allocator.close();
+        }
         poller.close();
         LIBC.close(wakeFd);
         NativeMemory.free(wakeMemory);

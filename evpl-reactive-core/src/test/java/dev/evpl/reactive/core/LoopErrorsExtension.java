@@ -1,5 +1,6 @@
 package dev.evpl.reactive.core;
 
+import dev.evpl.reactive.core.buffer.LeakDetector;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Registered for every test (ServiceLoader + autodetection): an error thrown on any thread
  * without a handler, loop threads included (task, hook and callback errors are reported there),
  * fails the test that was running, unless the test took it with {@link #take()}. A BlockHound
- * report on a loop thread therefore fails the test too.
+ * report on a loop thread therefore fails the test too. So does any segment still unreleased at the
+ * end of a test (paranoid leak detection: {@code -Devpl.leakDetection=paranoid} in the build).
  */
 public final class LoopErrorsExtension implements BeforeEachCallback, AfterEachCallback {
     private static final List<Throwable> ERRORS = new ArrayList<>();
@@ -38,8 +40,17 @@ public final class LoopErrorsExtension implements BeforeEachCallback, AfterEachC
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
+    public void afterEach(ExtensionContext context) throws InterruptedException {
         List<Throwable> errors = take();
+        // Segments may be released asynchronously on loops: give them a moment, then report.
+        for (int i = 0; i < 200 && LeakDetector.outstandingCount() > 0; i++) {
+            Thread.sleep(10);
+        }
+        List<String> leaks = LeakDetector.outstanding();
+        if (!leaks.isEmpty()) {
+            LeakDetector.forgetOutstanding();
+            errors.add(new AssertionError(leaks.size() + " segment(s) never released; first:\n" + leaks.get(0)));
+        }
         if (!errors.isEmpty()) {
             AssertionError failure = new AssertionError(errors.size() + " uncaught error(s) during the test", errors.get(0));
             for (int i = 1; i < errors.size(); i++) {

@@ -1,0 +1,129 @@
+package dev.evpl.reactive.core.buffer;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The process's off-heap memory for I/O: slabs mapped once (anonymous {@code mmap}) and carved into
+ * fixed-size {@link Buffer}s. Slabs are never unmapped while the pool lives, so a backend that must
+ * register memory with the kernel (io_uring fixed buffers, RDMA) does it once per slab through a
+ * {@link MemoryRegistrar}, never per I/O.
+ *
+ * <p>Thread-safe: buffers are taken by loops and given back from whichever thread releases the last
+ * segment pointing into them.
+ */
+public final class BufferPool {
+    private static volatile BufferPool global;
+
+    private final BufferConfig config;
+    private final ConcurrentLinkedQueue<Buffer> free = new ConcurrentLinkedQueue<>();
+    private final List<long[]> slabs = new ArrayList<>();
+    private final CopyOnWriteArrayList<MemoryRegistrar> registrars = new CopyOnWriteArrayList<>();
+    private final AtomicLong mapped = new AtomicLong();
+    private final AtomicLong inUse = new AtomicLong();
+
+    /** A pool with {@code config}; most applications use {@link #global()}. */
+    public BufferPool(BufferConfig config) {
+        this.config = config;
+    }
+
+    /** The process-wide pool, created on first use with {@link BufferConfig#defaults()}. */
+    public static BufferPool global() {
+        BufferPool p = global;
+        if (p == null) {
+            synchronized (BufferPool.class) {
+                p = global;
+                if (p == null) {
+                    global = p = new BufferPool(BufferConfig.defaults());
+                }
+            }
+        }
+        return p;
+    }
+
+    /** The pool's configuration. */
+    public BufferConfig config() {
+        return config;
+    }
+
+    /**
+     * Registers a backend's memory hook: called at once for every slab mapped so far, then for each
+     * new slab, with its address and length. Thread-safe.
+     */
+    public void addRegistrar(MemoryRegistrar registrar) {
+        synchronized (slabs) {
+            registrars.add(registrar);
+            for (long[] slab : slabs) {
+                registrar.register((int) slab[2], slab[0], slab[1]);
+            }
+        }
+    }
+
+    /** Bytes mapped for slabs. */
+    public long mappedBytes() {
+        return mapped.get();
+    }
+
+    /** Bytes of buffers currently taken (by allocators or live segments). */
+    public long inUseBytes() {
+        return inUse.get();
+    }
+
+    Buffer take() {
+        Buffer b = free.poll();
+        if (b == null) {
+            b = grow();
+        }
+        b.reset();
+        inUse.addAndGet(b.capacity);
+        return b;
+    }
+
+    void give(Buffer b) {
+        inUse.addAndGet(-b.capacity);
+        free.offer(b);
+    }
+
+    private Buffer grow() {
+        synchronized (slabs) {
+            Buffer b = free.poll();
+            if (b != null) {
+                return b;
+            }
+            long slabSize = config.slabSize();
+            if (mapped.get() + slabSize > config.maxMemory()) {
+                throw new OutOfMemoryError("evpl buffer pool: maxMemory " + config.maxMemory()
+                        + " bytes reached (" + mapped.get() + " mapped); raise BufferConfig.maxMemory");
+            }
+            long address = LIBC.mmap(null, slabSize, Linux.PROT_READ | Linux.PROT_WRITE,
+                    Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS, -1, 0);
+            if (address == Linux.MAP_FAILED) {
+                throw Native.error("mmap", slabSize + " bytes for a buffer slab");
+            }
+            int index = slabs.size();
+            slabs.add(new long[] {address, slabSize, index});
+            mapped.addAndGet(slabSize);
+            for (MemoryRegistrar r : registrars) {
+                r.register(index, address, slabSize);
+            }
+            int size = config.bufferSize();
+            int count = (int) (slabSize / size);
+            for (int i = 1; i < count; i++) {
+                free.offer(new Buffer(this, address + (long) i * size, size, index));
+            }
+            return new Buffer(this, address, size, index);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BufferPool[mapped=" + mapped.get() + ", inUse=" + inUse.get() + ", bufferSize=" + config.bufferSize() + ']';
+    }
+}

@@ -1,0 +1,127 @@
+package dev.evpl.reactive.core.buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carves segments out of one pooled buffer at a time (bump allocation): small messages share a
+ * buffer and its single reference count. One per event loop ({@code EventLoop.allocator()}), or
+ * one per thread that owns it.
+ *
+ * <p>Receive paths use {@link #reserve(int)} / {@link #commit(int)}: the kernel writes straight
+ * into the free tail of the current buffer, and only the bytes that arrived become a segment.
+ *
+ * <p>Thread-safety: confined to its owner thread. The segments it returns may travel and be
+ * released anywhere.
+ */
+public final class SegmentAllocator {
+    /** Slices start 8-byte aligned so multi-byte access in them stays aligned. */
+    private static final int ALIGN = 8;
+
+    private final BufferPool pool;
+    private final int bufferSize;
+    private Buffer current;
+    private int offset;
+    private boolean closed;
+
+    /** An allocator drawing from {@code pool}. */
+    public SegmentAllocator(BufferPool pool) {
+        this.pool = pool;
+        this.bufferSize = pool.config().bufferSize();
+    }
+
+    /** The pool this allocator draws from. */
+    public BufferPool pool() {
+        return pool;
+    }
+
+    /**
+     * A new segment of {@code length} writable bytes (content undefined). Larger than one buffer,
+     * it is a composite of whole buffers.
+     */
+    public Segment allocate(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must be >= 0, got " + length);
+        }
+        if (length <= bufferSize) {
+            ensure(length);
+            return carve(length);
+        }
+        List<Segment> parts = new ArrayList<>();
+        int left = length;
+        while (left > 0) {
+            int n = Math.min(left, bufferSize);
+            ensure(n);
+            parts.add(carve(n));
+            left -= n;
+        }
+        return Segment.composite(parts);
+    }
+
+    /** A new segment holding a copy of {@code bytes}. */
+    public Segment copyOf(byte[] bytes) {
+        Segment s = allocate(bytes.length);
+        s.setBytes(0, bytes, 0, bytes.length);
+        return s;
+    }
+
+    /**
+     * Address of at least {@code min} (at most one buffer) contiguous free bytes for the kernel to
+     * write into; {@link #reservedLength()} tells how many there are. Follow with {@link #commit}.
+     */
+    public long reserve(int min) {
+        if (min > bufferSize) {
+            throw new IllegalArgumentException("reserve(" + min + ") exceeds the buffer size " + bufferSize);
+        }
+        ensure(min);
+        return current.address + offset;
+    }
+
+    /** Free bytes at the address {@link #reserve} returned. */
+    public int reservedLength() {
+        return current == null ? 0 : bufferSize - offset;
+    }
+
+    /** Turns the first {@code length} reserved bytes into a segment (0 gives null). */
+    public Segment commit(int length) {
+        if (length == 0) {
+            return null;
+        }
+        if (current == null || length > bufferSize - offset) {
+            throw new IllegalStateException("commit(" + length + ") exceeds the reserved " + reservedLength() + " bytes");
+        }
+        return carve(length);
+    }
+
+    private void ensure(int length) {
+        if (closed) {
+            throw new IllegalStateException("allocator closed");
+        }
+        if (current == null || bufferSize - offset < length) {
+            Buffer next = pool.take(); // first: if the pool is exhausted, the current buffer stays valid
+            if (current != null) {
+                current.release();
+            }
+            current = next;
+            offset = 0;
+        }
+    }
+
+    private Segment carve(int length) {
+        current.retain();
+        Segment s = new SliceSegment(current, current.address + offset, length);
+        offset = Math.min(bufferSize, (offset + length + ALIGN - 1) & -ALIGN);
+        return s;
+    }
+
+    /** Gives back the current buffer (live segments keep theirs alive); later allocations fail. */
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (current != null) {
+                current.release();
+                current = null;
+            }
+        }
+    }
+}
