@@ -1,0 +1,74 @@
+package dev.evpl.reactive.core.bind;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.buffer.Segment;
+import java.net.SocketAddress;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A connection of a stream protocol, living on one {@link EventLoop} for its whole life.
+ *
+ * <p><b>Receive = demand.</b> {@link #receive()} emits the bytes as they arrive, in segments of
+ * whatever size the kernel returned (message boundaries are not kept: frame with a
+ * {@code SegmentFunction}). Each {@code request(n)} is credit for n reads: with credit the loop
+ * reads into pooled buffers; without it, it stops reading, the kernel's buffer fills and TCP's
+ * window closes on the peer. The subscriber owns every segment it receives.
+ *
+ * <p><b>Send = batch.</b> {@link #send(Publisher)} takes over the segments and writes them in
+ * order, flushed once per loop pass with one gathering write; it requests from the publisher only
+ * while the bind's unsent bytes are under its high-water mark.
+ *
+ * <p>Thread-safety: every method may be called from any thread; work hops onto the bind's loop.
+ */
+public interface Bind {
+
+    /**
+     * The received bytes; completes when the peer closes its side, fails on a connection error.
+     * One subscriber only (a second gets an {@link IllegalStateException}). Cancelling stops reading.
+     */
+    Flux<Segment> receive();
+
+    /** Sends every segment of {@code data} (taking ownership); completes once all were written. */
+    Mono<Completion> send(Publisher<Segment> data);
+
+    /** Sends one segment (taking ownership). */
+    default Mono<Completion> send(Segment data) {
+        return send(Mono.just(data));
+    }
+
+    /** Closes the connection once everything queued was written; completes when closed. */
+    Mono<Void> finish();
+
+    /** Closes now: pending sends fail, receive completes. Idempotent. */
+    void close();
+
+    /** Completes when the bind is closed (by either side or an error). */
+    Mono<Void> onClose();
+
+    /** Whether the bind is closed. */
+    boolean isClosed();
+
+    /** The loop the bind lives on. */
+    EventLoop loop();
+
+    /** The protocol. */
+    Protocol protocol();
+
+    /** The local address ({@code InetSocketAddress}, or a {@code UnixAddress}). */
+    SocketAddress localAddress();
+
+    /** The peer's address. */
+    SocketAddress remoteAddress();
+
+    /**
+     * Connects to {@code endpoint} from {@code loop}; emits the bind once connected, or a
+     * {@link dev.evpl.reactive.core.NativeIoException} such as {@code connect 127.0.0.1:9:
+     * ECONNREFUSED (111)}. Host names are resolved off the loop. Cancelling (for example with
+     * {@code timeout}) closes the half-open socket.
+     */
+    static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint) {
+        return Connector.connect(loop, protocol, endpoint);
+    }
+}

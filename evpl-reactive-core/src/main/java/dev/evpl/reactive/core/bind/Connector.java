@@ -1,0 +1,58 @@
+package dev.evpl.reactive.core.bind;
+
+import dev.evpl.reactive.core.EventLoop;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/** Outgoing connections of the socket backends. */
+final class Connector {
+    private Connector() {
+    }
+
+    static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint) {
+        return Mono.defer(() -> {
+            protocol.checkAvailable();
+            if (!protocol.isStream()) {
+                return Mono.error(new IllegalArgumentException(protocol + " is a datagram protocol: use a datagram bind"));
+            }
+            endpoint.checkFits(protocol);
+            Mono<SocketOps.Target> target = Mono.fromCallable(() -> SocketOps.target(protocol, endpoint));
+            if (!endpoint.isUnix()) {
+                target = target.subscribeOn(Schedulers.boundedElastic()); // DNS may block
+            }
+            return target.flatMap(t -> start(loop, protocol, t));
+        });
+    }
+
+    private static Mono<Bind> start(EventLoop loop, Protocol protocol, SocketOps.Target target) {
+        Sinks.One<Bind> result = Sinks.one();
+        SocketStreamBind[] holder = new SocketStreamBind[1];
+        Runnable begin = () -> {
+            try {
+                boolean[] connected = new boolean[1];
+                int fd = SocketOps.connect(target, connected);
+                if (connected[0]) {
+                    result.tryEmitValue(SocketStreamBind.connected(loop, protocol, fd, target.family()));
+                } else {
+                    SocketStreamBind b = SocketStreamBind.connecting(loop, protocol, fd, target.family(), result);
+                    b.targetName = target.name();
+                    holder[0] = b;
+                }
+            } catch (RuntimeException e) {
+                result.tryEmitError(e);
+            }
+        };
+        try {
+            loop.schedule(begin);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return Mono.error(new IllegalStateException("event loop " + loop.name() + " is disposed", e));
+        }
+        return result.asMono().doOnCancel(() -> loop.schedule(() -> {
+            SocketStreamBind b = holder[0];
+            if (b != null && !b.isClosedOnLoop() && result.currentSubscriberCount() == 0) {
+                b.closeNow(new IllegalStateException("connect cancelled"));
+            }
+        }));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.evpl.reactive.core.bind;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/**
+ * Where to listen or connect: an IP address or host name with a port, or a unix socket path
+ * ({@code @name} for an abstract socket). Immutable.
+ *
+ * <p>Host names are resolved when a listener or connection is made, off the loop thread.
+ */
+public final class Endpoint {
+    private final String host;
+    private final int port;
+    private final String path;
+
+    private Endpoint(String host, int port, String path) {
+        this.host = host;
+        this.port = port;
+        this.path = path;
+    }
+
+    /** An IP endpoint: {@code host} is an address literal or a DNS name; port 0 = any (listeners). */
+    public static Endpoint inet(String host, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        return new Endpoint(Objects.requireNonNull(host, "host"), port, null);
+    }
+
+    /** A unix socket path, or an abstract name starting with {@code @}. */
+    public static Endpoint unix(String path) {
+        if (path == null || path.isEmpty()) {
+            throw new IllegalArgumentException("unix socket path must not be empty");
+        }
+        return new Endpoint(null, -1, path);
+    }
+
+    /** Whether this is a unix endpoint. */
+    public boolean isUnix() {
+        return path != null;
+    }
+
+    /** The host (IP endpoints). */
+    public String host() {
+        return host;
+    }
+
+    /** The port (IP endpoints). */
+    public int port() {
+        return port;
+    }
+
+    /** The path (unix endpoints). */
+    public String path() {
+        return path;
+    }
+
+    /** Resolves the host; blocking (DNS): call off the loop threads. */
+    InetSocketAddress resolve() {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve host '" + host + "': " + e.getMessage(), e);
+        }
+    }
+
+    void checkFits(Protocol protocol) {
+        boolean wantsUnix = protocol == Protocol.STREAM_SOCKET_UNIX;
+        if (wantsUnix != isUnix()) {
+            throw new IllegalArgumentException(protocol + " needs " + (wantsUnix ? "a unix path endpoint" : "a host:port endpoint")
+                    + ", got " + this);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Endpoint e && port == e.port && Objects.equals(host, e.host) && Objects.equals(path, e.path);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, port, path);
+    }
+
+    @Override
+    public String toString() {
+        if (path != null) {
+            return "unix:" + path;
+        }
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    }
+}

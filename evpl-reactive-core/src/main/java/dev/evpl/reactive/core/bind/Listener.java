@@ -1,0 +1,273 @@
+package dev.evpl.reactive.core.bind;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.FdEvent;
+import dev.evpl.reactive.core.FdHandler;
+import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import reactor.core.Disposable;
+
+/**
+ * A listening socket that event loops attach to. Every accepted connection is steered to one
+ * attached loop ({@link SteeringPolicy}, round-robin by default) and lives there for good; the
+ * loop's handler gets it as a {@link Bind}. The socket is registered on one attached loop at a time
+ * (the acceptor); detaching that loop moves it to another. No socket is shared between loops.
+ *
+ * <p>Backlog: the kernel's maximum ({@code somaxconn}). Thread-safety: every method may be called
+ * from any thread; {@link #listen} blocks for name resolution and the bind.
+ */
+public final class Listener implements Disposable {
+    private final Protocol protocol;
+    private final int fd;
+    private final int family;
+    private final SocketAddress localAddress;
+    private final SteeringPolicy policy;
+    private final CopyOnWriteArrayList<Attachment> attached = new CopyOnWriteArrayList<>();
+    private volatile boolean disposed;
+    /** The loop accepting now and its registration; changed only on that loop or under the lock. */
+    private Attachment acceptor;
+    private FdEvent acceptEvent;
+
+    private record Attachment(EventLoop loop, Consumer<Bind> handler) {
+    }
+
+    private Listener(Protocol protocol, int fd, int family, SteeringPolicy policy) {
+        this.protocol = protocol;
+        this.fd = fd;
+        this.family = family;
+        this.policy = policy;
+        this.localAddress = SocketOps.localAddress(fd, family);
+    }
+
+    /** Listens on {@code endpoint} (port 0 = any free port) with round-robin steering. */
+    public static Listener listen(Protocol protocol, Endpoint endpoint) {
+        return listen(protocol, endpoint, SteeringPolicy.roundRobin());
+    }
+
+    /** Listens on {@code endpoint} with {@code policy} steering. */
+    public static Listener listen(Protocol protocol, Endpoint endpoint, SteeringPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        protocol.checkAvailable();
+        if (!protocol.isStream()) {
+            throw new IllegalArgumentException(protocol + " is a datagram protocol: listeners take stream protocols");
+        }
+        SocketOps.Target target = SocketOps.target(protocol, endpoint);
+        int fd = SocketOps.listen(protocol, target);
+        return new Listener(protocol, fd, target.family(), policy);
+    }
+
+    /** The address the socket is bound to (with the port the kernel chose for port 0). */
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The bound port (IP listeners), or -1. */
+    public int port() {
+        return localAddress instanceof InetSocketAddress a ? a.getPort() : -1;
+    }
+
+    /** The protocol. */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /**
+     * Attaches {@code loop}: from now on it may be chosen for accepted connections, and
+     * {@code handler} gets each one on the loop's thread (it owns the bind). Dispose the result to
+     * detach; connections already accepted stay on the loop.
+     */
+    public Disposable attach(EventLoop loop, Consumer<Bind> handler) {
+        if (disposed) {
+            throw new IllegalStateException("listener disposed");
+        }
+        Attachment a = new Attachment(loop, Objects.requireNonNull(handler, "handler"));
+        attached.add(a);
+        synchronized (this) {
+            if (acceptor == null) {
+                startAccepting(a);
+            }
+        }
+        return new Disposable() {
+            private volatile boolean done;
+
+            @Override
+            public void dispose() {
+                if (!done) {
+                    done = true;
+                    detach(a);
+                }
+            }
+
+            @Override
+            public boolean isDisposed() {
+                return done;
+            }
+        };
+    }
+
+    /** The loops attached now. */
+    public List<EventLoop> loops() {
+        List<EventLoop> loops = new ArrayList<>();
+        for (Attachment a : attached) {
+            loops.add(a.loop);
+        }
+        return loops;
+    }
+
+    private void startAccepting(Attachment a) {
+        acceptor = a;
+        a.loop.schedule(() -> {
+            if (!disposed && acceptor == a) {
+                acceptEvent = a.loop.addFd(fd, new Acceptor(), true, false);
+            }
+        });
+    }
+
+    private void detach(Attachment a) {
+        attached.remove(a);
+        synchronized (this) {
+            if (acceptor != a) {
+                return;
+            }
+            acceptor = null;
+            Attachment next = attached.isEmpty() ? null : attached.get(0);
+            stopAcceptingOn(a, next);
+        }
+    }
+
+    private void stopAcceptingOn(Attachment a, Attachment next) {
+        try {
+            a.loop.schedule(() -> {
+                if (acceptEvent != null) {
+                    acceptEvent.close();
+                    acceptEvent = null;
+                }
+                synchronized (this) {
+                    if (next != null && !disposed && acceptor == null && attached.contains(next)) {
+                        startAccepting(next);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // That loop is gone and took its registration with it.
+            synchronized (this) {
+                if (next != null && !disposed && acceptor == null) {
+                    startAccepting(next);
+                }
+            }
+        }
+    }
+
+    /** Stops listening and closes the socket; accepted connections are not affected. */
+    @Override
+    public void dispose() {
+        if (disposed) {
+            return;
+        }
+        disposed = true;
+        Attachment a;
+        synchronized (this) {
+            a = acceptor;
+            acceptor = null;
+        }
+        attached.clear();
+        if (a == null) {
+            LIBC.close(fd);
+            return;
+        }
+        try {
+            a.loop.schedule(() -> {
+                if (acceptEvent != null) {
+                    acceptEvent.close();
+                    acceptEvent = null;
+                }
+                LIBC.close(fd);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LIBC.close(fd);
+        }
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return disposed;
+    }
+
+    /** Accepts on the acceptor loop and hands each connection to its chosen loop. */
+    private final class Acceptor implements FdHandler {
+        @Override
+        public void onReadable(FdEvent ev) {
+            for (int i = 0; i < 64; i++) {
+                int conn = LIBC.accept4(fd, 0, 0, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
+                if (conn < 0) {
+                    int errno = Native.errno();
+                    if (errno == Errno.EAGAIN) {
+                        ev.markUnreadable();
+                        return;
+                    }
+                    if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) {
+                        continue;
+                    }
+                    // EMFILE, ENFILE, ENOBUFS…: report and retry on the next pass.
+                    Thread t = Thread.currentThread();
+                    t.getUncaughtExceptionHandler().uncaughtException(t, Native.error("accept4", String.valueOf(localAddress)));
+                    return;
+                }
+                dispatch(conn);
+            }
+        }
+
+        private void dispatch(int conn) {
+            List<Attachment> now = attached;
+            if (now.isEmpty()) {
+                LIBC.close(conn);
+                return;
+            }
+            List<EventLoop> loops = new ArrayList<>(now.size());
+            for (Attachment a : now) {
+                loops.add(a.loop);
+            }
+            Attachment target = now.get(policy.choose(loops));
+            if (target.loop.inLoop()) {
+                open(target, conn);
+            } else {
+                try {
+                    target.loop.schedule(() -> open(target, conn));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    LIBC.close(conn);
+                }
+            }
+        }
+    }
+
+    private void open(Attachment a, int conn) {
+        SocketStreamBind bind;
+        try {
+            bind = SocketStreamBind.connected(a.loop, protocol, conn, family);
+        } catch (RuntimeException e) {
+            LIBC.close(conn);
+            throw e;
+        }
+        try {
+            a.handler.accept(bind);
+        } catch (RuntimeException e) {
+            bind.closeNow(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Listener[" + protocol + " " + localAddress + ", loops=" + attached.size() + ']';
+    }
+}

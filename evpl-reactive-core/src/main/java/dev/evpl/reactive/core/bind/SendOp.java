@@ -1,0 +1,139 @@
+package dev.evpl.reactive.core.bind;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * One {@link Bind#send} call: subscribes to the application's publisher, requests in batches only
+ * while the bind's unsent bytes are under {@link #HIGH_WATER}, queues what arrives and completes
+ * with the {@link Completion} once the publisher completed and every segment was written.
+ * Counters are loop-confined; signals may arrive on any thread and hop onto the loop in order.
+ */
+final class SendOp implements CoreSubscriber<Segment> {
+    static final int BATCH = 32;
+    static final int HIGH_WATER = 1 << 20;
+
+    private final SocketStreamBind bind;
+    private final MonoSink<Completion> sink;
+    private volatile Subscription upstream;
+    /** Signals handed to the loop but not yet run there: completion waits for them (ordering). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private int outstanding;
+    private int pending;
+    private long bytes;
+    private long messages;
+    private boolean upstreamDone;
+    private boolean finished;
+
+    SendOp(SocketStreamBind bind, MonoSink<Completion> sink) {
+        this.bind = bind;
+        this.sink = sink;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        upstream = s;
+        sink.onCancel(() -> {
+            s.cancel();
+            bind.onLoop(() -> finished = true);
+        });
+        bind.onLoop(this::requestMore);
+    }
+
+    @Override
+    public void onNext(Segment segment) {
+        if (bind.loop.inLoop() && inFlight.get() == 0) {
+            arrived(segment);
+        } else {
+            inFlight.incrementAndGet();
+            hop(() -> {
+                inFlight.decrementAndGet();
+                arrived(segment);
+            }, segment);
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        inFlight.incrementAndGet();
+        hop(() -> {
+            inFlight.decrementAndGet();
+            fail(t);
+        }, null);
+    }
+
+    @Override
+    public void onComplete() {
+        inFlight.incrementAndGet();
+        hop(() -> {
+            inFlight.decrementAndGet();
+            upstreamDone = true;
+            maybeComplete();
+        }, null);
+    }
+
+    private void hop(Runnable action, Segment carried) {
+        try {
+            bind.loop.schedule(action);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (carried != null) {
+                carried.release();
+            }
+            sink.error(new IllegalStateException("the bind's event loop is disposed", e));
+        }
+    }
+
+    private void arrived(Segment segment) {
+        outstanding--;
+        if (finished) {
+            segment.release();
+            return;
+        }
+        pending++;
+        bind.enqueue(segment.touch("queued for send on " + bind), this);
+    }
+
+    /** Loop: one of this op's segments was fully written. */
+    void written(int segmentBytes) {
+        pending--;
+        bytes += segmentBytes;
+        messages++;
+        maybeComplete();
+        requestMore();
+    }
+
+    /** Loop: asks for more while the bind has room below the high-water mark. */
+    void requestMore() {
+        Subscription s = upstream;
+        if (s == null || upstreamDone || finished || bind.isClosedOnLoop()) {
+            return;
+        }
+        if (bind.unsentBytes() < HIGH_WATER && outstanding < BATCH / 2) {
+            int n = BATCH - outstanding;
+            outstanding += n;
+            s.request(n);
+        }
+    }
+
+    private void maybeComplete() {
+        if (upstreamDone && pending == 0 && inFlight.get() == 0 && !finished) {
+            finished = true;
+            sink.success(new Completion(bytes, messages));
+        }
+    }
+
+    /** Loop: the bind failed or closed; queued segments were released by the queue. */
+    void fail(Throwable e) {
+        if (!finished) {
+            finished = true;
+            Subscription s = upstream;
+            if (s != null) {
+                s.cancel();
+            }
+            sink.error(e);
+        }
+    }
+}

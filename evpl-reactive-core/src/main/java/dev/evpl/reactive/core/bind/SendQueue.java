@@ -1,0 +1,156 @@
+package dev.evpl.reactive.core.bind;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.internal.nativeio.IoVec;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import java.util.Arrays;
+
+/**
+ * The segments a bind still has to write, in order, with the operation each belongs to. A ring of
+ * two parallel arrays (no node per entry). {@link #writeOut} gathers up to 64 slices into one
+ * {@code writev} and handles partial writes by remembering where the head stopped. Loop-confined.
+ */
+final class SendQueue {
+    private final SocketStreamBind bind;
+    private Segment[] segments = new Segment[16];
+    private SendOp[] ops = new SendOp[16];
+    private int head;
+    private int size;
+    private int bytes;
+    /** Slice of the head segment and offset in it where the next write starts. */
+    private int headSlice;
+    private int headOffset;
+
+    SendQueue(SocketStreamBind bind) {
+        this.bind = bind;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    int bytes() {
+        return bytes;
+    }
+
+    void add(Segment s, SendOp op) {
+        if (size == segments.length) {
+            grow();
+        }
+        int at = (head + size) & (segments.length - 1);
+        segments[at] = s;
+        ops[at] = op;
+        size++;
+        bytes += s.readableBytes();
+    }
+
+    private void grow() {
+        int n = segments.length;
+        Segment[] s = new Segment[n * 2];
+        SendOp[] o = new SendOp[n * 2];
+        for (int i = 0; i < size; i++) {
+            s[i] = segments[(head + i) & (n - 1)];
+            o[i] = ops[(head + i) & (n - 1)];
+        }
+        segments = s;
+        ops = o;
+        head = 0;
+    }
+
+    /** Writes as much as the kernel takes; returns 0, or {@code -errno} on a connection error. */
+    int writeOut(int fd) {
+        long iov = bind.iovScratch();
+        for (int round = 0; round < 4 && size > 0; round++) {
+            // Fresh each round: completing an op may make its publisher emit and the ring grow.
+            int mask = segments.length - 1;
+            int count = 0;
+            long total = 0;
+            for (int e = 0; e < size && count < LoopSockets.MAX_IOV; e++) {
+                Segment s = segments[(head + e) & mask];
+                int slices = s.sliceCount();
+                for (int k = e == 0 ? headSlice : 0; k < slices && count < LoopSockets.MAX_IOV; k++) {
+                    int offset = e == 0 && k == headSlice ? headOffset : 0;
+                    int length = s.sliceLength(k) - offset;
+                    if (length > 0) {
+                        IoVec.set(iov, count++, s.sliceAddress(k) + offset, length);
+                        total += length;
+                    }
+                }
+            }
+            if (count == 0) {
+                consume(0); // only empty segments at the head
+                continue;
+            }
+            long n = LIBC.writev(fd, iov, count);
+            if (n < 0) {
+                int errno = Native.errno();
+                if (errno == Errno.EAGAIN) {
+                    return 0;
+                }
+                if (errno == Errno.EINTR) {
+                    continue;
+                }
+                return -errno;
+            }
+            consume(n);
+            if (n < total) {
+                return 0; // the socket buffer is full
+            }
+        }
+        return 0;
+    }
+
+    private void consume(long n) {
+        while (size > 0) {
+            int mask = segments.length - 1; // op.written() below may grow the ring
+            Segment s = segments[head];
+            int slices = s.sliceCount();
+            while (headSlice < slices) {
+                long left = s.sliceLength(headSlice) - headOffset;
+                if (n < left) {
+                    headOffset += (int) n;
+                    return;
+                }
+                n -= left;
+                headSlice++;
+                headOffset = 0;
+            }
+            SendOp op = ops[head];
+            int length = s.readableBytes();
+            segments[head] = null;
+            ops[head] = null;
+            head = (head + 1) & mask;
+            size--;
+            bytes -= length;
+            headSlice = 0;
+            headOffset = 0;
+            s.release();
+            op.written(length);
+        }
+    }
+
+    /** Releases every queued segment and fails their operations. */
+    void failAll(Throwable cause) {
+        int mask = segments.length - 1;
+        SendOp[] failed = new SendOp[size];
+        for (int i = 0; i < size; i++) {
+            int at = (head + i) & mask;
+            segments[at].release();
+            failed[i] = ops[at];
+            segments[at] = null;
+            ops[at] = null;
+        }
+        size = 0;
+        bytes = 0;
+        head = 0;
+        headSlice = 0;
+        headOffset = 0;
+        for (SendOp op : failed) {
+            op.fail(cause);
+        }
+        Arrays.fill(segments, null);
+    }
+}

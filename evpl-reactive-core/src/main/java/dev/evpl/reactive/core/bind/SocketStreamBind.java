@@ -1,0 +1,356 @@
+package dev.evpl.reactive.core.bind;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.Deferral;
+import dev.evpl.reactive.core.Doorbell;
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.FdEvent;
+import dev.evpl.reactive.core.FdHandler;
+import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.internal.nativeio.IoVec;
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A stream socket (TCP or unix) on epoll. Confined to its loop: public methods called elsewhere hop
+ * onto it. Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in
+ * a ring and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
+ */
+final class SocketStreamBind implements Bind, FdHandler {
+    /** Reads per readable callback before yielding to other descriptors of the loop. */
+    private static final int READS_PER_CALL = 16;
+    /** A read gets at least this much contiguous room (else a fresh buffer is taken). */
+    private static final int MIN_READ = 2048;
+    private static final int MAX_READ = 256 * 1024;
+
+    final EventLoop loop;
+    final Protocol protocol;
+    final int fd;
+    private final int family;
+    private final LoopSockets sockets;
+    private final SegmentAllocator allocator;
+    private FdEvent event;
+    private SocketAddress local;
+    private SocketAddress remote;
+
+    final ReceivePublisher receiver = new ReceivePublisher(this);
+    private final SendQueue sendQueue = new SendQueue(this);
+    private final Deferral flush;
+    private Doorbell demandBell;
+
+    private boolean closed;
+    private boolean finishing;
+    private final Sinks.Empty<Void> closeSink = Sinks.empty();
+    /** Non-null while a connect is in progress. */
+    private Sinks.One<Bind> connecting;
+
+    SocketStreamBind(EventLoop loop, Protocol protocol, int fd, int family) {
+        this.loop = loop;
+        this.protocol = protocol;
+        this.fd = fd;
+        this.family = family;
+        this.sockets = LoopSockets.of(loop);
+        this.allocator = loop.allocator();
+        this.flush = loop.deferral(this::flush);
+        if (family != Linux.AF_UNIX) {
+            SocketOps.setNoDelay(fd);
+        }
+        this.event = loop.addFd(fd, this, false, false);
+        sockets.added(this);
+    }
+
+    /** An accepted or already connected socket. */
+    static SocketStreamBind connected(EventLoop loop, Protocol protocol, int fd, int family) {
+        SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
+        b.addresses();
+        return b;
+    }
+
+    /** A socket whose connect is in progress: {@code result} gets the bind once connected. */
+    static SocketStreamBind connecting(EventLoop loop, Protocol protocol, int fd, int family, Sinks.One<Bind> result) {
+        SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
+        b.connecting = result;
+        b.event.writeInterest(true);
+        return b;
+    }
+
+    private void addresses() {
+        local = SocketOps.localAddress(fd, family);
+        remote = SocketOps.remoteAddress(fd, family);
+    }
+
+    SegmentAllocator allocator() {
+        return allocator;
+    }
+
+    long iovScratch() {
+        return sockets.iov;
+    }
+
+    // ------------------------------------------------------------------ public API (any thread)
+
+    @Override
+    public Flux<Segment> receive() {
+        return Flux.from(receiver);
+    }
+
+    @Override
+    public Mono<Completion> send(Publisher<Segment> data) {
+        return Mono.create(sink -> data.subscribe(new SendOp(this, sink)));
+    }
+
+    @Override
+    public Mono<Void> finish() {
+        onLoop(() -> {
+            finishing = true;
+            if (sendQueue.isEmpty()) {
+                closeNow(null);
+            }
+        });
+        return onClose();
+    }
+
+    @Override
+    public void close() {
+        onLoop(() -> closeNow(null));
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return closeSink.asMono();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** Runs {@code action} on the loop: now when already on it. */
+    void onLoop(Runnable action) {
+        if (loop.inLoop()) {
+            action.run();
+        } else {
+            try {
+                loop.schedule(action);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The loop is gone: its close hook already closed this bind.
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ receive side (loop)
+
+    /** Credit arrived from a thread other than the loop: ring the bind's doorbell (allocation-free). */
+    void demandFromAnotherThread() {
+        Doorbell bell = demandBell;
+        if (bell == null) {
+            synchronized (this) {
+                bell = demandBell;
+                if (bell == null) {
+                    demandBell = bell = loop.doorbell(this::resumeReading);
+                }
+            }
+        }
+        bell.ring();
+    }
+
+    /** Credit is available: turn read interest on (the latched readiness calls back if data waits). */
+    void resumeReading() {
+        if (!closed && receiver.wantsData()) {
+            event.readInterest(true);
+        }
+    }
+
+    /** The subscriber cancelled: stop reading; the bind stays open for sending. */
+    void receiveCancelled() {
+        if (!closed) {
+            event.readInterest(false);
+        }
+    }
+
+    @Override
+    public void onReadable(FdEvent ev) {
+        for (int reads = 0; reads < READS_PER_CALL; reads++) {
+            if (!receiver.wantsData()) {
+                ev.readInterest(false);
+                return;
+            }
+            long address = allocator.reserve(MIN_READ);
+            int room = Math.min(allocator.reservedLength(), MAX_READ);
+            long n = LIBC.read(fd, address, room);
+            if (n > 0) {
+                Segment s = allocator.commit((int) n);
+                receiver.deliver(s);
+                if (n < room) {
+                    // A short read drained the socket; new data raises a new edge.
+                    ev.markUnreadable();
+                    return;
+                }
+            } else if (n == 0) {
+                ev.markUnreadable();
+                ev.readInterest(false);
+                receiver.complete();
+                if (sendQueue.isEmpty() && finishing) {
+                    closeNow(null);
+                }
+                return;
+            } else {
+                int errno = Native.errno();
+                if (errno == Errno.EAGAIN) {
+                    ev.markUnreadable();
+                    return;
+                }
+                if (errno != Errno.EINTR) {
+                    closeNow(NativeIoException.of("read", String.valueOf(remote), errno));
+                    return;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ send side (loop)
+
+    void enqueue(Segment s, SendOp op) {
+        if (closed) {
+            s.release();
+            op.fail(new IllegalStateException("bind closed"));
+            return;
+        }
+        sendQueue.add(s, op);
+        flush.arm();
+    }
+
+    int unsentBytes() {
+        return sendQueue.bytes();
+    }
+
+    boolean isClosedOnLoop() {
+        return closed;
+    }
+
+    private void flush() {
+        if (closed || connecting != null) {
+            return;
+        }
+        int result = sendQueue.writeOut(fd);
+        if (result < 0) {
+            closeNow(NativeIoException.of("writev", String.valueOf(remote), -result));
+            return;
+        }
+        if (sendQueue.isEmpty()) {
+            event.writeInterest(false);
+            if (finishing) {
+                closeNow(null);
+            }
+        } else {
+            event.writeInterest(true); // the kernel's buffer is full: continue when writable
+        }
+    }
+
+    @Override
+    public void onWritable(FdEvent ev) {
+        if (connecting != null) {
+            finishConnect();
+            return;
+        }
+        if (sendQueue.isEmpty()) {
+            ev.writeInterest(false);
+            return;
+        }
+        flush();
+        if (!sendQueue.isEmpty()) {
+            ev.markUnwritable();
+        }
+    }
+
+    private void finishConnect() {
+        Sinks.One<Bind> result = connecting;
+        connecting = null;
+        int error = SocketOps.pendingError(fd);
+        if (error != 0) {
+            NativeIoException e = NativeIoException.of("connect", String.valueOf(targetName), error);
+            closeNow(e);
+            result.tryEmitError(e);
+            return;
+        }
+        event.writeInterest(false);
+        addresses();
+        result.tryEmitValue(this);
+        if (!sendQueue.isEmpty()) {
+            flush.arm();
+        }
+    }
+
+    /** For error messages of a connect in progress. */
+    String targetName;
+
+    // ------------------------------------------------------------------ close (loop)
+
+    void closeNow(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        event.close();
+        LIBC.close(fd);
+        sockets.removed(this);
+        if (demandBell != null) {
+            demandBell.close();
+        }
+        flush.cancel();
+        Throwable sendError = cause != null ? cause : new IllegalStateException("bind closed before the data was sent");
+        sendQueue.failAll(sendError);
+        if (cause != null) {
+            receiver.fail(cause);
+        } else {
+            receiver.complete();
+        }
+        if (connecting != null) {
+            Sinks.One<Bind> c = connecting;
+            connecting = null;
+            c.tryEmitError(cause != null ? cause : new IllegalStateException("connect cancelled"));
+        }
+        closeSink.tryEmitEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "Bind[" + protocol + " " + local + " -> " + remote + (closed ? ", closed" : "") + ']';
+    }
+
+    static List<Segment> list(Segment... s) {
+        return new ArrayList<>(Arrays.asList(s));
+    }
+}
