@@ -22,6 +22,8 @@ public final class FdEvent {
     boolean writeInterest;
     boolean readReady;
     boolean writeReady;
+    /** The kernel reported a hang-up or error (EPOLLRDHUP, EPOLLHUP, EPOLLERR); stays set. */
+    boolean hangup;
     /** In the loop's latched-ready list. */
     boolean latched;
     boolean closed;
@@ -83,6 +85,15 @@ public final class FdEvent {
     /** Whether the descriptor is latched readable. */
     public boolean isReadable() {
         return readReady;
+    }
+
+    /**
+     * Whether the kernel reported that the peer closed its side or the descriptor failed. A reader
+     * that saw a short read may stop reading only when this is false: the end of stream that came
+     * with the data raises no further edge.
+     */
+    public boolean isHangup() {
+        return hangup;
     }
 
     /** Whether the descriptor is latched writable. */

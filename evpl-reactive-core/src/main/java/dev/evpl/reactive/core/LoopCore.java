@@ -478,6 +478,9 @@ abstract class LoopCore {
         if ((events & WRITE_EVENTS) != 0) {
             ev.writeReady = true;
         }
+        if ((events & (Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
+            ev.hangup = true;
+        }
         ev.relatch();
     }
 

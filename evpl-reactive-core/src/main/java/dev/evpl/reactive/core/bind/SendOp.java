@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * One {@link Bind#send} call: subscribes to the application's publisher, requests in batches only
@@ -28,9 +30,24 @@ final class SendOp implements CoreSubscriber<Segment> {
     private boolean upstreamDone;
     private boolean finished;
 
+    /** Segments that operators drop (a cancelled {@code Mono.just}, a filtered element) are released. */
+    private static final java.util.function.Consumer<Object> RELEASE_DISCARDED = o -> {
+        if (o instanceof Segment s && s.refCnt() > 0) {
+            s.release();
+        }
+    };
+
+    private final Context context;
+
     SendOp(SocketStreamBind bind, MonoSink<Completion> sink) {
         this.bind = bind;
         this.sink = sink;
+        this.context = Operators.enableOnDiscard(Context.of(sink.contextView()), RELEASE_DISCARDED);
+    }
+
+    @Override
+    public Context currentContext() {
+        return context;
     }
 
     @Override
@@ -108,7 +125,11 @@ final class SendOp implements CoreSubscriber<Segment> {
     /** Loop: asks for more while the bind has room below the high-water mark. */
     void requestMore() {
         Subscription s = upstream;
-        if (s == null || upstreamDone || finished || bind.isClosedOnLoop()) {
+        if (s == null || upstreamDone || finished) {
+            return;
+        }
+        if (bind.isClosedOnLoop()) {
+            fail(new IllegalStateException("bind closed: " + bind));
             return;
         }
         if (bind.unsentBytes() < HIGH_WATER && outstanding < BATCH / 2) {

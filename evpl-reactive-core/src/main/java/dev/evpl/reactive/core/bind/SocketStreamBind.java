@@ -113,13 +113,16 @@ final class SocketStreamBind implements Bind, FdHandler {
 
     @Override
     public Mono<Void> finish() {
-        onLoop(() -> {
-            finishing = true;
-            if (sendQueue.isEmpty()) {
-                closeNow(null);
-            }
+        // Lazy like every Mono-returning method: nothing happens until subscription.
+        return Mono.defer(() -> {
+            onLoop(() -> {
+                finishing = true;
+                if (sendQueue.isEmpty()) {
+                    closeNow(null);
+                }
+            });
+            return onClose();
         });
-        return onClose();
     }
 
     @Override
@@ -213,8 +216,9 @@ final class SocketStreamBind implements Bind, FdHandler {
             if (n > 0) {
                 Segment s = allocator.commit((int) n);
                 receiver.deliver(s);
-                if (n < room) {
-                    // A short read drained the socket; new data raises a new edge.
+                if (n < room && !ev.isHangup()) {
+                    // A short read drained the socket and new data raises a new edge; but an end of
+                    // stream that arrived with this data raises none, so then read on to see it.
                     ev.markUnreadable();
                     return;
                 }

@@ -1,0 +1,311 @@
+package dev.evpl.reactive.core.bind;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.buffer.BufferPool;
+import dev.evpl.reactive.core.buffer.Segment;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** Backpressure down to the kernel, faults, interop with the JDK's sockets, and steering. */
+class BindFaultsAndBackpressureTest {
+    private EventLoopGroup group;
+    private Listener listener;
+
+    @BeforeEach
+    void loops() {
+        group = EventLoopGroup.create(GroupConfig.builder().threads(2).build());
+    }
+
+    @AfterEach
+    void close() {
+        if (listener != null) {
+            listener.dispose();
+        }
+        group.close();
+    }
+
+    private Bind accepted(Sinks.One<Bind> sink) {
+        return sink.asMono().block(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void withoutDemandTheReceiverStopsReadingAndTheSenderStallsThenEverythingArrivesIntact() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        Sinks.One<Bind> server = Sinks.one();
+        listener.attach(group.loop(1), server::tryEmitValue);
+        Bind client = Bind.connect(group.loop(0), Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", listener.port()))
+                .block(Duration.ofSeconds(5));
+        Bind receiver = accepted(server);
+
+        long total = 1L << 30;
+        EventLoop loop = client.loop();
+        AtomicLong generated = new AtomicLong();
+        Flux<Segment> data = Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
+            if (position >= total) {
+                sink.complete();
+                return position;
+            }
+            int n = (int) Math.min(total - position, 256 * 1024);
+            sink.next(Pattern.segment(loop.allocator(), position, n));
+            generated.set(position + n);
+            return position + n;
+        }).subscribeOn(loop);
+        Mono<Completion> sent = client.send(data).cache();
+        sent.subscribe();
+
+        // The receiver has not subscribed: nothing is read. The sender must stall once the kernel's
+        // buffers on both sides and its own high-water mark are full.
+        long before;
+        long after = generated.get();
+        do {
+            before = after;
+            Thread.sleep(200);
+            after = generated.get();
+        } while (after != before);
+        long stalledAt = after;
+        assertThat(stalledAt).as("stalled far below the total").isLessThan(64L << 20);
+        long inUse = BufferPool.global().inUseBytes();
+        assertThat(inUse).as("buffered in this process while stalled").isLessThan(16L << 20);
+
+        // Slow demand: a few segments, and the sender is still held back.
+        byte[] scratch = new byte[256 * 1024];
+        AtomicLong verified = new AtomicLong();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        BaseSubscriber<Segment> slow = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                s.request(4);
+            }
+
+            @Override
+            protected void hookOnNext(Segment seg) {
+                try {
+                    Pattern.verify(seg, verified.get(), scratch);
+                    verified.addAndGet(seg.readableBytes());
+                } catch (Throwable t) {
+                    errors.add(t);
+                } finally {
+                    seg.release();
+                }
+            }
+        };
+        receiver.receive().subscribe(slow);
+        Thread.sleep(200);
+        assertThat(generated.get()).as("4 reads of credit do not let 1 GiB through").isLessThan(128L << 20);
+
+        // Unbounded demand: everything arrives, in order, intact.
+        slow.request(Long.MAX_VALUE);
+        Completion c = sent.block(Duration.ofSeconds(60));
+        assertThat(c.bytes()).isEqualTo(total);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (verified.get() < total && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(errors).isEmpty();
+        assertThat(verified.get()).isEqualTo(total);
+        client.close();
+        receiver.close();
+    }
+
+    @Test
+    void connectRefusedNamesTheTarget() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> Bind.connect(group.loop(0), Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", port))
+                .block(Duration.ofSeconds(5)))
+                .isInstanceOf(NativeIoException.class)
+                .hasMessage("connect 127.0.0.1:" + port + ": ECONNREFUSED (111)");
+    }
+
+    @Test
+    void aConnectThatNeverCompletesTimesOutAndClosesItsSocket() throws Exception {
+        // A listener with a full accept queue that never accepts: further SYNs are dropped on
+        // loopback, so the connect hangs (no traffic leaves this machine).
+        try (ServerSocket full = new ServerSocket()) {
+            full.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            int port = full.getLocalPort();
+            Socket[] fillers = new Socket[4];
+            for (int i = 0; i < fillers.length; i++) {
+                fillers[i] = new Socket();
+                try {
+                    fillers[i].connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                } catch (java.net.SocketTimeoutException e) {
+                    break; // the queue is full already
+                }
+            }
+            try {
+                assertThatThrownBy(() -> Bind.connect(group.loop(0), Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", port))
+                        .timeout(Duration.ofMillis(300))
+                        .block(Duration.ofSeconds(10)))
+                        .hasCauseInstanceOf(TimeoutException.class);
+            } finally {
+                for (Socket s : fillers) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPeerResetFailsReceiveWithEconnreset() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        Sinks.One<Bind> server = Sinks.one();
+        listener.attach(group.loop(1), server::tryEmitValue);
+        try (Socket jdk = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            Bind bind = accepted(server);
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            AtomicLong got = new AtomicLong();
+            bind.receive().subscribe(s -> {
+                got.addAndGet(s.readableBytes());
+                s.release();
+            }, error::set);
+            jdk.getOutputStream().write(new byte[1000]);
+            jdk.getOutputStream().flush();
+            while (got.get() < 1000) {
+                Thread.sleep(5);
+            }
+            jdk.setSoLinger(true, 0);
+            jdk.close(); // RST
+            bind.onClose().block(Duration.ofSeconds(5));
+            assertThat(error.get()).isInstanceOf(NativeIoException.class).hasMessageContaining("ECONNRESET (104)");
+        }
+    }
+
+    @Test
+    void halfCloseCompletesReceiveAndTheBindCanStillSend() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        listener.attach(group.loop(1), bind -> bind.receive()
+                .map(s -> {
+                    try {
+                        return s.readableBytes();
+                    } finally {
+                        s.release();
+                    }
+                })
+                .reduce(0, Integer::sum)
+                // After the peer's FIN: answer with the count, then close once it is written.
+                .flatMap(n -> bind.send(bind.loop().allocator().copyOf(("got " + n).getBytes(StandardCharsets.US_ASCII))))
+                .then(bind.finish())
+                .subscribe());
+        try (Socket jdk = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            OutputStream out = jdk.getOutputStream();
+            out.write(new byte[12345]);
+            jdk.shutdownOutput();
+            InputStream in = jdk.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("got 12345");
+        }
+    }
+
+    @Test
+    void acceptedConnectionsAreSteeredRoundRobinAndStayOnTheirLoop() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        List<String> order = new CopyOnWriteArrayList<>();
+        for (EventLoop loop : group.loops()) {
+            listener.attach(loop, bind -> {
+                order.add(Thread.currentThread().getName());
+                bind.receive().subscribe(s -> {
+                    threads.add(Thread.currentThread().getName() + " for " + bind.remoteAddress());
+                    bind.send(s).subscribe();
+                });
+            });
+        }
+        Socket[] clients = new Socket[6];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = new Socket(InetAddress.getLoopbackAddress(), listener.port());
+            clients[i].getOutputStream().write(i);
+            assertThat(clients[i].getInputStream().read()).isEqualTo(i);
+        }
+        assertThat(order).containsExactly("evpl-loop-0", "evpl-loop-1", "evpl-loop-0", "evpl-loop-1", "evpl-loop-0",
+                "evpl-loop-1");
+        for (Socket c : clients) {
+            c.close();
+        }
+    }
+
+    @Test
+    void detachingTheAcceptingLoopMovesAcceptingAndKeepsLiveConnections() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0), SteeringPolicy.leastConnections());
+        List<String> order = new CopyOnWriteArrayList<>();
+        Disposable[] attachments = new Disposable[2];
+        for (int i = 0; i < 2; i++) {
+            attachments[i] = listener.attach(group.loop(i), bind -> {
+                order.add(Thread.currentThread().getName());
+                bind.send(bind.receive()).subscribe();
+            });
+        }
+        Socket first = new Socket(InetAddress.getLoopbackAddress(), listener.port());
+        first.getOutputStream().write(1);
+        assertThat(first.getInputStream().read()).isEqualTo(1);
+        attachments[0].dispose(); // loop 0 accepted so far
+        Thread.sleep(50);
+        try (Socket second = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            second.getOutputStream().write(2);
+            assertThat(second.getInputStream().read()).isEqualTo(2);
+        }
+        first.getOutputStream().write(3);
+        assertThat(first.getInputStream().read()).as("live connection survives the detach").isEqualTo(3);
+        first.close();
+        assertThat(order).containsExactly("evpl-loop-0", "evpl-loop-1");
+    }
+
+    @Test
+    void wrongEndpointsAndUnavailableProtocolsFailClearly() {
+        assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_SOCKET_UNIX, Endpoint.inet("127.0.0.1", 0)))
+                .hasMessage("STREAM_SOCKET_UNIX needs a unix path endpoint, got 127.0.0.1:0");
+        assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.unix("/tmp/x")))
+                .hasMessage("STREAM_SOCKET_TCP needs a host:port endpoint, got unix:/tmp/x");
+        assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", 0)))
+                .hasMessageStartingWith("STREAM_IO_URING_TCP is not available: not built yet");
+        assertThatThrownBy(() -> Protocol.lookup("STREAM_FOO")).hasMessageStartingWith("unknown protocol 'STREAM_FOO'; known: [");
+        assertThat(Protocol.lookup("stream_socket_tcp")).isSameAs(Protocol.STREAM_SOCKET_TCP);
+        assertThat(Protocol.STREAM_SOCKET_UNIX.isLocal()).isTrue();
+        assertThat(Protocol.DATAGRAM_SOCKET_UDP.isStream()).isFalse();
+    }
+
+    @Test
+    void aSecondReceiveSubscriberIsRefused() {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        Sinks.One<Bind> server = Sinks.one();
+        listener.attach(group.loop(1), server::tryEmitValue);
+        Bind client = Bind.connect(group.loop(0), Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", listener.port()))
+                .block(Duration.ofSeconds(5));
+        client.receive().subscribe(Segment::release);
+        assertThatThrownBy(() -> client.receive().blockFirst(Duration.ofSeconds(5)))
+                .hasMessageContaining("Bind.receive() allows one subscriber");
+        client.close();
+        accepted(server).close();
+    }
+}
