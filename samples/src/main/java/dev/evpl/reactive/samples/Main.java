@@ -20,6 +20,8 @@ public final class Main {
     static {
         register("loop-demo", "timers, a doorbell rung from another thread, and the loops as Reactor schedulers",
                 LoopDemo::run);
+        register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32]",
+                EchoServer::run);
     }
 
     private Main() {

@@ -110,7 +110,7 @@ final class SendOp implements CoreSubscriber<Segment> {
             return;
         }
         pending++;
-        bind.enqueue(segment.touch("queued for send on " + bind), this);
+        bind.enqueue(segment.touch(bind), this); // the hint is rendered only if a leak is reported
     }
 
     /** Loop: one of this op's segments was fully written. */

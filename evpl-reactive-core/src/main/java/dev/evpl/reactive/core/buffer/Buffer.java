@@ -46,8 +46,18 @@ final class Buffer {
         }
     }
 
+    /** Adds {@code n} references at once (an allocator pre-pays for the slices it will carve). */
+    void retain(int n) {
+        REFS.getAndAdd(this, n);
+    }
+
     void release() {
-        int after = (int) REFS.getAndAdd(this, -1) - 1;
+        release(1);
+    }
+
+    /** Drops {@code n} references at once. */
+    void release(int n) {
+        int after = (int) REFS.getAndAdd(this, -n) - n;
         if (after == 0) {
             pool.give(this);
         } else if (after < 0) {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Level from the system property {@code evpl.leakDetection}:
  * <ul>
  *   <li>{@code disabled}: nothing tracked.</li>
- *   <li>{@code sampled} (default): one allocation in 128 gets a {@link Cleaner}; if the garbage
+ *   <li>{@code sampled} (default): one allocation in 4096 (system property
+ *       {@code evpl.leakDetection.samplingInterval}, a power of two) gets a {@link Cleaner}; if the garbage
  *       collector finds it unreleased, the leak is logged (with where it was allocated) and its
  *       buffer reference is given back, so a leak costs a log line, not the pool.</li>
  *   <li>{@code paranoid} (the test suites): every allocation is recorded with its stack and last
@@ -28,9 +29,12 @@ public final class LeakDetector {
     public enum Level { DISABLED, SAMPLED, PARANOID }
 
     private static final Level LEVEL = parse(System.getProperty("evpl.leakDetection", "sampled"));
-    private static final int SAMPLE_MASK = 127;
+    /** Sampled level: one allocation in this many (a power of two) is tracked; a stack capture costs ~µs. */
+    private static final int SAMPLE_INTERVAL = samplingInterval();
+    private static final int SAMPLE_MASK = SAMPLE_INTERVAL - 1;
     private static final Cleaner CLEANER = LEVEL == Level.SAMPLED ? Cleaner.create() : null;
-    private static final AtomicLong ALLOCATIONS = new AtomicLong();
+    /** Racy on purpose: a lost increment only shifts which allocation gets sampled. */
+    private static int allocations;
     private static final AtomicLong LEAKS_REPORTED = new AtomicLong();
     private static final Set<Track> LIVE = ConcurrentHashMap.newKeySet();
     private static final Set<String> INTERNAL = Set.of(LeakDetector.class.getName(), SliceSegment.class.getName(),
@@ -38,6 +42,20 @@ public final class LeakDetector {
     private static final System.Logger LOG = System.getLogger("dev.evpl.reactive.core.buffer.LeakDetector");
 
     private LeakDetector() {
+    }
+
+    private static int samplingInterval() {
+        String v = System.getProperty("evpl.leakDetection.samplingInterval", "4096");
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || Integer.bitCount(n) != 1) {
+            throw new IllegalArgumentException("evpl.leakDetection.samplingInterval must be a power of two >= 1, got '" + v + "'");
+        }
+        return n;
     }
 
     private static Level parse(String value) {
@@ -87,7 +105,7 @@ public final class LeakDetector {
             LIVE.add(t);
             return t;
         }
-        if (LEVEL == Level.SAMPLED && (ALLOCATIONS.incrementAndGet() & SAMPLE_MASK) == 0) {
+        if (LEVEL == Level.SAMPLED && (++allocations & SAMPLE_MASK) == 0) {
             Track t = new Track(new Throwable("allocated here"));
             t.buffer = buffer;
             t.cleanable = CLEANER.register(segment, t);
@@ -109,7 +127,8 @@ public final class LeakDetector {
 
     static void touch(Track t, Object hint) {
         if (t != null) {
-            t.lastTouch = String.valueOf(hint) + " on " + Thread.currentThread().getName();
+            t.lastTouch = hint; // rendered lazily: touching sits on hot paths
+            t.lastTouchThread = Thread.currentThread().getName();
         }
     }
 
@@ -117,7 +136,8 @@ public final class LeakDetector {
     static final class Track implements Runnable {
         final Throwable allocation;
         final String thread = Thread.currentThread().getName();
-        volatile String lastTouch;
+        volatile Object lastTouch;
+        volatile String lastTouchThread;
         volatile boolean released;
         Buffer buffer;
         Cleaner.Cleanable cleanable;
@@ -139,7 +159,7 @@ public final class LeakDetector {
 
         String describe() {
             StringBuilder sb = new StringBuilder("segment allocated on thread ").append(thread);
-            sb.append(", last touched: ").append(lastTouch == null ? "never" : lastTouch).append('\n');
+            sb.append(", last touched: ").append(lastTouch == null ? "never" : lastTouch + " on " + lastTouchThread).append('\n');
             boolean inside = true;
             for (StackTraceElement e : allocation.getStackTrace()) {
                 // Skip the detector's and the allocator's own frames at the top.

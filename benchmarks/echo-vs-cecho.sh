@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Side-by-side echo benchmark: evpl's echo-server against shared/bench's C epoll echo (cecho), same
+# pinning (load generator on CPU 0, servers on CPU 1), alternating A B A B, medians of ROUNDS.
+# Usage: benchmarks/echo-vs-cecho.sh [ROUNDS] [SECONDS]   (after: mvn -B -q install -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+SECS=${2:-5}
+BENCH=../shared/bench
+mkdir -p target/bench
+[ -x target/bench/loadgen ] || gcc -O2 -pthread -o target/bench/loadgen "$BENCH/loadgen.c" -lm
+[ -x target/bench/cecho ] || gcc -O2 -pthread -o target/bench/cecho "$BENCH/cecho.c"
+JAR=samples/target/evpl-samples.jar
+EVPL_PORT=7301; C_PORT=7303
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+taskset -c 1 java -jar "$JAR" echo-server --protocol STREAM_SOCKET_TCP --host 127.0.0.1 --port $EVPL_PORT > target/bench/evpl-echo.log 2>&1 & pids+=($!)
+taskset -c 1 target/bench/cecho -p $C_PORT > target/bench/cecho.log 2>&1 & pids+=($!)
+for i in $(seq 50); do grep -q LISTENING target/bench/evpl-echo.log 2>/dev/null && break; sleep 0.2; done
+
+run() { # mode port extra-args... -> prints rps (pingpong) or gbps (stream)
+  local mode=$1 port=$2; shift 2
+  local line; line=$(taskset -c 0 target/bench/loadgen "$mode" -p "$port" "$@" -d "$SECS" -w 2 | grep '^RESULT')
+  if [ "$mode" = stream ]; then echo "$line" | sed -E 's/.* gbps=([0-9.]+).*/\1/'; else echo "$line" | sed -E 's/.* rps=([0-9.]+).*/\1/'; fi
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+declare -A res
+for r in $(seq "$ROUNDS"); do
+  for name in evpl cecho; do
+    port=$([ $name = evpl ] && echo $EVPL_PORT || echo $C_PORT)
+    res[$name,pp]+="$(run pingpong $port -c 16 -q 16 -s 64) "
+    res[$name,st]+="$(run stream $port -c 1 -s 131072) "
+  done
+done
+printf '%-28s %-28s %-28s %s\n' metric evpl cecho "ratio (median)"
+for m in pp st; do
+  e=$(echo ${res[evpl,$m]} | tr ' ' '\n' | median); c=$(echo ${res[cecho,$m]} | tr ' ' '\n' | median)
+  label=$([ $m = pp ] && echo "pingpong 16x16x64B req/s" || echo "stream 128KiB Gbit/s")
+  printf '%-28s %-28s %-28s %.3f\n' "$label" "${res[evpl,$m]}" "${res[cecho,$m]}" "$(echo "$e / $c" | bc -l)"
+done

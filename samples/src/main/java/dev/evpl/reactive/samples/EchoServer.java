@@ -1,0 +1,61 @@
+package dev.evpl.reactive.samples;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.bind.Bind;
+import dev.evpl.reactive.core.bind.Endpoint;
+import dev.evpl.reactive.core.bind.Listener;
+import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.framing.Framing;
+import dev.evpl.reactive.core.framing.SegmentFunction;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32]}:
+ * echoes every byte back, zero-copy (the received segments are sent as they are), until killed.
+ * With {@code --framing length32} it frames by a 4-byte big-endian length prefix and answers each
+ * message with its own send (the per-message path). Prints {@code LISTENING <protocol> <address>}
+ * once it accepts.
+ */
+final class EchoServer {
+    private EchoServer() {
+    }
+
+    static int run(String[] argv, PrintStream out) throws InterruptedException {
+        Args args = new Args(argv);
+        Protocol protocol = Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP"));
+        Endpoint endpoint = protocol == Protocol.STREAM_SOCKET_UNIX
+                ? Endpoint.unix(args.get("path", "/tmp/evpl-echo.sock"))
+                : Endpoint.inet(args.get("host", "127.0.0.1"), args.getInt("port", 7000));
+        int threads = args.getInt("threads", 1);
+        String framing = args.get("framing", "none");
+        if (!framing.equals("none") && !framing.equals("length32")) {
+            throw new IllegalArgumentException("--framing must be none or length32, got '" + framing + "'");
+        }
+        if (protocol == Protocol.STREAM_SOCKET_UNIX) {
+            new java.io.File(endpoint.path()).delete();
+        }
+        try (EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(threads).build())) {
+            Listener listener = Listener.listen(protocol, endpoint);
+            for (EventLoop loop : group.loops()) {
+                listener.attach(loop, framing.equals("length32") ? EchoServer::echoMessages : EchoServer::echoBytes);
+            }
+            out.println("LISTENING " + protocol + " " + listener.localAddress());
+            out.flush();
+            new CountDownLatch(1).await(); // until killed
+            return 0;
+        }
+    }
+
+    private static void echoBytes(Bind bind) {
+        bind.send(bind.receive()).subscribe(done -> bind.close(), error -> bind.close());
+    }
+
+    private static void echoMessages(Bind bind) {
+        Framing.receive(bind, SegmentFunction.length32(16 << 20))
+                .flatMap(bind::send, 1024)
+                .subscribe(null, error -> bind.close(), bind::close);
+    }
+}
