@@ -22,6 +22,8 @@ public final class Main {
                 LoopDemo::run);
         register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32]",
                 EchoServer::run);
+        register("bench", "--protocol NAME --mode pingpong|stream --conns C --inflight Q --size S --seconds T "
+                + "[--framing length32] [--connect H:P]", Bench::run);
     }
 
     private Main() {

@@ -1,0 +1,109 @@
+package dev.evpl.reactive.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The echo-server and bench commands, as the benchmark contract uses them, over real sockets. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NetworkSamplesTest {
+
+    private static int startEchoServer(String... extra) throws Exception {
+        PipedInputStream pipe = new PipedInputStream(1 << 16);
+        PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
+        String[] args = new String[extra.length + 7];
+        System.arraycopy(new String[] {"echo-server", "--protocol", "STREAM_SOCKET_TCP", "--host", "127.0.0.1", "--port", "0"}, 0, args, 0, 7);
+        System.arraycopy(extra, 0, args, 7, extra.length);
+        Thread server = new Thread(() -> {
+            try {
+                Main.run(args, out);
+            } catch (Exception e) {
+                out.println("FAILED " + e);
+            }
+        }, "echo-server-under-test");
+        server.setDaemon(true);
+        server.start();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = pipe.read()) != '\n' && c >= 0) {
+            line.append((char) c);
+        }
+        assertThat(line.toString()).startsWith("LISTENING STREAM_SOCKET_TCP /127.0.0.1:");
+        return Integer.parseInt(line.substring(line.lastIndexOf(":") + 1));
+    }
+
+    @Test
+    void echoServerEchoesEveryByte() throws Exception {
+        int port = startEchoServer();
+        byte[] data = new byte[1 << 20];
+        new Random(5).nextBytes(data);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(data);
+                    s.shutdownOutput();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            byte[] back = in.readAllBytes();
+            writer.join();
+            assertThat(back).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void framedEchoServerAnswersEachMessage() throws Exception {
+        int port = startEchoServer("--framing", "length32");
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            ByteBuffer wire = ByteBuffer.allocate(3 * 8);
+            for (int i = 0; i < 3; i++) {
+                wire.putInt(4).putInt(100 + i);
+            }
+            s.getOutputStream().write(wire.array());
+            byte[] back = s.getInputStream().readNBytes(24);
+            assertThat(back).isEqualTo(wire.array());
+        }
+    }
+
+    private static String bench(String... args) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 1];
+        all[0] = "bench";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = Main.run(all, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        return Arrays.stream(out.split("\n")).filter(l -> l.startsWith("RESULT")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void benchRunsPingPongFramedAndStream() throws Exception {
+        String pp = bench("--protocol", "STREAM_SOCKET_TCP", "--mode", "pingpong", "--conns", "4", "--inflight", "4",
+                "--size", "64", "--seconds", "1", "--warmup", "0");
+        assertThat(pp).contains("mode=pingpong").contains("errors=0").doesNotContain("rps=0 ");
+        String framed = bench("--protocol", "STREAM_SOCKET_UNIX", "--mode", "pingpong", "--conns", "2", "--inflight", "8",
+                "--size", "100", "--seconds", "1", "--warmup", "0", "--framing", "length32");
+        assertThat(framed).contains("framing=length32").contains("errors=0").doesNotContain("rps=0 ");
+        String stream = bench("--protocol", "STREAM_SOCKET_TCP", "--mode", "stream", "--conns", "1", "--size", "131072",
+                "--seconds", "1", "--warmup", "0");
+        assertThat(stream).contains("mode=stream").doesNotContain("gbps=0.0000");
+    }
+}
