@@ -14,7 +14,7 @@ import reactor.util.context.Context;
  * with the {@link Completion} once the publisher completed and every segment was written.
  * Counters are loop-confined; signals may arrive on any thread and hop onto the loop in order.
  */
-final class SendOp implements CoreSubscriber<Segment> {
+final class SendOp implements CoreSubscriber<Segment>, SendCallback {
     static final int BATCH = 32;
     static final int HIGH_WATER = 1 << 20;
 
@@ -75,6 +75,10 @@ final class SendOp implements CoreSubscriber<Segment> {
 
     @Override
     public void onError(Throwable t) {
+        if (bind.loop.inLoop() && inFlight.get() == 0) {
+            fail(t);
+            return;
+        }
         inFlight.incrementAndGet();
         hop(() -> {
             inFlight.decrementAndGet();
@@ -84,6 +88,12 @@ final class SendOp implements CoreSubscriber<Segment> {
 
     @Override
     public void onComplete() {
+        if (bind.loop.inLoop() && inFlight.get() == 0) {
+            // On the loop with nothing still hopping: no task needed (the per-message path).
+            upstreamDone = true;
+            maybeComplete();
+            return;
+        }
         inFlight.incrementAndGet();
         hop(() -> {
             inFlight.decrementAndGet();
@@ -114,7 +124,8 @@ final class SendOp implements CoreSubscriber<Segment> {
     }
 
     /** Loop: one of this op's segments was fully written. */
-    void written(int segmentBytes) {
+    @Override
+    public void written(int segmentBytes) {
         pending--;
         bytes += segmentBytes;
         messages++;
@@ -147,7 +158,8 @@ final class SendOp implements CoreSubscriber<Segment> {
     }
 
     /** Loop: the bind failed or closed; queued segments were released by the queue. */
-    void fail(Throwable e) {
+    @Override
+    public void fail(Throwable e) {
         if (!finished) {
             finished = true;
             Subscription s = upstream;

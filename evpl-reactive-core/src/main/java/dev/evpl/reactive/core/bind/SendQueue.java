@@ -16,7 +16,7 @@ import java.util.Arrays;
 final class SendQueue {
     private final SocketStreamBind bind;
     private Segment[] segments = new Segment[16];
-    private SendOp[] ops = new SendOp[16];
+    private SendCallback[] ops = new SendCallback[16];
     private int head;
     private int size;
     private int bytes;
@@ -36,7 +36,7 @@ final class SendQueue {
         return bytes;
     }
 
-    void add(Segment s, SendOp op) {
+    void add(Segment s, SendCallback op) {
         if (size == segments.length) {
             grow();
         }
@@ -50,7 +50,7 @@ final class SendQueue {
     private void grow() {
         int n = segments.length;
         Segment[] s = new Segment[n * 2];
-        SendOp[] o = new SendOp[n * 2];
+        SendCallback[] o = new SendCallback[n * 2];
         for (int i = 0; i < size; i++) {
             s[i] = segments[(head + i) & (n - 1)];
             o[i] = ops[(head + i) & (n - 1)];
@@ -118,7 +118,7 @@ final class SendQueue {
                 headSlice++;
                 headOffset = 0;
             }
-            SendOp op = ops[head];
+            SendCallback op = ops[head];
             int length = s.readableBytes();
             segments[head] = null;
             ops[head] = null;
@@ -135,7 +135,7 @@ final class SendQueue {
     /** Releases every queued segment and fails their operations. */
     void failAll(Throwable cause) {
         int mask = segments.length - 1;
-        SendOp[] failed = new SendOp[size];
+        SendCallback[] failed = new SendCallback[size];
         for (int i = 0; i < size; i++) {
             int at = (head + i) & mask;
             segments[at].release();
@@ -148,7 +148,7 @@ final class SendQueue {
         head = 0;
         headSlice = 0;
         headOffset = 0;
-        for (SendOp op : failed) {
+        for (SendCallback op : failed) {
             op.fail(cause);
         }
         Arrays.fill(segments, null);

@@ -112,6 +112,11 @@ final class SocketStreamBind implements Bind, FdHandler {
     }
 
     @Override
+    public Mono<Completion> send(Segment data) {
+        return new MonoSendOne(this, data);
+    }
+
+    @Override
     public Mono<Void> finish() {
         // Lazy like every Mono-returning method: nothing happens until subscription.
         return Mono.defer(() -> {
@@ -246,7 +251,7 @@ final class SocketStreamBind implements Bind, FdHandler {
 
     // ------------------------------------------------------------------ send side (loop)
 
-    void enqueue(Segment s, SendOp op) {
+    void enqueue(Segment s, SendCallback op) {
         if (closed) {
             s.release();
             op.fail(new IllegalStateException("bind closed"));

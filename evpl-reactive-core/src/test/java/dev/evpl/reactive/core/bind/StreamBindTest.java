@@ -86,8 +86,13 @@ class StreamBindTest {
         Mono<String> reply = readString(client, 11);
         Segment hello = Mono.fromCallable(() -> client.loop().allocator().copyOf("hello world".getBytes(StandardCharsets.UTF_8)))
                 .subscribeOn(client.loop()).block();
-        Completion c = client.send(hello).block(Duration.ofSeconds(5));
-        assertThat(c).isEqualTo(new Completion(11, 1));
+        // The Completion waits for demand: written at once, but emitted only after request(1).
+        reactor.test.StepVerifier.create(client.send(hello), 0)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(50))
+                .thenRequest(1)
+                .expectNext(new Completion(11, 1))
+                .verifyComplete();
         assertThat(reply.block(Duration.ofSeconds(5))).isEqualTo("hello world");
         client.close();
         client.onClose().block(Duration.ofSeconds(5));
