@@ -48,11 +48,17 @@ final class Connector {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return Mono.error(new IllegalStateException("event loop " + loop.name() + " is disposed", e));
         }
-        return result.asMono().doOnCancel(() -> loop.schedule(() -> {
-            SocketStreamBind b = holder[0];
-            if (b != null && !b.isClosedOnLoop() && result.currentSubscriberCount() == 0) {
-                b.closeNow(new IllegalStateException("connect cancelled"));
+        return result.asMono().doOnCancel(() -> {
+            try {
+                loop.schedule(() -> {
+                    SocketStreamBind b = holder[0];
+                    if (b != null && !b.isClosedOnLoop() && result.currentSubscriberCount() == 0) {
+                        b.closeNow(new IllegalStateException("connect cancelled"));
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The loop is gone and closed its binds.
             }
-        }));
+        });
     }
 }

@@ -1,15 +1,14 @@
 package dev.evpl.reactive.core.bind;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
 
 /**
  * Where to listen or connect: an IP address or host name with a port, or a unix socket path
  * ({@code @name} for an abstract socket). Immutable.
  *
- * <p>Host names are resolved when a listener or connection is made, off the loop thread.
+ * <p>Host names are resolved when a listener or connection is made, off the loop thread, and cached
+ * for 5 s; a failed refresh keeps the last good address.
  */
 public final class Endpoint {
     private final String host;
@@ -60,11 +59,7 @@ public final class Endpoint {
 
     /** Resolves the host; blocking (DNS): call off the loop threads. */
     InetSocketAddress resolve() {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve host '" + host + "': " + e.getMessage(), e);
-        }
+        return new InetSocketAddress(DnsCache.DEFAULT.resolve(host), port);
     }
 
     void checkFits(Protocol protocol) {
