@@ -4,6 +4,7 @@ import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
 import dev.evpl.reactive.core.bind.Bind;
+import dev.evpl.reactive.core.bind.DatagramBind;
 import dev.evpl.reactive.core.bind.Endpoint;
 import dev.evpl.reactive.core.bind.Listener;
 import dev.evpl.reactive.core.bind.Protocol;
@@ -14,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32]}:
- * echoes every byte back, zero-copy (the received segments are sent as they are), until killed.
+ * echoes every byte (stream) or datagram (UDP) back, zero-copy (the received segments are sent as
+ * they are), until killed.
  * With {@code --framing length32} it frames by a 4-byte big-endian length prefix and answers each
  * message with its own send (the per-message path). Prints {@code LISTENING <protocol> <address>}
  * once it accepts.
@@ -38,6 +40,15 @@ final class EchoServer {
             new java.io.File(endpoint.path()).delete();
         }
         try (EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(threads).build())) {
+            if (!protocol.isStream()) {
+                // One datagram socket (UDP has no connections to steer): every datagram back to its sender.
+                DatagramBind bind = DatagramBind.open(group.loop(0), protocol, endpoint).block();
+                bind.receive().flatMap(bind::send, 1024).subscribe(null, error -> bind.close());
+                out.println("LISTENING " + protocol + " " + bind.localAddress());
+                out.flush();
+                new CountDownLatch(1).await();
+                return 0;
+            }
             Listener listener = Listener.listen(protocol, endpoint);
             for (EventLoop loop : group.loops()) {
                 listener.attach(loop, framing.equals("length32") ? EchoServer::echoMessages : EchoServer::echoBytes);

@@ -20,9 +20,8 @@ public final class Protocol {
     public static final Protocol STREAM_SOCKET_TCP = register("STREAM_SOCKET_TCP", true, false, false, null);
     /** AF_UNIX stream sockets: a path, or an abstract name written {@code @name}. */
     public static final Protocol STREAM_SOCKET_UNIX = register("STREAM_SOCKET_UNIX", true, true, false, null);
-    /** Kernel UDP. */
-    public static final Protocol DATAGRAM_SOCKET_UDP = register("DATAGRAM_SOCKET_UDP", false, false, false,
-            "not built yet: datagram binds are still to come in the buffers-and-binds issue");
+    /** Kernel UDP (IPv4 for now), recvmmsg/sendmmsg batches of 16. */
+    public static final Protocol DATAGRAM_SOCKET_UDP = register("DATAGRAM_SOCKET_UDP", false, false, false, null);
     /** TCP on io_uring. */
     public static final Protocol STREAM_IO_URING_TCP = register("STREAM_IO_URING_TCP", true, false, false,
             "not built yet: delivered by the io_uring issue");

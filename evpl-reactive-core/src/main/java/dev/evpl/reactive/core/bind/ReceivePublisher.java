@@ -8,26 +8,28 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.Operators;
 
 /**
- * The receive side of a bind as a Reactive Streams publisher with one subscriber. Demand is credit:
+ * The receive side of a bind (segments of a stream, datagrams of a datagram bind) as a Reactive Streams publisher with one subscriber. Demand is credit:
  * each delivered segment consumes one; with none left the bind turns read interest off. Signals
  * are emitted on the bind's loop. {@code request} and {@code cancel} may come from any thread.
  */
-final class ReceivePublisher implements Publisher<Segment>, Subscription {
-    private final SocketStreamBind bind;
+final class ReceivePublisher<T> implements Publisher<T>, Subscription {
+    private final ReceiveSource bind;
+    private final java.util.function.Consumer<? super T> discard;
     private final AtomicLong requested = new AtomicLong();
-    private volatile Subscriber<? super Segment> subscriber;
+    private volatile Subscriber<? super T> subscriber;
     private volatile boolean cancelled;
     /** Loop-confined: a terminal signal was sent (or is pending until subscription). */
     private boolean done;
     private Throwable pendingError;
     private boolean pendingComplete;
 
-    ReceivePublisher(SocketStreamBind bind) {
+    ReceivePublisher(ReceiveSource bind, java.util.function.Consumer<? super T> discard) {
         this.bind = bind;
+        this.discard = discard;
     }
 
     @Override
-    public void subscribe(Subscriber<? super Segment> s) {
+    public void subscribe(Subscriber<? super T> s) {
         synchronized (this) {
             if (subscriber != null) {
                 Operators.error(s, new IllegalStateException("Bind.receive() allows one subscriber; " + bind
@@ -56,7 +58,7 @@ final class ReceivePublisher implements Publisher<Segment>, Subscription {
     public void request(long n) {
         if (n <= 0) {
             cancel();
-            Subscriber<? super Segment> s = subscriber;
+            Subscriber<? super T> s = subscriber;
             if (s != null) {
                 s.onError(new IllegalArgumentException("§3.9 violated: request(" + n + "), must be > 0"));
             }
@@ -64,7 +66,7 @@ final class ReceivePublisher implements Publisher<Segment>, Subscription {
         }
         long before = requested.getAndAccumulate(n, Operators::addCap);
         if (before == 0) {
-            if (bind.loop.inLoop()) {
+            if (bind.loop().inLoop()) {
                 bind.resumeReading();
             } else {
                 bind.demandFromAnotherThread();
@@ -80,16 +82,21 @@ final class ReceivePublisher implements Publisher<Segment>, Subscription {
         }
     }
 
+    /** Loop: how many elements may be delivered now (0 when cancelled or done). */
+    long credit() {
+        return wantsData() ? requested.get() : 0;
+    }
+
     /** Loop: whether a read may be delivered now. */
     boolean wantsData() {
         return !cancelled && !done && subscriber != null && requested.get() > 0;
     }
 
-    /** Loop: hands a segment to the subscriber (ownership moves with it). */
-    void deliver(Segment s) {
-        Subscriber<? super Segment> sub = subscriber;
+    /** Loop: hands an element to the subscriber (ownership moves with it). */
+    void deliver(T s) {
+        Subscriber<? super T> sub = subscriber;
         if (cancelled || done || sub == null) {
-            s.release();
+            discard.accept(s);
             return;
         }
         if (requested.get() != Long.MAX_VALUE) {
@@ -103,7 +110,7 @@ final class ReceivePublisher implements Publisher<Segment>, Subscription {
         if (done) {
             return;
         }
-        Subscriber<? super Segment> sub = subscriber;
+        Subscriber<? super T> sub = subscriber;
         if (sub == null) {
             pendingComplete = true;
             return;
@@ -119,7 +126,7 @@ final class ReceivePublisher implements Publisher<Segment>, Subscription {
         if (done) {
             return;
         }
-        Subscriber<? super Segment> sub = subscriber;
+        Subscriber<? super T> sub = subscriber;
         if (sub == null) {
             pendingError = e;
             return;

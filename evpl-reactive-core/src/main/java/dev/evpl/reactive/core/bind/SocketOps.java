@@ -59,6 +59,23 @@ final class SocketOps {
         }
     }
 
+    /** A bound, non-blocking datagram socket. */
+    static int bindDatagram(Target target) {
+        int fd = Native.check(LIBC.socket(target.family(), Linux.SOCK_DGRAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0),
+                "socket", target.name());
+        long mem = NativeMemory.allocate(SockAddr.MAX_SIZE + 16);
+        try {
+            int len = target.write(mem);
+            Native.check(LIBC.bind(fd, mem, len), "bind", target.name());
+            return fd;
+        } catch (RuntimeException e) {
+            LIBC.close(fd);
+            throw e;
+        } finally {
+            NativeMemory.free(mem);
+        }
+    }
+
     /**
      * Starts a non-blocking connect. Returns the fd; {@code connected[0]} tells whether it completed
      * at once (unix sockets usually do) or is in progress (EINPROGRESS).

@@ -28,7 +28,7 @@ import reactor.core.publisher.Sinks;
  * onto it. Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in
  * a ring and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
  */
-final class SocketStreamBind implements Bind, FdHandler {
+final class SocketStreamBind implements Bind, FdHandler, ReceiveSource {
     /** Reads per readable callback before yielding to other descriptors of the loop. */
     private static final int READS_PER_CALL = 16;
     /** A read gets at least this much contiguous room (else a fresh buffer is taken). */
@@ -45,7 +45,7 @@ final class SocketStreamBind implements Bind, FdHandler {
     private SocketAddress local;
     private SocketAddress remote;
 
-    final ReceivePublisher receiver = new ReceivePublisher(this);
+    final ReceivePublisher<Segment> receiver = new ReceivePublisher<>(this, Segment::release);
     private final SendQueue sendQueue = new SendQueue(this);
     private final Deferral flush;
     private Doorbell demandBell;
@@ -166,7 +166,8 @@ final class SocketStreamBind implements Bind, FdHandler {
     }
 
     /** Runs {@code action} on the loop: now when already on it. */
-    void onLoop(Runnable action) {
+    @Override
+    public void onLoop(Runnable action) {
         if (loop.inLoop()) {
             action.run();
         } else {
@@ -181,7 +182,8 @@ final class SocketStreamBind implements Bind, FdHandler {
     // ------------------------------------------------------------------ receive side (loop)
 
     /** Credit arrived from a thread other than the loop: ring the bind's doorbell (allocation-free). */
-    void demandFromAnotherThread() {
+    @Override
+    public void demandFromAnotherThread() {
         Doorbell bell = demandBell;
         if (bell == null) {
             synchronized (this) {
@@ -195,14 +197,16 @@ final class SocketStreamBind implements Bind, FdHandler {
     }
 
     /** Credit is available: turn read interest on (the latched readiness calls back if data waits). */
-    void resumeReading() {
+    @Override
+    public void resumeReading() {
         if (!closed && receiver.wantsData()) {
             event.readInterest(true);
         }
     }
 
     /** The subscriber cancelled: stop reading; the bind stays open for sending. */
-    void receiveCancelled() {
+    @Override
+    public void receiveCancelled() {
         if (!closed) {
             event.readInterest(false);
         }
