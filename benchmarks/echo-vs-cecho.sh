@@ -11,13 +11,14 @@ mkdir -p target/bench
 [ -x target/bench/loadgen ] || gcc -O2 -pthread -o target/bench/loadgen "$BENCH/loadgen.c" -lm
 [ -x target/bench/cecho ] || gcc -O2 -pthread -o target/bench/cecho "$BENCH/cecho.c"
 JAR=samples/target/evpl-samples.jar
-EVPL_PORT=7301; C_PORT=7303
+EVPL_PORT=7301; UDP_PORT=7302; C_PORT=7303
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 taskset -c 1 java -jar "$JAR" echo-server --protocol STREAM_SOCKET_TCP --host 127.0.0.1 --port $EVPL_PORT > target/bench/evpl-echo.log 2>&1 & pids+=($!)
+taskset -c 1 java -jar "$JAR" echo-server --protocol DATAGRAM_SOCKET_UDP --host 127.0.0.1 --port $UDP_PORT > target/bench/evpl-udp-echo.log 2>&1 & pids+=($!)
 taskset -c 1 target/bench/cecho -p $C_PORT > target/bench/cecho.log 2>&1 & pids+=($!)
-for i in $(seq 50); do grep -q LISTENING target/bench/evpl-echo.log 2>/dev/null && break; sleep 0.2; done
+for i in $(seq 50); do grep -q LISTENING target/bench/evpl-echo.log 2>/dev/null && grep -q LISTENING target/bench/evpl-udp-echo.log 2>/dev/null && break; sleep 0.2; done
 
 run() { # mode port extra-args... -> prints rps (pingpong) or gbps (stream)
   local mode=$1 port=$2; shift 2
@@ -32,11 +33,13 @@ for r in $(seq "$ROUNDS"); do
     port=$([ $name = evpl ] && echo $EVPL_PORT || echo $C_PORT)
     res[$name,pp]+="$(run pingpong $port -c 16 -q 16 -s 64) "
     res[$name,st]+="$(run stream $port -c 1 -s 131072) "
+    uport=$([ $name = evpl ] && echo $UDP_PORT || echo $C_PORT)
+    res[$name,udp]+="$(run udp $uport -c 1 -q 16 -s 64) "
   done
 done
 printf '%-28s %-28s %-28s %s\n' metric evpl cecho "ratio (median)"
-for m in pp st; do
+for m in pp st udp; do
   e=$(echo ${res[evpl,$m]} | tr ' ' '\n' | median); c=$(echo ${res[cecho,$m]} | tr ' ' '\n' | median)
-  label=$([ $m = pp ] && echo "pingpong 16x16x64B req/s" || echo "stream 128KiB Gbit/s")
+  case $m in pp) label="pingpong 16x16x64B req/s";; st) label="stream 128KiB Gbit/s";; udp) label="udp 1x16x64B req/s";; esac
   printf '%-28s %-28s %-28s %.3f\n' "$label" "${res[evpl,$m]}" "${res[cecho,$m]}" "$(echo "$e / $c" | bc -l)"
 done

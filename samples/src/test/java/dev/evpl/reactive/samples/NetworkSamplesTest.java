@@ -23,10 +23,14 @@ import org.junit.jupiter.api.Timeout;
 class NetworkSamplesTest {
 
     private static int startEchoServer(String... extra) throws Exception {
+        return startEchoServer("STREAM_SOCKET_TCP", extra);
+    }
+
+    private static int startEchoServer(String protocol, String... extra) throws Exception {
         PipedInputStream pipe = new PipedInputStream(1 << 16);
         PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
         String[] args = new String[extra.length + 7];
-        System.arraycopy(new String[] {"echo-server", "--protocol", "STREAM_SOCKET_TCP", "--host", "127.0.0.1", "--port", "0"}, 0, args, 0, 7);
+        System.arraycopy(new String[] {"echo-server", "--protocol", protocol, "--host", "127.0.0.1", "--port", "0"}, 0, args, 0, 7);
         System.arraycopy(extra, 0, args, 7, extra.length);
         Thread server = new Thread(() -> {
             try {
@@ -42,7 +46,7 @@ class NetworkSamplesTest {
         while ((c = pipe.read()) != '\n' && c >= 0) {
             line.append((char) c);
         }
-        assertThat(line.toString()).startsWith("LISTENING STREAM_SOCKET_TCP /127.0.0.1:");
+        assertThat(line.toString()).startsWith("LISTENING " + protocol + " /127.0.0.1:");
         return Integer.parseInt(line.substring(line.lastIndexOf(":") + 1));
     }
 
@@ -66,6 +70,21 @@ class NetworkSamplesTest {
             byte[] back = in.readAllBytes();
             writer.join();
             assertThat(back).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void udpEchoServerAnswersEachDatagram() throws Exception {
+        int port = startEchoServer("DATAGRAM_SOCKET_UDP");
+        try (java.net.DatagramSocket jdk = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            jdk.setSoTimeout(5000);
+            for (int i = 0; i < 3; i++) {
+                byte[] data = ("datagram " + i).getBytes(StandardCharsets.US_ASCII);
+                jdk.send(new java.net.DatagramPacket(data, data.length, InetAddress.getLoopbackAddress(), port));
+                java.net.DatagramPacket back = new java.net.DatagramPacket(new byte[100], 100);
+                jdk.receive(back);
+                assertThat(new String(back.getData(), 0, back.getLength(), StandardCharsets.US_ASCII)).isEqualTo("datagram " + i);
+            }
         }
     }
 

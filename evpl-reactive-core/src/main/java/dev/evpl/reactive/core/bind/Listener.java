@@ -34,8 +34,13 @@ public final class Listener implements Disposable {
     private final SteeringPolicy policy;
     private final CopyOnWriteArrayList<Attachment> attached = new CopyOnWriteArrayList<>();
     private volatile boolean disposed;
-    /** The loop accepting now and its registration; changed only on that loop or under the lock. */
-    private Attachment acceptor;
+    /**
+     * The attachment whose loop is responsible for the listening socket (registered there, or about
+     * to be). Only that loop's tasks touch the socket, and ownership moves only inside such a task,
+     * so a hand-over and a dispose can never race on the descriptor. Guarded by {@code this}.
+     */
+    private Attachment owner;
+    /** Confined to the owner's loop. */
     private FdEvent acceptEvent;
 
     private record Attachment(EventLoop loop, Consumer<Bind> handler) {
@@ -93,8 +98,9 @@ public final class Listener implements Disposable {
         Attachment a = new Attachment(loop, Objects.requireNonNull(handler, "handler"));
         attached.add(a);
         synchronized (this) {
-            if (acceptor == null) {
-                startAccepting(a);
+            if (owner == null && !disposed) {
+                owner = a;
+                runOn(a, () -> register(a));
             }
         }
         return new Disposable() {
@@ -124,45 +130,57 @@ public final class Listener implements Disposable {
         return loops;
     }
 
-    private void startAccepting(Attachment a) {
-        acceptor = a;
-        a.loop.schedule(() -> {
-            if (!disposed && acceptor == a) {
-                acceptEvent = a.loop.addFd(fd, new Acceptor(), true, false);
+    /** On a's loop: start accepting there, unless it no longer owns the socket. */
+    private void register(Attachment a) {
+        synchronized (this) {
+            if (disposed || owner != a) {
+                return; // a queued dispose or hand-over task on this loop takes care of the socket
             }
-        });
+        }
+        acceptEvent = a.loop.addFd(fd, new Acceptor(), true, false);
     }
 
     private void detach(Attachment a) {
         attached.remove(a);
         synchronized (this) {
-            if (acceptor != a) {
+            if (owner != a) {
                 return;
             }
-            acceptor = null;
+        }
+        runOn(a, () -> handOver(a));
+    }
+
+    /** On a's loop: stop accepting there and give the socket to another attached loop, if any. */
+    private void handOver(Attachment a) {
+        if (acceptEvent != null) {
+            acceptEvent.close();
+            acceptEvent = null;
+        }
+        synchronized (this) {
+            if (disposed || owner != a) {
+                return;
+            }
             Attachment next = attached.isEmpty() ? null : attached.get(0);
-            stopAcceptingOn(a, next);
+            owner = next;
+            if (next != null) {
+                runOn(next, () -> register(next));
+            }
         }
     }
 
-    private void stopAcceptingOn(Attachment a, Attachment next) {
+    /** Runs on a's loop; if that loop is gone (its epoll went with it), the next one takes over. */
+    private void runOn(Attachment a, Runnable task) {
         try {
-            a.loop.schedule(() -> {
-                if (acceptEvent != null) {
-                    acceptEvent.close();
-                    acceptEvent = null;
-                }
-                synchronized (this) {
-                    if (next != null && !disposed && acceptor == null && attached.contains(next)) {
-                        startAccepting(next);
-                    }
-                }
-            });
+            a.loop.schedule(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // That loop is gone and took its registration with it.
+            attached.remove(a);
             synchronized (this) {
-                if (next != null && !disposed && acceptor == null) {
-                    startAccepting(next);
+                if (owner == a && !disposed) {
+                    owner = attached.isEmpty() ? null : attached.get(0);
+                    if (owner != null) {
+                        Attachment next = owner;
+                        runOn(next, () -> register(next));
+                    }
                 }
             }
         }
@@ -171,22 +189,22 @@ public final class Listener implements Disposable {
     /** Stops listening and closes the socket; accepted connections are not affected. */
     @Override
     public void dispose() {
-        if (disposed) {
-            return;
-        }
-        disposed = true;
-        Attachment a;
+        Attachment o;
         synchronized (this) {
-            a = acceptor;
-            acceptor = null;
+            if (disposed) {
+                return;
+            }
+            disposed = true;
+            o = owner;
         }
         attached.clear();
-        if (a == null) {
+        if (o == null) {
             LIBC.close(fd);
             return;
         }
         try {
-            a.loop.schedule(() -> {
+            // Queued behind any register/hand-over task of the same loop: it runs last.
+            o.loop.schedule(() -> {
                 if (acceptEvent != null) {
                     acceptEvent.close();
                     acceptEvent = null;
