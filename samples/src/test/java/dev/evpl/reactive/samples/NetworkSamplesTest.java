@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Timeout;
 class NetworkSamplesTest {
 
     private static int startEchoServer(String... extra) throws Exception {
-        return startEchoServer("STREAM_SOCKET_TCP", extra);
+        return startEchoServerOn("STREAM_SOCKET_TCP", extra);
     }
 
-    private static int startEchoServer(String protocol, String... extra) throws Exception {
+    private static int startEchoServerOn(String protocol, String... extra) throws Exception {
         PipedInputStream pipe = new PipedInputStream(1 << 16);
         PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
         String[] args = new String[extra.length + 7];
@@ -75,7 +75,7 @@ class NetworkSamplesTest {
 
     @Test
     void udpEchoServerAnswersEachDatagram() throws Exception {
-        int port = startEchoServer("DATAGRAM_SOCKET_UDP");
+        int port = startEchoServerOn("DATAGRAM_SOCKET_UDP");
         try (java.net.DatagramSocket jdk = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             jdk.setSoTimeout(5000);
             for (int i = 0; i < 3; i++) {
