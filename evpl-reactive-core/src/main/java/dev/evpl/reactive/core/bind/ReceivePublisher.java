@@ -16,7 +16,9 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
     private final ReceiveSource bind;
     private final java.util.function.Consumer<? super T> discard;
     private final AtomicLong requested = new AtomicLong();
+    /** Cleared on cancel and on termination (§3.13: drop the subscriber once cancelled). */
     private volatile Subscriber<? super T> subscriber;
+    private boolean subscribedOnce;
     private volatile boolean cancelled;
     /** Loop-confined: a terminal signal was sent (or is pending until subscription). */
     private boolean done;
@@ -31,16 +33,24 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
     @Override
     public void subscribe(Subscriber<? super T> s) {
         synchronized (this) {
-            if (subscriber != null) {
+            if (subscribedOnce) {
                 Operators.error(s, new IllegalStateException("Bind.receive() allows one subscriber; " + bind
                         + " already has one"));
                 return;
             }
-            subscriber = s;
+            subscribedOnce = true;
         }
         s.onSubscribe(this);
-        // A terminal event that happened before anyone subscribed is replayed on the loop.
-        bind.onLoop(this::replayTerminal);
+        // §1.3: only now may the loop signal it (a request made inside onSubscribe is served here).
+        if (!cancelled) {
+            subscriber = s;
+        }
+        bind.onLoop(() -> {
+            replayTerminal();
+            if (wantsData()) {
+                bind.resumeReading();
+            }
+        });
     }
 
     private void replayTerminal() {
@@ -57,10 +67,18 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
     @Override
     public void request(long n) {
         if (n <= 0) {
-            cancel();
+            // §3.9: an error, signalled on the loop like every other signal, then no more reading.
             Subscriber<? super T> s = subscriber;
             if (s != null) {
-                s.onError(new IllegalArgumentException("§3.9 violated: request(" + n + "), must be > 0"));
+                bind.onLoop(() -> {
+                    if (!done && !cancelled) {
+                        done = true;
+                        cancelled = true;
+                        subscriber = null;
+                        s.onError(new IllegalArgumentException("§3.9 violated: request(" + n + "), must be > 0"));
+                    }
+                    bind.receiveCancelled();
+                });
             }
             return;
         }
@@ -78,6 +96,7 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
     public void cancel() {
         if (!cancelled) {
             cancelled = true;
+            subscriber = null;
             bind.onLoop(bind::receiveCancelled);
         }
     }
@@ -110,12 +129,17 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
         if (done) {
             return;
         }
+        if (cancelled) {
+            done = true;
+            return;
+        }
         Subscriber<? super T> sub = subscriber;
         if (sub == null) {
             pendingComplete = true;
             return;
         }
         done = true;
+        subscriber = null;
         if (!cancelled) {
             sub.onComplete();
         }
@@ -126,12 +150,17 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
         if (done) {
             return;
         }
+        if (cancelled) {
+            done = true;
+            return;
+        }
         Subscriber<? super T> sub = subscriber;
         if (sub == null) {
             pendingError = e;
             return;
         }
         done = true;
+        subscriber = null;
         if (!cancelled) {
             sub.onError(e);
         }
