@@ -126,27 +126,16 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
 
     /** Loop: end of stream. */
     void complete() {
-        if (done) {
-            return;
-        }
-        if (cancelled) {
-            done = true;
-            return;
-        }
-        Subscriber<? super T> sub = subscriber;
-        if (sub == null) {
-            pendingComplete = true;
-            return;
-        }
-        done = true;
-        subscriber = null;
-        if (!cancelled) {
-            sub.onComplete();
-        }
+        terminate(null);
     }
 
     /** Loop: the connection failed. */
     void fail(Throwable e) {
+        terminate(e);
+    }
+
+    /** Loop: the one terminal signal; kept for later if nobody subscribed yet, dropped if cancelled. */
+    private void terminate(Throwable error) {
         if (done) {
             return;
         }
@@ -156,13 +145,19 @@ final class ReceivePublisher<T> implements Publisher<T>, Subscription {
         }
         Subscriber<? super T> sub = subscriber;
         if (sub == null) {
-            pendingError = e;
+            if (error != null) {
+                pendingError = error;
+            } else {
+                pendingComplete = true;
+            }
             return;
         }
         done = true;
         subscriber = null;
-        if (!cancelled) {
-            sub.onError(e);
+        if (error != null) {
+            sub.onError(error);
+        } else {
+            sub.onComplete();
         }
     }
 }

@@ -38,33 +38,31 @@ final class SocketOps {
         return new Target(family, a, null, endpoint.toString());
     }
 
-    /** A bound, listening, non-blocking socket. */
+    /** A bound, listening, non-blocking stream socket. */
     static int listen(Protocol protocol, Target target) {
-        int fd = Native.check(LIBC.socket(target.family(), Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0),
-                "socket", target.name());
-        long mem = NativeMemory.allocate(SockAddr.MAX_SIZE + 16);
+        int fd = bound(target, Linux.SOCK_STREAM);
         try {
-            if (target.family() != Linux.AF_UNIX) {
-                SockOpt.setInt(mem, fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, 1);
-            }
-            int len = target.write(mem);
-            Native.check(LIBC.bind(fd, mem, len), "bind", target.name());
             Native.check(LIBC.listen(fd, BACKLOG), "listen", target.name());
             return fd;
         } catch (RuntimeException e) {
             LIBC.close(fd);
             throw e;
-        } finally {
-            NativeMemory.free(mem);
         }
     }
 
     /** A bound, non-blocking datagram socket. */
     static int bindDatagram(Target target) {
-        int fd = Native.check(LIBC.socket(target.family(), Linux.SOCK_DGRAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0),
+        return bound(target, Linux.SOCK_DGRAM);
+    }
+
+    private static int bound(Target target, int type) {
+        int fd = Native.check(LIBC.socket(target.family(), type | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0),
                 "socket", target.name());
         long mem = NativeMemory.allocate(SockAddr.MAX_SIZE + 16);
         try {
+            if (type == Linux.SOCK_STREAM && target.family() != Linux.AF_UNIX) {
+                SockOpt.setInt(mem, fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, 1);
+            }
             int len = target.write(mem);
             Native.check(LIBC.bind(fd, mem, len), "bind", target.name());
             return fd;

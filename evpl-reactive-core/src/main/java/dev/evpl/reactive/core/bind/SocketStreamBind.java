@@ -28,14 +28,13 @@ import reactor.core.publisher.Sinks;
  * onto it. Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in
  * a ring and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
  */
-final class SocketStreamBind implements Bind, FdHandler, ReceiveSource {
+final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler {
     /** Reads per readable callback before yielding to other descriptors of the loop. */
     private static final int READS_PER_CALL = 16;
     /** A read gets at least this much contiguous room (else a fresh buffer is taken). */
     private static final int MIN_READ = 2048;
     private static final int MAX_READ = 256 * 1024;
 
-    final EventLoop loop;
     final Protocol protocol;
     final int fd;
     private final int family;
@@ -48,7 +47,6 @@ final class SocketStreamBind implements Bind, FdHandler, ReceiveSource {
     final ReceivePublisher<Segment> receiver = new ReceivePublisher<>(this, Segment::release);
     private final SendQueue sendQueue = new SendQueue(this);
     private final Deferral flush;
-    private Doorbell demandBell;
 
     private boolean closed;
     private boolean finishing;
@@ -57,7 +55,7 @@ final class SocketStreamBind implements Bind, FdHandler, ReceiveSource {
     private Sinks.One<Bind> connecting;
 
     SocketStreamBind(EventLoop loop, Protocol protocol, int fd, int family) {
-        this.loop = loop;
+        super(loop);
         this.protocol = protocol;
         this.fd = fd;
         this.family = family;
@@ -146,11 +144,6 @@ final class SocketStreamBind implements Bind, FdHandler, ReceiveSource {
     }
 
     @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
     public Protocol protocol() {
         return protocol;
     }
@@ -165,36 +158,7 @@ final class SocketStreamBind implements Bind, FdHandler, ReceiveSource {
         return remote;
     }
 
-    /** Runs {@code action} on the loop: now when already on it. */
-    @Override
-    public void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            try {
-                loop.schedule(action);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // The loop is gone: its close hook already closed this bind.
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ receive side (loop)
-
-    /** Credit arrived from a thread other than the loop: ring the bind's doorbell (allocation-free). */
-    @Override
-    public void demandFromAnotherThread() {
-        Doorbell bell = demandBell;
-        if (bell == null) {
-            synchronized (this) {
-                bell = demandBell;
-                if (bell == null) {
-                    demandBell = bell = loop.doorbell(this::resumeReading);
-                }
-            }
-        }
-        bell.ring();
-    }
 
     /** Credit is available: turn read interest on (the latched readiness calls back if data waits). */
     @Override
@@ -339,9 +303,7 @@ final class SocketStreamBind implements Bind, FdHandler, ReceiveSource {
         event.close();
         LIBC.close(fd);
         sockets.removed(this);
-        if (demandBell != null) {
-            demandBell.close();
-        }
+        closeDemandBell();
         flush.cancel();
         Throwable sendError = cause != null ? cause : new IllegalStateException("bind closed before the data was sent");
         sendQueue.failAll(sendError);

@@ -30,11 +30,10 @@ import reactor.core.publisher.Sinks;
  * exact-size pooled segment; sends queued and flushed once per pass with {@code sendmmsg}. Confined
  * to its loop; public methods hop onto it.
  */
-final class UdpBind implements DatagramBind, FdHandler, ReceiveSource {
+final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
     static final int BATCH = 16;
     private static final int MAX_IOV_PER_DATAGRAM = 4;
 
-    private final EventLoop loop;
     private final int fd;
     private final int maxDatagram;
     private final SegmentAllocator allocator;
@@ -50,12 +49,11 @@ final class UdpBind implements DatagramBind, FdHandler, ReceiveSource {
     private final ArrayDeque<Object[]> sendQueue = new ArrayDeque<>();
     private final Deferral flush;
     private final Map<Long, InetSocketAddress> senders = new HashMap<>();
-    private Doorbell demandBell;
     private boolean closed;
     private final Sinks.Empty<Void> closeSink = Sinks.empty();
 
     private UdpBind(EventLoop loop, int fd, int maxDatagram) {
-        this.loop = loop;
+        super(loop);
         this.fd = fd;
         this.maxDatagram = maxDatagram;
         this.allocator = loop.allocator();
@@ -148,11 +146,6 @@ final class UdpBind implements DatagramBind, FdHandler, ReceiveSource {
         return local;
     }
 
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
     // ------------------------------------------------------------------ ReceiveSource
 
     @Override
@@ -166,33 +159,6 @@ final class UdpBind implements DatagramBind, FdHandler, ReceiveSource {
     public void receiveCancelled() {
         if (!closed) {
             event.readInterest(false);
-        }
-    }
-
-    @Override
-    public void demandFromAnotherThread() {
-        Doorbell bell = demandBell;
-        if (bell == null) {
-            synchronized (this) {
-                bell = demandBell;
-                if (bell == null) {
-                    demandBell = bell = loop.doorbell(this::resumeReading);
-                }
-            }
-        }
-        bell.ring();
-    }
-
-    @Override
-    public void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            try {
-                loop.schedule(action);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the loop is gone; its close hook closed this bind
-            }
         }
     }
 
@@ -331,9 +297,7 @@ final class UdpBind implements DatagramBind, FdHandler, ReceiveSource {
         event.close();
         LIBC.close(fd);
         flush.cancel();
-        if (demandBell != null) {
-            demandBell.close();
-        }
+        closeDemandBell();
         Object[] entry;
         while ((entry = sendQueue.poll()) != null) {
             ((Datagram) entry[0]).data().release();

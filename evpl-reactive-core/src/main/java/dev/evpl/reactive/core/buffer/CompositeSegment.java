@@ -1,7 +1,5 @@
 package dev.evpl.reactive.core.buffer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,20 +9,9 @@ import java.util.List;
  * composite's last reference releases the parts. Nested composites are flattened.
  */
 final class CompositeSegment extends Segment {
-    private static final VarHandle REFS;
-
-    static {
-        try {
-            REFS = MethodHandles.lookup().findVarHandle(CompositeSegment.class, "refs", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Segment[] parts;
     /** offsets[i] = first index of parts[i]; offsets[n] = total length. */
     private final int[] offsets;
-    private volatile int refs = 1;
 
     CompositeSegment(Segment[] given) {
         List<Segment> flat = new ArrayList<>(given.length);
@@ -65,9 +52,7 @@ final class CompositeSegment extends Segment {
     }
 
     private void check(int index, int size) {
-        if (refs <= 0) {
-            throw new IllegalStateException("segment already released");
-        }
+        ensureAccessible();
         if (index < 0 || size < 0 || index > readableBytes() - size) {
             throw outOfBounds(index, size, readableBytes());
         }
@@ -141,34 +126,10 @@ final class CompositeSegment extends Segment {
     }
 
     @Override
-    public Segment retain() {
-        int before = (int) REFS.getAndAdd(this, 1);
-        if (before <= 0) {
-            REFS.getAndAdd(this, -1);
-            throw new IllegalStateException("segment already released");
+    void deallocate() {
+        for (Segment p : parts) {
+            p.release();
         }
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        int after = (int) REFS.getAndAdd(this, -1) - 1;
-        if (after == 0) {
-            for (Segment p : parts) {
-                p.release();
-            }
-            return true;
-        }
-        if (after < 0) {
-            REFS.getAndAdd(this, 1);
-            throw new IllegalStateException("segment released more often than retained");
-        }
-        return false;
-    }
-
-    @Override
-    public int refCnt() {
-        return refs;
     }
 
     @Override
@@ -196,6 +157,6 @@ final class CompositeSegment extends Segment {
 
     @Override
     public String toString() {
-        return "Segment[" + readableBytes() + " bytes in " + parts.length + " slices, refs=" + refs + ']';
+        return "Segment[" + readableBytes() + " bytes in " + parts.length + " slices, refs=" + refCnt() + ']';
     }
 }

@@ -23,8 +23,29 @@ import java.util.List;
  * relative to the segment's first byte.
  */
 public abstract sealed class Segment permits SliceSegment, CompositeSegment {
+    private static final java.lang.invoke.VarHandle REFS;
+
+    static {
+        try {
+            REFS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Segment.class, "refs", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile int refs = 1;
 
     Segment() {
+    }
+
+    /** Gives the memory back; called once, when the last reference is released. */
+    abstract void deallocate();
+
+    /** Throws when this segment was released already. */
+    final void ensureAccessible() {
+        if (refs <= 0) {
+            throw new IllegalStateException("segment already released");
+        }
     }
 
     /** Number of bytes in this segment. */
@@ -49,13 +70,33 @@ public abstract sealed class Segment permits SliceSegment, CompositeSegment {
     public abstract Segment slice(int index, int length);
 
     /** Adds a reference; returns this. */
-    public abstract Segment retain();
+    public final Segment retain() {
+        int before = (int) REFS.getAndAdd(this, 1);
+        if (before <= 0) {
+            REFS.getAndAdd(this, -1);
+            throw new IllegalStateException("segment already released");
+        }
+        return this;
+    }
 
     /** Drops a reference; returns true when that was the last and the memory went back to the pool. */
-    public abstract boolean release();
+    public final boolean release() {
+        int after = (int) REFS.getAndAdd(this, -1) - 1;
+        if (after == 0) {
+            deallocate();
+            return true;
+        }
+        if (after < 0) {
+            REFS.getAndAdd(this, 1);
+            throw new IllegalStateException("segment released more often than retained");
+        }
+        return false;
+    }
 
     /** Current reference count (0 once released). */
-    public abstract int refCnt();
+    public final int refCnt() {
+        return refs;
+    }
 
     /** Records {@code hint} as the last place this segment was handled (for leak reports); returns this. */
     public abstract Segment touch(Object hint);

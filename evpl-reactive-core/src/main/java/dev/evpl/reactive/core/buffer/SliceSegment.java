@@ -1,25 +1,12 @@
 package dev.evpl.reactive.core.buffer;
 
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /** One contiguous slice of one pooled {@link Buffer}; holds one buffer reference while alive. */
 final class SliceSegment extends Segment {
-    private static final VarHandle REFS;
-
-    static {
-        try {
-            REFS = MethodHandles.lookup().findVarHandle(SliceSegment.class, "refs", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Buffer buffer;
     private final long address;
     private final int length;
-    private volatile int refs = 1;
     private final LeakDetector.Track track;
 
     /** Takes over one reference of {@code buffer} (the caller retained it for this slice). */
@@ -31,9 +18,7 @@ final class SliceSegment extends Segment {
     }
 
     private void check(int index, int size) {
-        if (refs <= 0) {
-            throw new IllegalStateException("segment already released");
-        }
+        ensureAccessible();
         if (index < 0 || size < 0 || index > length - size) {
             throw outOfBounds(index, size, length);
         }
@@ -100,33 +85,9 @@ final class SliceSegment extends Segment {
     }
 
     @Override
-    public Segment retain() {
-        int before = (int) REFS.getAndAdd(this, 1);
-        if (before <= 0) {
-            REFS.getAndAdd(this, -1);
-            throw new IllegalStateException("segment already released");
-        }
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        int after = (int) REFS.getAndAdd(this, -1) - 1;
-        if (after == 0) {
-            LeakDetector.untrack(track);
-            buffer.release();
-            return true;
-        }
-        if (after < 0) {
-            REFS.getAndAdd(this, 1);
-            throw new IllegalStateException("segment released more often than retained");
-        }
-        return false;
-    }
-
-    @Override
-    public int refCnt() {
-        return refs;
+    void deallocate() {
+        LeakDetector.untrack(track);
+        buffer.release();
     }
 
     @Override
@@ -158,6 +119,6 @@ final class SliceSegment extends Segment {
 
     @Override
     public String toString() {
-        return "Segment[" + length + " bytes, refs=" + refs + ']';
+        return "Segment[" + length + " bytes, refs=" + refCnt() + ']';
     }
 }

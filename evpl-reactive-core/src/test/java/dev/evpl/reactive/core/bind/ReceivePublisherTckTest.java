@@ -45,18 +45,14 @@ public class ReceivePublisherTckTest extends PublisherVerification<Integer> {
     }
 
     /** A source that produces {@code elements} integers as credit arrives, then completes. */
-    private final class CountingSource implements ReceiveSource {
+    private final class CountingSource extends LoopBoundSource {
         private final long elements;
         private long produced;
         ReceivePublisher<Integer> publisher;
 
         CountingSource(long elements) {
+            super(ReceivePublisherTckTest.this.loop);
             this.elements = elements;
-        }
-
-        @Override
-        public EventLoop loop() {
-            return loop;
         }
 
         private boolean scheduled;
@@ -88,23 +84,6 @@ public class ReceivePublisherTckTest extends PublisherVerification<Integer> {
         public void receiveCancelled() {
         }
 
-        @Override
-        public void demandFromAnotherThread() {
-            loop.schedule(this::resumeReading);
-        }
-
-        @Override
-        public void onLoop(Runnable action) {
-            if (loop.inLoop()) {
-                action.run();
-            } else {
-                try {
-                    loop.schedule(action);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // loop gone
-                }
-            }
-        }
     }
 
     @Override
