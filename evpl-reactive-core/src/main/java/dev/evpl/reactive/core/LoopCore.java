@@ -37,10 +37,6 @@ abstract class LoopCore {
 
     /** The wake eventfd's token; fd tokens are {@code generation << 32 | slot} with generation > 0. */
     private static final long WAKE_TOKEN = -1L;
-    private static final int FD_EVENTS = Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET;
-    private static final int READ_EVENTS = Linux.EPOLLIN | Linux.EPOLLPRI | Linux.EPOLLRDHUP | Linux.EPOLLHUP
-            | Linux.EPOLLERR;
-    private static final int WRITE_EVENTS = Linux.EPOLLOUT | Linux.EPOLLHUP | Linux.EPOLLERR;
     private static final PollSource[] NO_SOURCES = new PollSource[0];
 
     private static final VarHandle REMOTE_HEAD;
@@ -84,13 +80,6 @@ abstract class LoopCore {
     private Deferral[] deferrals = new Deferral[16];
     private Deferral[] spareDeferrals = new Deferral[16];
     private int deferralCount;
-    private FdEvent[] fdSlots = new FdEvent[16];
-    private int[] freeSlots = new int[16];
-    private int freeCount;
-    private int slotHigh;
-    private int generation;
-    private FdEvent[] latched = new FdEvent[16];
-    private int latchedCount;
     private PollSource[] pollSources = NO_SOURCES;
     private int pins;
     boolean polling;
@@ -99,6 +88,7 @@ abstract class LoopCore {
     private long lastActivity;
     private int pollPasses;
     final HookList hooks;
+    private final FdTable fds;
     dev.evpl.reactive.core.buffer.SegmentAllocator allocator;
     long iterations;
     private boolean inPass;
@@ -129,6 +119,7 @@ abstract class LoopCore {
             throw e;
         }
         this.poller = p;
+        this.fds = new FdTable((EventLoop) this, p);
         this.wakeFd = fd;
         this.wakeMemory = memory;
         if (clock instanceof VirtualClock) {
@@ -271,7 +262,7 @@ abstract class LoopCore {
             for (int i = 0; i < ready; i++) {
                 long token = poller.readyToken(i);
                 if (token != WAKE_TOKEN) {
-                    fdReady(token, poller.readyEvents(i));
+                    fds.ready(token, poller.readyEvents(i));
                 }
             }
             work += drainRemote();
@@ -285,7 +276,7 @@ abstract class LoopCore {
                 timers.purgeCancelled();
             }
             work += fireTimers(now);
-            work += runLatched();
+            work += fds.runLatched();
             work += runTasks();
             work += runDeferrals();
             hooks.run(LoopHook.ITERATION_END.ordinal());
@@ -310,7 +301,7 @@ abstract class LoopCore {
     }
 
     private boolean hasImmediateWork() {
-        return !tasks.isEmpty() || deferralCount > 0 || latchedCount > 0 || remoteHead != null;
+        return !tasks.isEmpty() || deferralCount > 0 || fds.hasLatched() || remoteHead != null;
     }
 
     private long computeTimeout() {
@@ -436,95 +427,15 @@ abstract class LoopCore {
     // ------------------------------------------------------------------ descriptors
 
     final FdEvent registerFd(int fd, FdHandler handler, boolean read, boolean write) {
-        int slot = freeCount > 0 ? freeSlots[--freeCount] : slotHigh++;
-        if (slot == fdSlots.length) {
-            fdSlots = Arrays.copyOf(fdSlots, slot * 2);
-        }
-        generation = generation == Integer.MAX_VALUE ? 1 : generation + 1;
-        FdEvent ev = new FdEvent((EventLoop) this, fd, handler, slot, generation, read, write);
-        try {
-            poller.add(fd, FD_EVENTS, ((long) generation << 32) | slot);
-        } catch (RuntimeException e) {
-            freeSlot(slot);
-            throw e;
-        }
-        fdSlots[slot] = ev;
-        return ev;
+        return fds.register(fd, handler, read, write);
     }
 
     final void removeFd(FdEvent ev) {
-        ev.closed = true;
-        fdSlots[ev.slot] = null;
-        freeSlot(ev.slot);
-        poller.remove(ev.fd);
-    }
-
-    private void freeSlot(int slot) {
-        if (freeCount == freeSlots.length) {
-            freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-        }
-        freeSlots[freeCount++] = slot;
-    }
-
-    private void fdReady(long token, int events) {
-        int slot = (int) token;
-        FdEvent ev = slot < fdSlots.length ? fdSlots[slot] : null;
-        if (ev == null || ev.generation != (int) (token >>> 32)) {
-            return; // removed earlier in this pass
-        }
-        if ((events & READ_EVENTS) != 0) {
-            ev.readReady = true;
-        }
-        if ((events & WRITE_EVENTS) != 0) {
-            ev.writeReady = true;
-        }
-        if ((events & (Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
-            ev.hangup = true;
-        }
-        ev.relatch();
+        fds.remove(ev);
     }
 
     final void latch(FdEvent ev) {
-        ev.latched = true;
-        if (latchedCount == latched.length) {
-            latched = Arrays.copyOf(latched, latchedCount * 2);
-        }
-        latched[latchedCount++] = ev;
-    }
-
-    private int runLatched() {
-        int n = latchedCount;
-        int kept = 0;
-        int calls = 0;
-        for (int i = 0; i < n; i++) {
-            FdEvent ev = latched[i];
-            latched[i] = null;
-            try {
-                if (!ev.closed && ev.readReady && ev.readInterest) {
-                    calls++;
-                    ev.handler.onReadable(ev);
-                }
-                if (!ev.closed && ev.writeReady && ev.writeInterest) {
-                    calls++;
-                    ev.handler.onWritable(ev);
-                }
-            } catch (Throwable t) {
-                reportTaskError(t);
-            }
-            if (ev.wantsCallback()) {
-                latched[kept++] = ev;
-            } else {
-                ev.latched = false;
-            }
-        }
-        // Entries latched by the callbacks above were appended after n: close the gap.
-        int added = latchedCount - n;
-        if (added > 0) {
-            System.arraycopy(latched, n, latched, kept, added);
-            Arrays.fill(latched, kept + added, latchedCount, null);
-        }
-        latchedCount = kept + added;
-        return calls;
+        fds.latch(ev);
     }
 
     // ------------------------------------------------------------------ hybrid event/poll
@@ -651,15 +562,7 @@ abstract class LoopCore {
         }
         Arrays.fill(deferrals, 0, deferralCount, null);
         deferralCount = 0;
-        for (int i = 0; i < slotHigh; i++) {
-            FdEvent ev = fdSlots[i];
-            if (ev != null) {
-                ev.closed = true;
-                fdSlots[i] = null;
-            }
-        }
-        Arrays.fill(latched, 0, latchedCount, null);
-        latchedCount = 0;
+        fds.closeAll();
         if (polling) {
             polling = false;
             for (PollSource source : pollSources) {
