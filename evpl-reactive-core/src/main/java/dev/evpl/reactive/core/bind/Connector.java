@@ -17,6 +17,9 @@ final class Connector {
                 return Mono.error(new IllegalArgumentException(protocol + " is a datagram protocol: use a datagram bind"));
             }
             endpoint.checkFits(protocol);
+            if (protocol.isInProcess()) {
+                return Listener.connectInproc(loop, endpoint.inprocName());
+            }
             Mono<SocketOps.Target> target = Mono.fromCallable(() -> SocketOps.target(protocol, endpoint));
             if (!endpoint.isUnix()) {
                 target = target.subscribeOn(Schedulers.boundedElastic()); // DNS may block

@@ -14,11 +14,35 @@ public final class Endpoint {
     private final String host;
     private final int port;
     private final String path;
+    private final String inprocName;
 
     private Endpoint(String host, int port, String path) {
+        this(host, port, path, null);
+    }
+
+    private Endpoint(String host, int port, String path, String inprocName) {
         this.host = host;
         this.port = port;
         this.path = path;
+        this.inprocName = inprocName;
+    }
+
+    /** An in-process name, private to this process ({@code STREAM_INPROC}). */
+    public static Endpoint inproc(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("in-process endpoint name must not be empty");
+        }
+        return new Endpoint(null, -1, null, name);
+    }
+
+    /** Whether this is an in-process endpoint. */
+    public boolean isInProcess() {
+        return inprocName != null;
+    }
+
+    /** The in-process name, or null. */
+    public String inprocName() {
+        return inprocName;
     }
 
     /** An IP endpoint: {@code host} is an address literal or a DNS name; port 0 = any (listeners). */
@@ -63,6 +87,13 @@ public final class Endpoint {
     }
 
     void checkFits(Protocol protocol) {
+        if (protocol.isInProcess() != isInProcess()) {
+            throw new IllegalArgumentException(protocol + " needs " + (protocol.isInProcess() ? "an in-process endpoint"
+                    : "a network endpoint") + ", got " + this);
+        }
+        if (protocol.isInProcess()) {
+            return;
+        }
         boolean wantsUnix = protocol == Protocol.STREAM_SOCKET_UNIX;
         if (wantsUnix != isUnix()) {
             throw new IllegalArgumentException(protocol + " needs " + (wantsUnix ? "a unix path endpoint" : "a host:port endpoint")
@@ -72,16 +103,20 @@ public final class Endpoint {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Endpoint e && port == e.port && Objects.equals(host, e.host) && Objects.equals(path, e.path);
+        return o instanceof Endpoint e && port == e.port && Objects.equals(host, e.host) && Objects.equals(path, e.path)
+                && Objects.equals(inprocName, e.inprocName);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, path);
+        return Objects.hash(host, port, path, inprocName);
     }
 
     @Override
     public String toString() {
+        if (inprocName != null) {
+            return "inproc:" + inprocName;
+        }
         if (path != null) {
             return "unix:" + path;
         }

@@ -46,12 +46,27 @@ public final class Listener implements Disposable {
     private record Attachment(EventLoop loop, Consumer<Bind> handler) {
     }
 
+    /** In-process listeners, by name: private to this process. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Listener> INPROC =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final String inprocName;
+
     private Listener(Protocol protocol, int fd, int family, SteeringPolicy policy) {
         this.protocol = protocol;
         this.fd = fd;
         this.family = family;
         this.policy = policy;
         this.localAddress = SocketOps.localAddress(fd, family);
+        this.inprocName = null;
+    }
+
+    private Listener(String inprocName, SteeringPolicy policy) {
+        this.protocol = Protocol.STREAM_INPROC;
+        this.fd = -1;
+        this.family = -1;
+        this.policy = policy;
+        this.localAddress = new InprocStreamBind.InprocAddress(inprocName);
+        this.inprocName = inprocName;
     }
 
     /** Listens on {@code endpoint} (port 0 = any free port) with round-robin steering. */
@@ -65,6 +80,14 @@ public final class Listener implements Disposable {
         protocol.checkAvailable();
         if (!protocol.isStream()) {
             throw new IllegalArgumentException(protocol + " is a datagram protocol: listeners take stream protocols");
+        }
+        if (protocol.isInProcess()) {
+            endpoint.checkFits(protocol);
+            Listener l = new Listener(endpoint.inprocName(), policy);
+            if (INPROC.putIfAbsent(endpoint.inprocName(), l) != null) {
+                throw new IllegalStateException("in-process name '" + endpoint.inprocName() + "' is already listening");
+            }
+            return l;
         }
         SocketOps.Target target = SocketOps.target(protocol, endpoint);
         int fd = SocketOps.listen(protocol, target);
@@ -98,7 +121,7 @@ public final class Listener implements Disposable {
         Attachment a = new Attachment(loop, Objects.requireNonNull(handler, "handler"));
         attached.add(a);
         synchronized (this) {
-            if (owner == null && !disposed) {
+            if (owner == null && !disposed && inprocName == null) {
                 owner = a;
                 runOn(a, () -> register(a));
             }
@@ -142,6 +165,9 @@ public final class Listener implements Disposable {
 
     private void detach(Attachment a) {
         attached.remove(a);
+        if (inprocName != null) {
+            return;
+        }
         synchronized (this) {
             if (owner != a) {
                 return;
@@ -198,6 +224,10 @@ public final class Listener implements Disposable {
             o = owner;
         }
         attached.clear();
+        if (inprocName != null) {
+            INPROC.remove(inprocName, this);
+            return;
+        }
         if (o == null) {
             LIBC.close(fd);
             return;
@@ -219,6 +249,32 @@ public final class Listener implements Disposable {
     @Override
     public boolean isDisposed() {
         return disposed;
+    }
+
+    /**
+     * An in-process connect from {@code clientLoop}: both sides are made and paired, the server
+     * side goes to the chosen attached loop's handler, the client side is emitted once it has.
+     */
+    static reactor.core.publisher.Mono<Bind> connectInproc(EventLoop clientLoop, String name) {
+        return reactor.core.publisher.Mono.defer(() -> {
+            Listener l = INPROC.get(name);
+            List<Attachment> now = l == null ? List.of() : l.attached;
+            if (l == null || l.disposed || now.isEmpty()) {
+                return reactor.core.publisher.Mono.error(new IllegalStateException("connect inproc:" + name
+                        + ": nothing listening (or no loop attached)"));
+            }
+            List<EventLoop> loops = new ArrayList<>(now.size());
+            for (Attachment a : now) {
+                loops.add(a.loop);
+            }
+            Attachment target = now.get(l.policy.choose(loops));
+            InprocStreamBind client = new InprocStreamBind(clientLoop, name);
+            InprocStreamBind server = new InprocStreamBind(target.loop, name);
+            InprocStreamBind.pair(client, server);
+            return reactor.core.publisher.Mono.<Bind>fromRunnable(() -> target.handler.accept(server))
+                    .subscribeOn(target.loop)
+                    .then(reactor.core.publisher.Mono.just(client));
+        });
     }
 
     /** Accepts on the acceptor loop and hands each connection to its chosen loop. */

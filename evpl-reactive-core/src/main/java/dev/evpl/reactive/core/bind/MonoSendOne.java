@@ -13,10 +13,10 @@ import reactor.core.publisher.Operators;
  * the segment (release it yourself), as with any lazy send.
  */
 final class MonoSendOne extends Mono<Completion> {
-    private final SocketStreamBind bind;
+    private final SendTarget bind;
     private final Segment data;
 
-    MonoSendOne(SocketStreamBind bind, Segment data) {
+    MonoSendOne(SendTarget bind, Segment data) {
         this.bind = bind;
         this.data = data;
     }
@@ -25,11 +25,11 @@ final class MonoSendOne extends Mono<Completion> {
     public void subscribe(CoreSubscriber<? super Completion> actual) {
         Op op = new Op(actual);
         actual.onSubscribe(op);
-        if (bind.loop.inLoop()) {
+        if (bind.loop().inLoop()) {
             bind.enqueue(data, op);
         } else {
             try {
-                bind.loop.schedule(() -> bind.enqueue(data, op));
+                bind.loop().schedule(() -> bind.enqueue(data, op));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 data.release();
                 op.fail(new IllegalStateException("the bind's event loop is disposed", e));

@@ -28,9 +28,8 @@ public final class Protocol {
     /** TLS over a stream protocol. */
     public static final Protocol STREAM_SOCKET_TLS = register("STREAM_SOCKET_TLS", true, false, false,
             "not built yet: TLS is on the roadmap after HTTP/1.1");
-    /** Thread to thread in one process, stream semantics. */
-    public static final Protocol STREAM_INPROC = register("STREAM_INPROC", true, true, true,
-            "not built yet: in-process binds are still to come in the buffers-and-binds issue");
+    /** Loop to loop in one process, stream semantics: segments move between loops without a copy. */
+    public static final Protocol STREAM_INPROC = register("STREAM_INPROC", true, true, true, null);
     /** Thread to thread in one process, datagram semantics. */
     public static final Protocol DATAGRAM_INPROC = register("DATAGRAM_INPROC", false, true, true,
             "not built yet: in-process binds are still to come in the buffers-and-binds issue");

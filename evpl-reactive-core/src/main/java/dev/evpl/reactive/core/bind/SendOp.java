@@ -18,7 +18,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
     static final int BATCH = 32;
     static final int HIGH_WATER = 1 << 20;
 
-    private final SocketStreamBind bind;
+    private final SendTarget bind;
     private final MonoSink<Completion> sink;
     private volatile Subscription upstream;
     /** Signals handed to the loop but not yet run there: completion waits for them (ordering). */
@@ -39,7 +39,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     private final Context context;
 
-    SendOp(SocketStreamBind bind, MonoSink<Completion> sink) {
+    SendOp(SendTarget bind, MonoSink<Completion> sink) {
         this.bind = bind;
         this.sink = sink;
         this.context = Operators.enableOnDiscard(Context.of(sink.contextView()), RELEASE_DISCARDED);
@@ -55,14 +55,14 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
         upstream = s;
         sink.onCancel(() -> {
             s.cancel();
-            bind.onLoop(() -> finished = true);
+            onLoop(() -> finished = true);
         });
-        bind.onLoop(this::requestMore);
+        onLoop(this::requestMore);
     }
 
     @Override
     public void onNext(Segment segment) {
-        if (bind.loop.inLoop() && inFlight.get() == 0) {
+        if (bind.loop().inLoop() && inFlight.get() == 0) {
             arrived(segment);
         } else {
             inFlight.incrementAndGet();
@@ -75,7 +75,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onError(Throwable t) {
-        if (bind.loop.inLoop() && inFlight.get() == 0) {
+        if (bind.loop().inLoop() && inFlight.get() == 0) {
             fail(t);
             return;
         }
@@ -88,7 +88,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onComplete() {
-        if (bind.loop.inLoop() && inFlight.get() == 0) {
+        if (bind.loop().inLoop() && inFlight.get() == 0) {
             // On the loop with nothing still hopping: no task needed (the per-message path).
             upstreamDone = true;
             maybeComplete();
@@ -102,9 +102,17 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
         }, null);
     }
 
+    private void onLoop(Runnable action) {
+        if (bind.loop().inLoop()) {
+            action.run();
+        } else {
+            hop(action, null);
+        }
+    }
+
     private void hop(Runnable action, Segment carried) {
         try {
-            bind.loop.schedule(action);
+            bind.loop().schedule(action);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             if (carried != null) {
                 carried.release();
@@ -143,7 +151,9 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
             fail(new IllegalStateException("bind closed: " + bind));
             return;
         }
-        if (bind.unsentBytes() < HIGH_WATER && outstanding < BATCH / 2) {
+        if (bind.unsentBytes() >= HIGH_WATER) {
+            bind.awaitRoom(this);
+        } else if (outstanding < BATCH / 2) {
             int n = BATCH - outstanding;
             outstanding += n;
             s.request(n);

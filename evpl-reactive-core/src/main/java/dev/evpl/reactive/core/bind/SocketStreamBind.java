@@ -28,7 +28,7 @@ import reactor.core.publisher.Sinks;
  * onto it. Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in
  * a ring and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
  */
-final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler {
+final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler, SendTarget {
     /** Reads per readable callback before yielding to other descriptors of the loop. */
     private static final int READS_PER_CALL = 16;
     /** A read gets at least this much contiguous room (else a fresh buffer is taken). */
@@ -219,7 +219,8 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler 
 
     // ------------------------------------------------------------------ send side (loop)
 
-    void enqueue(Segment s, SendCallback op) {
+    @Override
+    public void enqueue(Segment s, SendCallback op) {
         if (closed) {
             s.release();
             op.fail(new IllegalStateException("bind closed"));
@@ -229,11 +230,13 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler 
         flush.arm();
     }
 
-    int unsentBytes() {
+    @Override
+    public int unsentBytes() {
         return sendQueue.bytes();
     }
 
-    boolean isClosedOnLoop() {
+    @Override
+    public boolean isClosedOnLoop() {
         return closed;
     }
 

@@ -308,4 +308,76 @@ class BindFaultsAndBackpressureTest {
         client.close();
         accepted(server).close();
     }
+
+    @Test
+    void inProcessBackpressureHoldsTheSenderAtTheHighWaterMark() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_INPROC, Endpoint.inproc("bp-test"));
+        Sinks.One<Bind> server = Sinks.one();
+        listener.attach(group.loop(1), server::tryEmitValue);
+        Bind client = Bind.connect(group.loop(0), Protocol.STREAM_INPROC, Endpoint.inproc("bp-test")).block(Duration.ofSeconds(5));
+        Bind receiver = accepted(server);
+        assertThat(client.remoteAddress().toString()).isEqualTo("inproc:bp-test");
+
+        long total = 64L << 20;
+        EventLoop loop = client.loop();
+        AtomicLong generated = new AtomicLong();
+        Flux<Segment> data = Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
+            if (position >= total) {
+                sink.complete();
+                return position;
+            }
+            int n = (int) Math.min(total - position, 64 * 1024);
+            sink.next(Pattern.segment(loop.allocator(), position, n));
+            generated.set(position + n);
+            return position + n;
+        }).subscribeOn(loop);
+        Mono<Completion> sent = client.send(data).cache();
+        sent.subscribe();
+        long before;
+        long after = generated.get();
+        do {
+            before = after;
+            Thread.sleep(100);
+            after = generated.get();
+        } while (after != before);
+        // Unread bytes at the peer stop the sender at the 1 MiB high-water mark (plus one batch).
+        assertThat(after).as("generated while nobody reads").isLessThan(4L << 20);
+
+        byte[] scratch = new byte[64 * 1024];
+        AtomicLong verified = new AtomicLong();
+        Mono<Void> endOfStream = receiver.receive().doOnNext(seg -> {
+            try {
+                Pattern.verify(seg, verified.get(), scratch);
+                verified.addAndGet(seg.readableBytes());
+            } finally {
+                seg.release();
+            }
+        }).then().cache();
+        endOfStream.subscribe();
+        assertThat(sent.block(Duration.ofSeconds(30)).bytes()).isEqualTo(total);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (verified.get() < total && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(verified.get()).isEqualTo(total);
+        client.close();
+        endOfStream.block(Duration.ofSeconds(5)); // the peer's close is the end of this side's stream
+        receiver.close();
+    }
+
+    @Test
+    void inProcessNamesAreCheckedAndPrivate() {
+        assertThatThrownBy(() -> Bind.connect(group.loop(0), Protocol.STREAM_INPROC, Endpoint.inproc("nobody-here"))
+                .block(Duration.ofSeconds(5)))
+                .hasMessage("connect inproc:nobody-here: nothing listening (or no loop attached)");
+        listener = Listener.listen(Protocol.STREAM_INPROC, Endpoint.inproc("taken"));
+        assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_INPROC, Endpoint.inproc("taken")))
+                .hasMessage("in-process name 'taken' is already listening");
+        assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_INPROC, Endpoint.inet("127.0.0.1", 0)))
+                .hasMessage("STREAM_INPROC needs an in-process endpoint, got 127.0.0.1:0");
+        listener.dispose();
+        Listener again = Listener.listen(Protocol.STREAM_INPROC, Endpoint.inproc("taken"));
+        again.dispose();
+        listener = null;
+    }
 }

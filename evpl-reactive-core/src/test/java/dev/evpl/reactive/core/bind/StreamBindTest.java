@@ -30,7 +30,7 @@ class StreamBindTest {
     Path dir;
 
     static Stream<Protocol> protocols() {
-        return Stream.of(Protocol.STREAM_SOCKET_TCP, Protocol.STREAM_SOCKET_UNIX);
+        return Stream.of(Protocol.STREAM_SOCKET_TCP, Protocol.STREAM_SOCKET_UNIX, Protocol.STREAM_INPROC);
     }
 
     @BeforeEach
@@ -47,6 +47,9 @@ class StreamBindTest {
     }
 
     private Endpoint endpoint(Protocol p) {
+        if (p == Protocol.STREAM_INPROC) {
+            return Endpoint.inproc("echo-" + System.identityHashCode(this));
+        }
         return p == Protocol.STREAM_SOCKET_UNIX ? Endpoint.unix(dir.resolve("echo.sock").toString())
                 : Endpoint.inet("127.0.0.1", 0);
     }
@@ -55,7 +58,7 @@ class StreamBindTest {
     private Endpoint echoServer(Protocol p) {
         listener = Listener.listen(p, endpoint(p));
         attachment = listener.attach(group.loop(1), bind -> bind.send(bind.receive()).subscribe(c -> bind.close(), e -> bind.close()));
-        return p == Protocol.STREAM_SOCKET_UNIX ? endpoint(p) : Endpoint.inet("127.0.0.1", listener.port());
+        return p == Protocol.STREAM_SOCKET_TCP ? Endpoint.inet("127.0.0.1", listener.port()) : endpoint(p);
     }
 
     private Bind connect(Protocol p, Endpoint e) {

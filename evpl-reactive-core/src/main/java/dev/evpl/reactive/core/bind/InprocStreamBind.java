@@ -1,0 +1,237 @@
+package dev.evpl.reactive.core.bind;
+
+import dev.evpl.reactive.core.Doorbell;
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.buffer.Segment;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One side of a {@code STREAM_INPROC} connection. Sent segments move to the peer's inbound queue
+ * as they are (zero-copy); the peer's loop delivers them as its subscriber's credit allows. The
+ * sender stops requesting while the peer holds {@link SendOp#HIGH_WATER} unread bytes and resumes
+ * when the peer reads: the same demand contract as a socket, with the peer's queue as the kernel
+ * buffer. Confined to its loop; the inbound queue and counters are the only shared state.
+ */
+final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget {
+    private final String name;
+    private InprocStreamBind peer;
+    private final ConcurrentLinkedQueue<Segment> inbound = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboundBytes = new AtomicInteger();
+    private volatile boolean peerClosed;
+    private final ReceivePublisher<Segment> receiver = new ReceivePublisher<>(this, Segment::release);
+    /** Rung by the peer when it queued data or closed. */
+    private final Doorbell dataBell;
+    /** Rung by the peer when it read (room for our sends). */
+    private final Doorbell roomBell;
+    private final List<SendOp> waitingForRoom = new ArrayList<>();
+    private boolean closed;
+    private final Sinks.Empty<Void> closeSink = Sinks.empty();
+
+    InprocStreamBind(EventLoop loop, String name) {
+        super(loop);
+        this.name = name;
+        this.dataBell = loop.doorbell(this::drain);
+        this.roomBell = loop.doorbell(this::roomAvailable);
+    }
+
+    /** Pairs two sides (before either is handed out). */
+    static void pair(InprocStreamBind a, InprocStreamBind b) {
+        a.peer = b;
+        b.peer = a;
+    }
+
+    // ------------------------------------------------------------------ Bind
+
+    @Override
+    public Flux<Segment> receive() {
+        return Flux.from(receiver);
+    }
+
+    @Override
+    public Mono<Completion> send(Publisher<Segment> data) {
+        return Mono.create(sink -> data.subscribe(new SendOp(this, sink)));
+    }
+
+    @Override
+    public Mono<Completion> send(Segment data) {
+        return new MonoSendOne(this, data);
+    }
+
+    @Override
+    public Mono<Void> finish() {
+        // Sends are handed over at once: finishing is closing after what was already sent.
+        return Mono.defer(() -> {
+            close();
+            return onClose();
+        });
+    }
+
+    @Override
+    public void close() {
+        onLoop(this::closeNow);
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return closeSink.asMono();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.STREAM_INPROC;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return new InprocAddress(name);
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return new InprocAddress(name);
+    }
+
+    // ------------------------------------------------------------------ SendTarget (our loop)
+
+    @Override
+    public void enqueue(Segment s, SendCallback callback) {
+        if (closed || peerClosed) {
+            s.release();
+            callback.fail(new IllegalStateException("in-process bind closed: " + name));
+            return;
+        }
+        int n = s.readableBytes();
+        peer.inboundBytes.addAndGet(n);
+        peer.inbound.offer(s);
+        peer.dataBell.ring();
+        callback.written(n);
+    }
+
+    @Override
+    public int unsentBytes() {
+        return peer.inboundBytes.get();
+    }
+
+    @Override
+    public boolean isClosedOnLoop() {
+        return closed || peerClosed;
+    }
+
+    @Override
+    public void awaitRoom(SendOp op) {
+        if (!waitingForRoom.contains(op)) {
+            waitingForRoom.add(op);
+        }
+        // The peer may have read everything between our check and now: look again.
+        if (peer.inboundBytes.get() < SendOp.HIGH_WATER) {
+            roomAvailable();
+        }
+    }
+
+    private void roomAvailable() {
+        if (waitingForRoom.isEmpty()) {
+            return;
+        }
+        List<SendOp> ops = new ArrayList<>(waitingForRoom);
+        waitingForRoom.clear();
+        for (SendOp op : ops) {
+            op.requestMore();
+        }
+    }
+
+    // ------------------------------------------------------------------ receive (our loop)
+
+    @Override
+    public void resumeReading() {
+        drain();
+    }
+
+    @Override
+    public void receiveCancelled() {
+    }
+
+    private void drain() {
+        boolean read = false;
+        Segment s;
+        while (receiver.wantsData() && (s = inbound.poll()) != null) {
+            inboundBytes.addAndGet(-s.readableBytes());
+            read = true;
+            receiver.deliver(s);
+        }
+        if (read && peer != null) {
+            peer.roomBell.ring();
+        }
+        if (peerClosed && inbound.isEmpty()) {
+            receiver.complete(); // end of stream after everything the peer sent
+        }
+    }
+
+    // ------------------------------------------------------------------ close (our loop)
+
+    private void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        dataBell.close();
+        roomBell.close();
+        Segment s;
+        while ((s = inbound.poll()) != null) {
+            s.release();
+        }
+        for (SendOp op : waitingForRoom) {
+            op.fail(new IllegalStateException("in-process bind closed: " + name));
+        }
+        waitingForRoom.clear();
+        receiver.complete();
+        if (peer != null) {
+            peer.peerClosed = true;
+            peer.dataBell.ring();
+            peer.roomBell.ring();
+        }
+        closeSink.tryEmitEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "Bind[STREAM_INPROC " + name + (closed ? ", closed" : "") + ']';
+    }
+
+    /** The address of both sides of an in-process connection: the listener's name. */
+    static final class InprocAddress extends SocketAddress {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        InprocAddress(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof InprocAddress a && a.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "inproc:" + name;
+        }
+    }
+}
