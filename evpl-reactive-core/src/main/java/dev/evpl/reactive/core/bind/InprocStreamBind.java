@@ -32,7 +32,8 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
     /** Rung by the peer when it read (room for our sends). */
     private final Doorbell roomBell;
     private final List<SendOp> waitingForRoom = new ArrayList<>();
-    private boolean closed;
+    /** Volatile: a sender on the peer's loop re-checks it after handing a segment over (see enqueue). */
+    private volatile boolean closed;
     private final Sinks.Empty<Void> closeSink = Sinks.empty();
 
     InprocStreamBind(EventLoop loop, String name) {
@@ -116,6 +117,13 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
         int n = s.readableBytes();
         peer.inboundBytes.addAndGet(n);
         peer.inbound.offer(s);
+        if (peer.closed) {
+            // The peer closed (and drained) after our check: nobody will read this, release it here.
+            // Offer-then-check against the closer's set-then-drain means one of us sees the segment.
+            peer.releaseInbound();
+            callback.fail(new IllegalStateException("in-process bind closed: " + name));
+            return;
+        }
         peer.dataBell.ring();
         callback.written(n);
     }
@@ -188,10 +196,7 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
         closed = true;
         dataBell.close();
         roomBell.close();
-        Segment s;
-        while ((s = inbound.poll()) != null) {
-            s.release();
-        }
+        releaseInbound();
         for (SendOp op : waitingForRoom) {
             op.fail(new IllegalStateException("in-process bind closed: " + name));
         }
@@ -203,6 +208,15 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
             peer.roomBell.ring();
         }
         closeSink.tryEmitEmpty();
+    }
+
+    /** Releases whatever is queued for this side; safe from either loop (each segment is polled once). */
+    private void releaseInbound() {
+        Segment s;
+        while ((s = inbound.poll()) != null) {
+            inboundBytes.addAndGet(-s.readableBytes());
+            s.release();
+        }
     }
 
     @Override
