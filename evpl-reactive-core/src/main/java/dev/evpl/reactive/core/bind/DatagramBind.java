@@ -1,7 +1,7 @@
 package dev.evpl.reactive.core.bind;
 
 import dev.evpl.reactive.core.EventLoop;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,8 +30,8 @@ public interface DatagramBind {
     /** Completes when closed. */
     Mono<Void> onClose();
 
-    /** The bound address (with the port the kernel chose for port 0). */
-    InetSocketAddress localAddress();
+    /** The bound address (with the port the kernel chose for port 0), or the in-process address. */
+    SocketAddress localAddress();
 
     /** The loop the bind lives on. */
     EventLoop loop();
@@ -41,6 +41,9 @@ public interface DatagramBind {
      * {@code maxDatagram} bytes are truncated by the kernel and reported as errors.
      */
     static Mono<DatagramBind> open(EventLoop loop, Protocol protocol, Endpoint local, int maxDatagram) {
+        if (protocol.isInProcess()) {
+            return InprocDatagramBind.open(loop, protocol, local, maxDatagram);
+        }
         return UdpBind.open(loop, protocol, local, maxDatagram);
     }
 

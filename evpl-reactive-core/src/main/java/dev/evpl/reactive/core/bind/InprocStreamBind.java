@@ -233,6 +233,11 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
             this.name = name;
         }
 
+        /** The in-process name. */
+        String name() {
+            return name;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof InprocAddress a && a.name.equals(name);

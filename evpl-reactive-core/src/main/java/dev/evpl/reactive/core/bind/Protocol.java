@@ -30,9 +30,8 @@ public final class Protocol {
             "not built yet: TLS is on the roadmap after HTTP/1.1");
     /** Loop to loop in one process, stream semantics: segments move between loops without a copy. */
     public static final Protocol STREAM_INPROC = register("STREAM_INPROC", true, true, true, null);
-    /** Thread to thread in one process, datagram semantics. */
-    public static final Protocol DATAGRAM_INPROC = register("DATAGRAM_INPROC", false, true, true,
-            "not built yet: in-process binds are still to come in the buffers-and-binds issue");
+    /** Loop to loop in one process, datagram semantics (bounded queues: overflow drops, like UDP). */
+    public static final Protocol DATAGRAM_INPROC = register("DATAGRAM_INPROC", false, true, true, null);
     /** RDMA reliable connection via rdma_cm. */
     public static final Protocol STREAM_RDMACM_RC = register("STREAM_RDMACM_RC", true, false, false,
             "needs an RDMA device and backend; none on this machine");

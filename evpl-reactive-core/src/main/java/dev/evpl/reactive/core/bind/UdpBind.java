@@ -126,6 +126,11 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                 sink.error(new IllegalArgumentException("datagram of " + n + " bytes exceeds maxDatagram " + maxDatagram));
                 return;
             }
+            if (!(datagram.address() instanceof InetSocketAddress)) {
+                datagram.data().release();
+                sink.error(new IllegalArgumentException("UDP needs an InetSocketAddress recipient, got " + datagram.address()));
+                return;
+            }
             sendQueue.add(new Object[] {datagram, sink});
             flush.arm();
         }));
@@ -238,7 +243,7 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                 Datagram d = (Datagram) entry[0];
                 Segment s = d.data();
                 long name = names + (long) count * SockAddr.MAX_SIZE;
-                int nameLength = SockAddr.writeInet(name, d.address());
+                int nameLength = SockAddr.writeInet(name, (InetSocketAddress) d.address());
                 int first = iov;
                 for (int k = 0; k < s.sliceCount(); k++) {
                     IoVec.set(iovs, iov++, s.sliceAddress(k), s.sliceLength(k));

@@ -42,10 +42,27 @@ class DatagramBindTest {
 
     @Test
     void windowedEchoOfManyDatagramsKeepsEachOnesContentAndSender() {
-        DatagramBind server = open(1);
+        windowedEcho(open(1), open(0));
+    }
+
+    @Test
+    void inProcessDatagramsTooWithQueueLimitsAndClearErrors() {
+        DatagramBind server = DatagramBind.open(group.loop(1), Protocol.DATAGRAM_INPROC, Endpoint.inproc("dg-server"))
+                .block(Duration.ofSeconds(5));
+        DatagramBind client = DatagramBind.open(group.loop(0), Protocol.DATAGRAM_INPROC, Endpoint.inproc("dg-client"))
+                .block(Duration.ofSeconds(5));
+        assertThat(server.localAddress().toString()).isEqualTo("inproc:dg-server");
+        assertThatThrownBy(() -> DatagramBind.open(group.loop(0), Protocol.DATAGRAM_INPROC, Endpoint.inproc("dg-server"))
+                .block(Duration.ofSeconds(5))).hasMessage("in-process name 'dg-server' is already bound");
+        Segment nowhere = Mono.fromCallable(() -> group.loop(0).allocator().allocate(4)).subscribeOn(group.loop(0)).block();
+        assertThatThrownBy(() -> client.send(new Datagram(nowhere, new InetSocketAddress("127.0.0.1", 9))).block(Duration.ofSeconds(5)))
+                .hasMessage("no in-process datagram bind at /127.0.0.1:9");
+        windowedEcho(server, client);
+    }
+
+    private void windowedEcho(DatagramBind server, DatagramBind client) {
         // Echo server: every datagram straight back to its sender, zero-copy.
         server.receive().flatMap(server::send, 256).subscribe();
-        DatagramBind client = open(0);
         EventLoop loop = client.loop();
         int count = 5000;
         int window = 16;
