@@ -50,6 +50,17 @@ public interface Bind {
     /** Whether the bind is closed. */
     boolean isClosed();
 
+    /**
+     * The connection's events: {@link BindEvent.Connected} first (replayed to late subscribers),
+     * then {@link BindEvent.Sent} per flush where the protocol reports it, and
+     * {@link BindEvent.Disconnected} last, with the cause when it failed. Costs nothing while
+     * nobody subscribes. Any number of subscribers.
+     */
+    default Flux<BindEvent> events() {
+        return Flux.concat(Mono.just(new BindEvent.Connected(localAddress(), remoteAddress())),
+                onClose().then(Mono.just(new BindEvent.Disconnected(null))));
+    }
+
     /** The loop the bind lives on. */
     EventLoop loop();
 

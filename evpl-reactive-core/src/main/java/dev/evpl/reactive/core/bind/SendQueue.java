@@ -23,6 +23,10 @@ final class SendQueue {
     /** Slice of the head segment and offset in it where the next write starts. */
     private int headSlice;
     private int headOffset;
+    /** Whole segments written since the last {@link #takeWrittenMessages()}. */
+    private long writtenMessages;
+    /** Bytes written since the last {@link #takeWrittenBytes()}. */
+    private long writtenBytes;
 
     SendQueue(SocketStreamBind bind) {
         this.bind = bind;
@@ -95,6 +99,7 @@ final class SendQueue {
                 }
                 return -errno;
             }
+            writtenBytes += n;
             consume(n);
             if (n < total) {
                 return 0; // the socket buffer is full
@@ -128,8 +133,23 @@ final class SendQueue {
             headSlice = 0;
             headOffset = 0;
             s.release();
+            writtenMessages++;
             op.written(length);
         }
+    }
+
+    /** Bytes written since the last call. */
+    long takeWrittenBytes() {
+        long n = writtenBytes;
+        writtenBytes = 0;
+        return n;
+    }
+
+    /** Whole segments written since the last call. */
+    long takeWrittenMessages() {
+        long n = writtenMessages;
+        writtenMessages = 0;
+        return n;
     }
 
     /** Releases every queued segment and fails their operations. */

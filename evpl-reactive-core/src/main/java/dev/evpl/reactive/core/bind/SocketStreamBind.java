@@ -49,7 +49,10 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     private final Deferral flush;
 
     private boolean closed;
+    private Throwable closeCause;
     private boolean finishing;
+    /** Live events; created on the first {@link #events()} subscription, emitted to on the loop only. */
+    private volatile Sinks.Many<BindEvent> events;
     private final Sinks.Empty<Void> closeSink = Sinks.empty();
     /** Non-null while a connect is in progress. */
     private Sinks.One<Bind> connecting;
@@ -136,6 +139,24 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     @Override
     public Mono<Void> onClose() {
         return closeSink.asMono();
+    }
+
+    @Override
+    public Flux<BindEvent> events() {
+        return Flux.defer(() -> {
+            Sinks.Many<BindEvent> live = events;
+            if (live == null) {
+                synchronized (this) {
+                    live = events;
+                    if (live == null) {
+                        events = live = Sinks.many().multicast().directBestEffort();
+                    }
+                }
+            }
+            Flux<BindEvent> tail = closed ? Mono.<BindEvent>just(new BindEvent.Disconnected(closeCause)).flux()
+                    : live.asFlux();
+            return Flux.concat(Mono.just(new BindEvent.Connected(local, remote)), tail);
+        });
     }
 
     @Override
@@ -245,6 +266,12 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
             return;
         }
         int result = sendQueue.writeOut(fd);
+        long written = sendQueue.takeWrittenBytes();
+        long messages = sendQueue.takeWrittenMessages();
+        Sinks.Many<BindEvent> live = events;
+        if (live != null && written > 0 && live.currentSubscriberCount() > 0) {
+            live.tryEmitNext(new BindEvent.Sent(written, messages));
+        }
         if (result < 0) {
             closeNow(NativeIoException.of("writev", String.valueOf(remote), -result));
             return;
@@ -319,6 +346,12 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
             Sinks.One<Bind> c = connecting;
             connecting = null;
             c.tryEmitError(cause != null ? cause : new IllegalStateException("connect cancelled"));
+        }
+        closeCause = cause;
+        Sinks.Many<BindEvent> live = events;
+        if (live != null) {
+            live.tryEmitNext(new BindEvent.Disconnected(cause));
+            live.tryEmitComplete();
         }
         closeSink.tryEmitEmpty();
     }

@@ -401,4 +401,44 @@ class BindFaultsAndBackpressureTest {
         listener = null;
         // Every segment sent, queued, or in flight was released: the leak check after this test says so.
     }
+
+    @Test
+    void connectionEventsReportConnectedSentAndDisconnectedWithTheCause() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        listener.attach(group.loop(1), bind -> bind.receive().subscribe(Segment::release));
+        Bind client = Bind.connect(group.loop(0), Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", listener.port()))
+                .block(Duration.ofSeconds(5));
+        List<BindEvent> events = new CopyOnWriteArrayList<>();
+        client.events().subscribe(events::add);
+        Mono.fromCallable(() -> client.loop().allocator().copyOf(new byte[1000])).subscribeOn(client.loop())
+                .flatMap(client::send).block(Duration.ofSeconds(5));
+        client.close();
+        client.onClose().block(Duration.ofSeconds(5));
+        Thread.sleep(50);
+        assertThat(events.get(0)).isInstanceOf(BindEvent.Connected.class);
+        assertThat(((BindEvent.Connected) events.get(0)).remote()).isEqualTo(client.remoteAddress());
+        assertThat(events).contains(new BindEvent.Sent(1000, 1));
+        assertThat(events.get(events.size() - 1)).isEqualTo(new BindEvent.Disconnected(null));
+        // A late subscriber still gets Connected, then the Disconnected it missed.
+        assertThat(client.events().collectList().block(Duration.ofSeconds(5)))
+                .containsExactly(events.get(0), new BindEvent.Disconnected(null));
+
+        // A reset reports its cause.
+        Sinks.One<Bind> server = Sinks.one();
+        Listener second = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        second.attach(group.loop(1), server::tryEmitValue);
+        try (Socket jdk = new Socket(InetAddress.getLoopbackAddress(), second.port())) {
+            Bind bind = accepted(server);
+            Mono<List<BindEvent>> all = bind.events().collectList().cache();
+            all.subscribe();
+            bind.receive().subscribe(Segment::release, e -> { });
+            jdk.setSoLinger(true, 0);
+            jdk.close();
+            List<BindEvent> got = all.block(Duration.ofSeconds(5));
+            assertThat(got.get(got.size() - 1)).isInstanceOfSatisfying(BindEvent.Disconnected.class,
+                    d -> assertThat(d.cause()).hasMessageContaining("ECONNRESET"));
+        } finally {
+            second.dispose();
+        }
+    }
 }
