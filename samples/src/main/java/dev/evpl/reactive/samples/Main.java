@@ -45,6 +45,13 @@ public final class Main {
             HELP.forEach((name, help) -> out.printf("  %-12s %s%n", name, help));
             return args.length == 0 ? 0 : 2;
         }
-        return COMMANDS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length), out);
+        try {
+            return COMMANDS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length), out);
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            // Bad flags or an unavailable protocol: one clear line, not a stack trace.
+            out.println("error: " + e.getMessage());
+            out.println("usage: " + args[0] + " " + HELP.get(args[0]));
+            return 2;
+        }
     }
 }
