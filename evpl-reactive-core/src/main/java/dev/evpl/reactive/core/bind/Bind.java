@@ -82,4 +82,14 @@ public interface Bind {
     static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint) {
         return Connector.connect(loop, protocol, endpoint);
     }
+
+    /**
+     * Like {@link #connect}, but emits the bind as soon as the connect is under way (libevpl's
+     * connect): sends queue and go out once it completes, {@link #events()} reports
+     * {@code Connected} then. A failed connect closes the bind with the cause: queued sends fail,
+     * {@code receive()} errors, {@code events()} ends with {@code Disconnected(cause)}.
+     */
+    static Mono<Bind> connectQueued(EventLoop loop, Protocol protocol, Endpoint endpoint) {
+        return Connector.connect(loop, protocol, endpoint, true);
+    }
 }

@@ -11,6 +11,11 @@ final class Connector {
     }
 
     static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint) {
+        return connect(loop, protocol, endpoint, false);
+    }
+
+    /** {@code early}: emit the bind as soon as the connect is under way (sends queue until it completes). */
+    static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint, boolean early) {
         return Mono.defer(() -> {
             protocol.checkAvailable();
             if (!protocol.isStream()) {
@@ -24,12 +29,15 @@ final class Connector {
             if (!endpoint.isUnix()) {
                 target = target.subscribeOn(Schedulers.boundedElastic()); // DNS may block
             }
-            return target.flatMap(t -> start(loop, protocol, t));
+            return target.flatMap(t -> start(loop, protocol, t, early));
         });
     }
 
-    private static Mono<Bind> start(EventLoop loop, Protocol protocol, SocketOps.Target target) {
+    private static Mono<Bind> start(EventLoop loop, Protocol protocol, SocketOps.Target target, boolean early) {
         Sinks.One<Bind> result = Sinks.one();
+        // Early: the caller gets the bind at once; the connect's own outcome goes to a sink nobody
+        // waits on, and a failure closes the bind with the cause (sends fail, receive errors).
+        Sinks.One<Bind> connectOutcome = early ? Sinks.one() : result;
         SocketStreamBind[] holder = new SocketStreamBind[1];
         Runnable begin = () -> {
             try {
@@ -38,9 +46,12 @@ final class Connector {
                 if (connected[0]) {
                     result.tryEmitValue(SocketStreamBind.connected(loop, protocol, fd, target.family()));
                 } else {
-                    SocketStreamBind b = SocketStreamBind.connecting(loop, protocol, fd, target.family(), result);
+                    SocketStreamBind b = SocketStreamBind.connecting(loop, protocol, fd, target.family(), connectOutcome);
                     b.targetName = target.name();
                     holder[0] = b;
+                    if (early) {
+                        result.tryEmitValue(b);
+                    }
                 }
             } catch (RuntimeException e) {
                 result.tryEmitError(e);

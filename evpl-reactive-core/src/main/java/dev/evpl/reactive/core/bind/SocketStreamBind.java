@@ -48,8 +48,10 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     private final SendQueue sendQueue = new SendQueue(this);
     private final Deferral flush;
 
-    private boolean closed;
-    private Throwable closeCause;
+    private volatile boolean closed;
+    private volatile Throwable closeCause;
+    /** {@link BindEvent.Connected} once the connection is up; empty if it never comes up. */
+    private final Sinks.One<BindEvent> connectedEvent = Sinks.one();
     private boolean finishing;
     /** Live events; created on the first {@link #events()} subscription, emitted to on the loop only. */
     private volatile Sinks.Many<BindEvent> events;
@@ -76,6 +78,7 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     static SocketStreamBind connected(EventLoop loop, Protocol protocol, int fd, int family) {
         SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
         b.addresses();
+        b.connectedEvent.tryEmitValue(new BindEvent.Connected(b.local, b.remote));
         return b;
     }
 
@@ -153,9 +156,12 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
                     }
                 }
             }
-            Flux<BindEvent> tail = closed ? Mono.<BindEvent>just(new BindEvent.Disconnected(closeCause)).flux()
-                    : live.asFlux();
-            return Flux.concat(Mono.just(new BindEvent.Connected(local, remote)), tail);
+            Sinks.Many<BindEvent> liveEvents = live;
+            // The tail is chosen when Connected has been seen (or the connect failed), not before.
+            Flux<BindEvent> tail = Flux.defer(() -> closed
+                    ? Mono.<BindEvent>just(new BindEvent.Disconnected(closeCause)).flux()
+                    : liveEvents.asFlux());
+            return Flux.concat(connectedEvent.asMono(), tail);
         });
     }
 
@@ -244,7 +250,9 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     public void enqueue(Segment s, SendCallback op) {
         if (closed) {
             s.release();
-            op.fail(new IllegalStateException("bind closed"));
+            // A bind that failed (refused connect, reset) reports why to later sends too.
+            Throwable cause = closeCause;
+            op.fail(cause != null ? cause : new IllegalStateException("bind closed"));
             return;
         }
         sendQueue.add(s, op);
@@ -314,6 +322,7 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
         }
         event.writeInterest(false);
         addresses();
+        connectedEvent.tryEmitValue(new BindEvent.Connected(local, remote));
         result.tryEmitValue(this);
         if (!sendQueue.isEmpty()) {
             flush.arm();
@@ -329,6 +338,7 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
         if (closed) {
             return;
         }
+        closeCause = cause; // before the volatile write of closed: readers of closed see it
         closed = true;
         event.close();
         LIBC.close(fd);
@@ -347,7 +357,7 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
             connecting = null;
             c.tryEmitError(cause != null ? cause : new IllegalStateException("connect cancelled"));
         }
-        closeCause = cause;
+        connectedEvent.tryEmitEmpty(); // a connect that never completed: no Connected
         Sinks.Many<BindEvent> live = events;
         if (live != null) {
             live.tryEmitNext(new BindEvent.Disconnected(cause));

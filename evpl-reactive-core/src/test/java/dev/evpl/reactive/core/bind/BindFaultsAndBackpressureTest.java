@@ -441,4 +441,43 @@ class BindFaultsAndBackpressureTest {
             second.dispose();
         }
     }
+
+    @Test
+    void connectQueuedAcceptsSendsBeforeTheConnectCompletesAndReportsAFailedOne() throws Exception {
+        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        Sinks.Many<String> received = Sinks.many().replay().all();
+        listener.attach(group.loop(1), bind -> bind.receive()
+                .map(seg -> {
+                    try {
+                        return seg.toString(StandardCharsets.US_ASCII);
+                    } finally {
+                        seg.release();
+                    }
+                })
+                .subscribe(received::tryEmitNext));
+        EventLoop loop = group.loop(0);
+        // On the loop: get the bind and queue three sends in the same task, before any connect event.
+        Mono<Completion> all = Bind.connectQueued(loop, Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", listener.port()))
+                .publishOn(loop)
+                .flatMap(bind -> Flux.just("one,", "two,", "three")
+                        .concatMap(text -> bind.send(loop.allocator().copyOf(text.getBytes(StandardCharsets.US_ASCII))))
+                        .last());
+        assertThat(all.block(Duration.ofSeconds(5)).bytes()).isEqualTo(5);
+        String text = received.asFlux().scan("", String::concat).filter(t -> t.length() >= 13).blockFirst(Duration.ofSeconds(5));
+        assertThat(text).isEqualTo("one,two,three");
+
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Bind doomed = Bind.connectQueued(loop, Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", port))
+                .block(Duration.ofSeconds(5));
+        Mono<List<BindEvent>> events = doomed.events().collectList().cache();
+        events.subscribe();
+        Segment queued = Mono.fromCallable(() -> loop.allocator().copyOf(new byte[10])).subscribeOn(loop).block();
+        assertThatThrownBy(() -> doomed.send(queued).block(Duration.ofSeconds(5)))
+                .hasMessage("connect 127.0.0.1:" + port + ": ECONNREFUSED (111)");
+        assertThat(events.block(Duration.ofSeconds(5))).singleElement()
+                .isInstanceOfSatisfying(BindEvent.Disconnected.class, d -> assertThat(d.cause()).hasMessageContaining("ECONNREFUSED"));
+    }
 }
