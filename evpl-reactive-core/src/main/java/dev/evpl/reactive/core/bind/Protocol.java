@@ -20,7 +20,7 @@ public final class Protocol {
     public static final Protocol STREAM_SOCKET_TCP = register("STREAM_SOCKET_TCP", true, false, false, null);
     /** AF_UNIX stream sockets: a path, or an abstract name written {@code @name}. */
     public static final Protocol STREAM_SOCKET_UNIX = register("STREAM_SOCKET_UNIX", true, true, false, null);
-    /** Kernel UDP (IPv4 for now), recvmmsg/sendmmsg batches of 16. */
+    /** Kernel UDP (IPv4 and IPv6), recvmmsg/sendmmsg batches of 16. */
     public static final Protocol DATAGRAM_SOCKET_UDP = register("DATAGRAM_SOCKET_UDP", false, false, false, null);
     /** TCP on io_uring. */
     public static final Protocol STREAM_IO_URING_TCP = register("STREAM_IO_URING_TCP", true, false, false,

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * {@code DATAGRAM_SOCKET_UDP} on epoll: {@code recvmmsg} into a staging area then one copy into an
+ * {@code DATAGRAM_SOCKET_UDP} on epoll (IPv4 or IPv6, by the bound address): {@code recvmmsg} into a staging area then one copy into an
  * exact-size pooled segment; sends queued and flushed once per pass with {@code sendmmsg}. Confined
  * to its loop; public methods hop onto it.
  */
@@ -52,7 +52,9 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
     private boolean closed;
     private final Sinks.Empty<Void> closeSink = Sinks.empty();
 
-    private UdpBind(EventLoop loop, int fd, int maxDatagram) {
+    private final int family;
+
+    private UdpBind(EventLoop loop, int fd, int family, int maxDatagram) {
         super(loop);
         this.fd = fd;
         this.maxDatagram = maxDatagram;
@@ -64,7 +66,8 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
         this.iovs = hdrs + (long) BATCH * MsgHdr.MMSG_SIZE;
         this.names = iovs + (long) BATCH * MAX_IOV_PER_DATAGRAM * IoVec.SIZE;
         this.staging = names + (long) BATCH * SockAddr.MAX_SIZE;
-        this.local = (InetSocketAddress) SocketOps.localAddress(fd, Linux.AF_INET);
+        this.family = family;
+        this.local = (InetSocketAddress) SocketOps.localAddress(fd, family);
         this.flush = loop.deferral(this::flush);
         this.event = loop.addFd(fd, this, false, false);
         loop.addCloseHook(() -> closeNow(new IllegalStateException("event loop " + loop.name() + " was disposed")));
@@ -82,15 +85,11 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                         + Math.min(65536, bufferSize) + " (65536 and the buffer size), got " + maxDatagram));
             }
             SocketOps.Target target = SocketOps.target(protocol, endpoint);
-            if (target.family() != Linux.AF_INET) {
-                return Mono.error(new IllegalArgumentException("DATAGRAM_SOCKET_UDP supports IPv4 endpoints for now, got "
-                        + endpoint));
-            }
             return Mono.<DatagramBind>create(sink -> loop.schedule(() -> {
                 int fd = -1;
                 try {
                     fd = SocketOps.bindDatagram(target);
-                    sink.success(new UdpBind(loop, fd, maxDatagram));
+                    sink.success(new UdpBind(loop, fd, target.family(), maxDatagram));
                 } catch (RuntimeException e) {
                     if (fd >= 0) {
                         LIBC.close(fd);
@@ -126,9 +125,11 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                 sink.error(new IllegalArgumentException("datagram of " + n + " bytes exceeds maxDatagram " + maxDatagram));
                 return;
             }
-            if (!(datagram.address() instanceof InetSocketAddress)) {
+            if (!(datagram.address() instanceof InetSocketAddress to)
+                    || (to.getAddress() instanceof java.net.Inet6Address) != (family == Linux.AF_INET6)) {
                 datagram.data().release();
-                sink.error(new IllegalArgumentException("UDP needs an InetSocketAddress recipient, got " + datagram.address()));
+                sink.error(new IllegalArgumentException("this " + (family == Linux.AF_INET6 ? "IPv6" : "IPv4")
+                        + " UDP bind cannot send to " + datagram.address()));
                 return;
             }
             sendQueue.add(new Object[] {datagram, sink});
@@ -213,8 +214,11 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
         }
     }
 
-    /** The sender's address, cached per (ip, port) so a steady peer costs no allocation. */
+    /** The sender's address, cached per (ip, port) so a steady IPv4 peer costs no allocation. */
     private InetSocketAddress sender(long sockaddr) {
+        if (family != Linux.AF_INET) {
+            return SockAddr.readInet(sockaddr); // IPv6: decoded each time (a 16-byte key would allocate anyway)
+        }
         long ip = Integer.toUnsignedLong(NativeMemory.getInt(sockaddr + 4));
         long port = NativeMemory.getShort(sockaddr + 2) & 0xFFFFL;
         long key = (ip << 16) | port;

@@ -112,6 +112,19 @@ class DatagramBindTest {
     }
 
     @Test
+    void ipv6WindowedEchoAndAddressFamilyChecks() throws Exception {
+        DatagramBind server = DatagramBind.open(group.loop(1), Protocol.DATAGRAM_SOCKET_UDP, Endpoint.inet("::1", 0))
+                .block(Duration.ofSeconds(5));
+        DatagramBind client = DatagramBind.open(group.loop(0), Protocol.DATAGRAM_SOCKET_UDP, Endpoint.inet("::1", 0))
+                .block(Duration.ofSeconds(5));
+        assertThat(((InetSocketAddress) server.localAddress()).getAddress()).isEqualTo(InetAddress.getByName("::1"));
+        Segment wrongFamily = Mono.fromCallable(() -> group.loop(0).allocator().allocate(4)).subscribeOn(group.loop(0)).block();
+        assertThatThrownBy(() -> client.send(new Datagram(wrongFamily, new InetSocketAddress("127.0.0.1", 9)))
+                .block(Duration.ofSeconds(5))).hasMessage("this IPv6 UDP bind cannot send to /127.0.0.1:9");
+        windowedEcho(server, client);
+    }
+
+    @Test
     void interoperatesWithTheJdkAndReportsTheSender() throws Exception {
         DatagramBind bind = open(0);
         try (DatagramSocket jdk = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
