@@ -31,4 +31,34 @@ class TcpServerTest {
             assertThatThrownBy(() -> TcpServer.create().handle(b -> b.receive()).bindNow()).hasMessage("TcpServer.loops(...) must be set");
         }
     }
+
+    @Test
+    void oneServiceOnTcpUnixAndInProcessAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (EventLoopGroup group = EventLoopGroup.create(2)) {
+            ListenerSet set = ListenerSet.listen(SteeringPolicy.roundRobin(),
+                    new ListenerSet.Spec(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0)),
+                    new ListenerSet.Spec(Protocol.STREAM_SOCKET_UNIX, Endpoint.unix(dir.resolve("svc.sock").toString())),
+                    new ListenerSet.Spec(Protocol.STREAM_INPROC, Endpoint.inproc("svc")));
+            for (dev.evpl.reactive.core.EventLoop loop : group.loops()) {
+                set.attach(loop, bind -> bind.send(bind.receive()).subscribe());
+            }
+            Endpoint[] targets = {Endpoint.inet("127.0.0.1", set.listeners().get(0).port()),
+                    Endpoint.unix(dir.resolve("svc.sock").toString()), Endpoint.inproc("svc")};
+            Protocol[] protocols = {Protocol.STREAM_SOCKET_TCP, Protocol.STREAM_SOCKET_UNIX, Protocol.STREAM_INPROC};
+            for (int i = 0; i < 3; i++) {
+                Bind client = Bind.connect(group.loop(0), protocols[i], targets[i]).block(java.time.Duration.ofSeconds(5));
+                long echoed = StreamBindTest.transfer(client, 1 << 20, new java.util.Random(i), 10_000);
+                assertThat(echoed).as(protocols[i].name()).isEqualTo(1 << 20);
+                client.close();
+            }
+            set.dispose();
+            assertThat(set.isDisposed()).isTrue();
+            assertThatThrownBy(() -> ListenerSet.listen(SteeringPolicy.roundRobin(),
+                    new ListenerSet.Spec(Protocol.STREAM_INPROC, Endpoint.inproc("ok-1")),
+                    new ListenerSet.Spec(Protocol.STREAM_SOCKET_UNIX, Endpoint.inet("127.0.0.1", 0))))
+                    .hasMessage("STREAM_SOCKET_UNIX needs a unix path endpoint, got 127.0.0.1:0");
+            // The first listener of the failed set was closed again: its name is free.
+            Listener.listen(Protocol.STREAM_INPROC, Endpoint.inproc("ok-1")).dispose();
+        }
+    }
 }
