@@ -292,9 +292,16 @@ public final class Listener implements Disposable {
                     if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) {
                         continue;
                     }
-                    // EMFILE, ENFILE, ENOBUFS…: report and retry on the next pass.
+                    // EMFILE, ENFILE, ENOBUFS…: report once, pause accepting for 100 ms (the pending
+                    // connection stays in the backlog), then try again; never spin on the error.
                     Thread t = Thread.currentThread();
                     t.getUncaughtExceptionHandler().uncaughtException(t, Native.error("accept4", String.valueOf(localAddress)));
+                    ev.readInterest(false);
+                    ev.loop().timer(() -> {
+                        if (!ev.isClosed()) {
+                            ev.readInterest(true);
+                        }
+                    }).schedule(100, java.util.concurrent.TimeUnit.MILLISECONDS);
                     return;
                 }
                 dispatch(conn);
