@@ -8,10 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * One side of a {@code STREAM_INPROC} connection. Sent segments move to the peer's inbound queue
@@ -20,13 +17,12 @@ import reactor.core.publisher.Sinks;
  * when the peer reads: the same demand contract as a socket, with the peer's queue as the kernel
  * buffer. Confined to its loop; the inbound queue and counters are the only shared state.
  */
-final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget {
+final class InprocStreamBind extends StreamBindBase {
     private final String name;
     private InprocStreamBind peer;
     private final ConcurrentLinkedQueue<Segment> inbound = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboundBytes = new AtomicInteger();
     private volatile boolean peerClosed;
-    private final ReceivePublisher<Segment> receiver = new ReceivePublisher<>(this, Segment::release);
     /** Rung by the peer when it queued data or closed. */
     private final Doorbell dataBell;
     /** Rung by the peer when it read (room for our sends). */
@@ -34,7 +30,6 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
     private final List<SendOp> waitingForRoom = new ArrayList<>();
     /** Volatile: a sender on the peer's loop re-checks it after handing a segment over (see enqueue). */
     private volatile boolean closed;
-    private final Sinks.Empty<Void> closeSink = Sinks.empty();
 
     InprocStreamBind(EventLoop loop, String name) {
         super(loop);
@@ -52,37 +47,12 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
     // ------------------------------------------------------------------ Bind
 
     @Override
-    public Flux<Segment> receive() {
-        return Flux.from(receiver);
-    }
-
-    @Override
-    public Mono<Completion> send(Publisher<Segment> data) {
-        return Mono.create(sink -> data.subscribe(new SendOp(this, sink)));
-    }
-
-    @Override
-    public Mono<Completion> send(Segment data) {
-        return new MonoSendOne(this, data);
-    }
-
-    @Override
     public Mono<Void> finish() {
         // Sends are handed over at once: finishing is closing after what was already sent.
         return Mono.defer(() -> {
             close();
             return onClose();
         });
-    }
-
-    @Override
-    public void close() {
-        onLoop(this::closeNow);
-    }
-
-    @Override
-    public Mono<Void> onClose() {
-        return closeSink.asMono();
     }
 
     @Override
@@ -189,7 +159,8 @@ final class InprocStreamBind extends LoopBoundSource implements Bind, SendTarget
 
     // ------------------------------------------------------------------ close (our loop)
 
-    private void closeNow() {
+    @Override
+    void closeOnLoop() {
         if (closed) {
             return;
         }

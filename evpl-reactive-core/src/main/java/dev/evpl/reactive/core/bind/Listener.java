@@ -33,6 +33,15 @@ public final class Listener implements Disposable {
     private final SocketAddress localAddress;
     private final SteeringPolicy policy;
     private final CopyOnWriteArrayList<Attachment> attached = new CopyOnWriteArrayList<>();
+    /** A consistent snapshot of the attachments and their loops, rebuilt on attach/detach, not per connection. */
+    private volatile Snapshot snapshot = new Snapshot(new Attachment[0], List.of());
+
+    private record Snapshot(Attachment[] attachments, List<EventLoop> loops) {
+        /** The attachment the policy picks, or null when none is attached. */
+        Attachment choose(SteeringPolicy policy) {
+            return attachments.length == 0 ? null : attachments[policy.choose(loops)];
+        }
+    }
     private volatile boolean disposed;
     /**
      * The attachment whose loop is responsible for the listening socket (registered there, or about
@@ -120,6 +129,7 @@ public final class Listener implements Disposable {
         }
         Attachment a = new Attachment(loop, Objects.requireNonNull(handler, "handler"));
         attached.add(a);
+        attachmentsChanged();
         synchronized (this) {
             if (owner == null && !disposed && inprocName == null) {
                 owner = a;
@@ -144,13 +154,19 @@ public final class Listener implements Disposable {
         };
     }
 
-    /** The loops attached now. */
+    /** The loops attached now (an unmodifiable snapshot). */
     public List<EventLoop> loops() {
-        List<EventLoop> loops = new ArrayList<>();
-        for (Attachment a : attached) {
+        return snapshot.loops();
+    }
+
+    /** Called after every change of {@link #attached}. */
+    private synchronized void attachmentsChanged() {
+        Attachment[] all = attached.toArray(new Attachment[0]);
+        List<EventLoop> loops = new ArrayList<>(all.length);
+        for (Attachment a : all) {
             loops.add(a.loop);
         }
-        return loops;
+        snapshot = new Snapshot(all, java.util.Collections.unmodifiableList(loops));
     }
 
     /** On a's loop: start accepting there, unless it no longer owns the socket. */
@@ -165,6 +181,7 @@ public final class Listener implements Disposable {
 
     private void detach(Attachment a) {
         attached.remove(a);
+        attachmentsChanged();
         if (inprocName != null) {
             return;
         }
@@ -200,6 +217,7 @@ public final class Listener implements Disposable {
             a.loop.schedule(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             attached.remove(a);
+            attachmentsChanged();
             synchronized (this) {
                 if (owner == a && !disposed) {
                     owner = attached.isEmpty() ? null : attached.get(0);
@@ -224,6 +242,7 @@ public final class Listener implements Disposable {
             o = owner;
         }
         attached.clear();
+        attachmentsChanged();
         if (inprocName != null) {
             INPROC.remove(inprocName, this);
             return;
@@ -258,16 +277,11 @@ public final class Listener implements Disposable {
     static reactor.core.publisher.Mono<Bind> connectInproc(EventLoop clientLoop, String name) {
         return reactor.core.publisher.Mono.defer(() -> {
             Listener l = INPROC.get(name);
-            List<Attachment> now = l == null ? List.of() : l.attached;
-            if (l == null || l.disposed || now.isEmpty()) {
+            Attachment target = l == null || l.disposed ? null : l.snapshot.choose(l.policy);
+            if (target == null) {
                 return reactor.core.publisher.Mono.error(new IllegalStateException("connect inproc:" + name
                         + ": nothing listening (or no loop attached)"));
             }
-            List<EventLoop> loops = new ArrayList<>(now.size());
-            for (Attachment a : now) {
-                loops.add(a.loop);
-            }
-            Attachment target = now.get(l.policy.choose(loops));
             InprocStreamBind client = new InprocStreamBind(clientLoop, name);
             InprocStreamBind server = new InprocStreamBind(target.loop, name);
             InprocStreamBind.pair(client, server);
@@ -309,16 +323,11 @@ public final class Listener implements Disposable {
         }
 
         private void dispatch(int conn) {
-            List<Attachment> now = attached;
-            if (now.isEmpty()) {
+            Attachment target = snapshot.choose(policy);
+            if (target == null) {
                 LIBC.close(conn);
                 return;
             }
-            List<EventLoop> loops = new ArrayList<>(now.size());
-            for (Attachment a : now) {
-                loops.add(a.loop);
-            }
-            Attachment target = now.get(policy.choose(loops));
             if (target.loop.inLoop()) {
                 open(target, conn);
             } else {

@@ -15,10 +15,6 @@ import dev.evpl.reactive.core.internal.nativeio.IoVec;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -28,7 +24,7 @@ import reactor.core.publisher.Sinks;
  * onto it. Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in
  * a ring and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
  */
-final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler, SendTarget {
+final class SocketStreamBind extends StreamBindBase implements FdHandler {
     /** Reads per readable callback before yielding to other descriptors of the loop. */
     private static final int READS_PER_CALL = 16;
     /** A read gets at least this much contiguous room (else a fresh buffer is taken). */
@@ -44,7 +40,6 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     private SocketAddress local;
     private SocketAddress remote;
 
-    final ReceivePublisher<Segment> receiver = new ReceivePublisher<>(this, Segment::release);
     private final SendQueue sendQueue = new SendQueue(this);
     private final Deferral flush;
 
@@ -55,7 +50,6 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     private boolean finishing;
     /** Live events; created on the first {@link #events()} subscription, emitted to on the loop only. */
     private volatile Sinks.Many<BindEvent> events;
-    private final Sinks.Empty<Void> closeSink = Sinks.empty();
     /** Non-null while a connect is in progress. */
     private Sinks.One<Bind> connecting;
 
@@ -106,21 +100,6 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     // ------------------------------------------------------------------ public API (any thread)
 
     @Override
-    public Flux<Segment> receive() {
-        return Flux.from(receiver);
-    }
-
-    @Override
-    public Mono<Completion> send(Publisher<Segment> data) {
-        return Mono.create(sink -> data.subscribe(new SendOp(this, sink)));
-    }
-
-    @Override
-    public Mono<Completion> send(Segment data) {
-        return new MonoSendOne(this, data);
-    }
-
-    @Override
     public Mono<Void> finish() {
         // Lazy like every Mono-returning method: nothing happens until subscription.
         return Mono.defer(() -> {
@@ -135,13 +114,8 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
     }
 
     @Override
-    public void close() {
-        onLoop(() -> closeNow(null));
-    }
-
-    @Override
-    public Mono<Void> onClose() {
-        return closeSink.asMono();
+    void closeOnLoop() {
+        closeNow(null);
     }
 
     @Override
@@ -371,7 +345,4 @@ final class SocketStreamBind extends LoopBoundSource implements Bind, FdHandler,
         return "Bind[" + protocol + " " + local + " -> " + remote + (closed ? ", closed" : "") + ']';
     }
 
-    static List<Segment> list(Segment... s) {
-        return new ArrayList<>(Arrays.asList(s));
-    }
 }

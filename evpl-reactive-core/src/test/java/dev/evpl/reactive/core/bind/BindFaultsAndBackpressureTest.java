@@ -67,29 +67,13 @@ class BindFaultsAndBackpressureTest {
         long total = 1L << 30;
         EventLoop loop = client.loop();
         AtomicLong generated = new AtomicLong();
-        Flux<Segment> data = Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
-            if (position >= total) {
-                sink.complete();
-                return position;
-            }
-            int n = (int) Math.min(total - position, 256 * 1024);
-            sink.next(Pattern.segment(loop.allocator(), position, n));
-            generated.set(position + n);
-            return position + n;
-        }).subscribeOn(loop);
+        Flux<Segment> data = patternStream(loop, total, 256 * 1024, generated);
         Mono<Completion> sent = client.send(data).cache();
         sent.subscribe();
 
         // The receiver has not subscribed: nothing is read. The sender must stall once the kernel's
         // buffers on both sides and its own high-water mark are full.
-        long before;
-        long after = generated.get();
-        do {
-            before = after;
-            Thread.sleep(200);
-            after = generated.get();
-        } while (after != before);
-        long stalledAt = after;
+        long stalledAt = awaitStall(generated, 200);
         assertThat(stalledAt).as("stalled far below the total").isLessThan(64L << 20);
         long inUse = BufferPool.global().inUseBytes();
         assertThat(inUse).as("buffered in this process while stalled").isLessThan(16L << 20);
@@ -132,6 +116,32 @@ class BindFaultsAndBackpressureTest {
         assertThat(verified.get()).isEqualTo(total);
         client.close();
         receiver.close();
+    }
+
+    /** {@code total} pattern bytes in chunks, generated on {@code loop} as demand comes; counts what was made. */
+    private static Flux<Segment> patternStream(EventLoop loop, long total, int chunk, AtomicLong generated) {
+        return Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
+            if (position >= total) {
+                sink.complete();
+                return position;
+            }
+            int n = (int) Math.min(total - position, chunk);
+            sink.next(Pattern.segment(loop.allocator(), position, n));
+            generated.set(position + n);
+            return position + n;
+        }).subscribeOn(loop);
+    }
+
+    /** Waits until {@code counter} stops moving for {@code quietMillis}; returns where it stopped. */
+    private static long awaitStall(AtomicLong counter, long quietMillis) throws InterruptedException {
+        long before;
+        long after = counter.get();
+        do {
+            before = after;
+            Thread.sleep(quietMillis);
+            after = counter.get();
+        } while (after != before);
+        return after;
     }
 
     @Test
@@ -321,25 +331,10 @@ class BindFaultsAndBackpressureTest {
         long total = 64L << 20;
         EventLoop loop = client.loop();
         AtomicLong generated = new AtomicLong();
-        Flux<Segment> data = Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
-            if (position >= total) {
-                sink.complete();
-                return position;
-            }
-            int n = (int) Math.min(total - position, 64 * 1024);
-            sink.next(Pattern.segment(loop.allocator(), position, n));
-            generated.set(position + n);
-            return position + n;
-        }).subscribeOn(loop);
+        Flux<Segment> data = patternStream(loop, total, 64 * 1024, generated);
         Mono<Completion> sent = client.send(data).cache();
         sent.subscribe();
-        long before;
-        long after = generated.get();
-        do {
-            before = after;
-            Thread.sleep(100);
-            after = generated.get();
-        } while (after != before);
+        long after = awaitStall(generated, 100);
         // Unread bytes at the peer stop the sender at the 1 MiB high-water mark (plus one batch).
         assertThat(after).as("generated while nobody reads").isLessThan(4L << 20);
 
