@@ -34,7 +34,10 @@ import reactor.core.publisher.Mono;
  * loop's receive → send (zero-copy echo), and the client loop, which sends the received segment
  * straight back again, so the message ping-pongs forever without the benchmark thread touching it.
  * 16 messages are in flight on one connection. With {@code framing=length32} the server takes the
- * per-message path (framing operator, one send per message).
+ * per-message path of the echo-server sample (framing operator; each message its own entry of one
+ * {@code send(Publisher)}); {@code length32-mono} answers each message with its own
+ * {@code send(Segment)} Mono through {@code flatMap} (Reactor's flatMap and the Mono cost objects
+ * per message there).
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
@@ -48,8 +51,8 @@ public class EchoAllocationBenchmark {
     private Bind client;
     private final AtomicLong echoed = new AtomicLong();
 
-    /** "none": the server echoes bytes; "length32": it frames and answers each message with its own send. */
-    @Param({"none", "length32"})
+    /** "none": the server echoes bytes; "length32": framed, one send entry per message; "length32-mono": one send Mono per message. */
+    @Param({"none", "length32", "length32-mono"})
     public String framing;
 
     @Setup(Level.Trial)
@@ -57,6 +60,9 @@ public class EchoAllocationBenchmark {
         group = EventLoopGroup.create(GroupConfig.builder().threads(2).build());
         listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
         if (framing.equals("length32")) {
+            listener.attach(group.loop(1), bind -> bind.send(Framing.receive(bind, SegmentFunction.length32(1 << 20)))
+                    .subscribe());
+        } else if (framing.equals("length32-mono")) {
             listener.attach(group.loop(1), bind -> Framing.receive(bind, SegmentFunction.length32(1 << 20))
                     .flatMap(bind::send, 1024).subscribe());
         } else {

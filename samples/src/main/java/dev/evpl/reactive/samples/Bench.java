@@ -67,7 +67,7 @@ final class Bench {
                 listener = Listener.listen(protocol, local);
                 listener.attach(serverLoops.loop(0), bind -> {
                     if (framed) {
-                        Framing.receive(bind, SegmentFunction.length32(16 << 20)).flatMap(bind::send, 1024)
+                        bind.send(Framing.receive(bind, SegmentFunction.length32(16 << 20)))
                                 .subscribe(null, e -> bind.close(), bind::close);
                     } else {
                         bind.send(bind.receive()).subscribe(null, e -> bind.close(), bind::close);

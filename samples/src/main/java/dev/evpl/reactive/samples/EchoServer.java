@@ -18,7 +18,9 @@ import java.util.concurrent.CountDownLatch;
  * echoes every byte (stream) or datagram (UDP) back, zero-copy (the received segments are sent as
  * they are), until killed.
  * With {@code --framing length32} it frames by a 4-byte big-endian length prefix and answers each
- * message with its own send (the per-message path). Prints {@code LISTENING <protocol> <address>}
+ * message separately (the per-message path): every framed message is delivered on its own and
+ * queued as its own send entry (counted in {@code Completion.messages()}); the bind's send demand
+ * (its high-water mark) paces the framing, so nothing buffers without bound. Prints {@code LISTENING <protocol> <address>}
  * once it accepts.
  */
 final class EchoServer {
@@ -65,8 +67,7 @@ final class EchoServer {
     }
 
     private static void echoMessages(Bind bind) {
-        Framing.receive(bind, SegmentFunction.length32(16 << 20))
-                .flatMap(bind::send, 1024)
-                .subscribe(null, error -> bind.close(), bind::close);
+        bind.send(Framing.receive(bind, SegmentFunction.length32(16 << 20)))
+                .subscribe(done -> bind.close(), error -> bind.close());
     }
 }

@@ -11,7 +11,9 @@ import java.util.List;
  * <p><b>Ownership.</b> Whoever receives a segment owns one reference: it must {@link #release()}
  * it, or hand it to something that takes ownership (a bind's {@code send}). {@link #retain()}
  * shares; {@link #slice} returns a new segment with its own reference (the caller owns both).
- * Reading or writing a released segment throws {@link IllegalStateException}. In tests, paranoid
+ * Reading or writing a released segment throws {@link IllegalStateException} (while its object
+ * has not been recycled: released segment objects are reused by the loop that allocated them, so a
+ * reference kept past {@code release()} may later see another message; never keep one). In tests, paranoid
  * leak detection ({@link LeakDetector}) reports every segment not released, with where it was
  * allocated and last touched.
  *
@@ -40,6 +42,15 @@ public abstract sealed class Segment permits SliceSegment, CompositeSegment {
 
     /** Gives the memory back; called once, when the last reference is released. */
     abstract void deallocate();
+
+    /**
+     * Brings a recycled segment object back to life with one reference, the new owner's. Only the
+     * recycler calls this, on its owner thread, before the object is published again (a release
+     * store: the segment travels to other threads through Reactor signals, which order it anyway).
+     */
+    final void revive() {
+        REFS.setRelease(this, 1);
+    }
 
     /** Throws when this segment was released already. */
     final void ensureAccessible() {

@@ -11,8 +11,13 @@ import java.util.List;
  * <p>Receive paths use {@link #reserve(int)} / {@link #commit(int)}: the kernel writes straight
  * into the free tail of the current buffer, and only the bytes that arrived become a segment.
  *
- * <p>Thread-safety: confined to its owner thread. The segments it returns may travel and be
- * released anywhere.
+ * <p>Segments released on the owner thread come back here: their objects are reused for the next
+ * slices and their buffer reference is kept (no atomic operation when it is the current buffer), so
+ * a loop that receives, frames and sends allocates nothing per message in steady state. Segments
+ * released on other threads simply go to the garbage collector.
+ *
+ * <p>Thread-safety: confined to its owner thread (the first thread that allocates). The segments
+ * it returns may travel and be released anywhere.
  */
 public final class SegmentAllocator {
     /** Slices start 8-byte aligned so multi-byte access in them stays aligned. */
@@ -27,10 +32,17 @@ public final class SegmentAllocator {
      */
     private static final int PREPAY = 4096;
 
+    /** Recycled segment objects kept at most; beyond that they go to the garbage collector. */
+    private static final int MAX_FREE = 1024;
+
     private Buffer current;
     private int prepaid;
     private int offset;
     private boolean closed;
+    /** Set by the first allocation; the only thread that touches the fields below and above. */
+    private Thread owner;
+    private final SliceSegment[] free = new SliceSegment[MAX_FREE];
+    private int freeCount;
 
     /** An allocator drawing from {@code pool}. */
     public SegmentAllocator(BufferPool pool) {
@@ -105,6 +117,9 @@ public final class SegmentAllocator {
         if (closed) {
             throw new IllegalStateException("allocator closed");
         }
+        if (owner == null) {
+            owner = Thread.currentThread();
+        }
         if (current == null || bufferSize - offset < length) {
             Buffer next = pool.take(); // first: if the pool is exhausted, the current buffer stays valid
             if (current != null) {
@@ -123,9 +138,54 @@ public final class SegmentAllocator {
             prepaid = PREPAY;
         }
         prepaid--;
-        Segment s = new SliceSegment(current, current.address + offset, length);
+        Segment s = obtain(current, current.address + offset, length);
         offset = Math.min(bufferSize, (offset + length + ALIGN - 1) & -ALIGN);
         return s;
+    }
+
+    /** A segment object for a slice whose buffer reference the caller already holds. Owner thread only. */
+    private SliceSegment obtain(Buffer buffer, long address, int length) {
+        if (freeCount > 0) {
+            SliceSegment s = free[--freeCount];
+            free[freeCount] = null;
+            s.revive();
+            return s.reset(buffer, address, length);
+        }
+        return new SliceSegment(this, buffer, address, length);
+    }
+
+    /** A new slice of {@code buffer} (a segment's {@code slice}); any thread. */
+    Segment slice(Buffer buffer, long address, int length) {
+        if (Thread.currentThread() != owner) {
+            buffer.retain();
+            return new SliceSegment(this, buffer, address, length);
+        }
+        if (buffer == current && prepaid > 0) {
+            prepaid--;
+        } else {
+            buffer.retain();
+        }
+        return obtain(buffer, address, length);
+    }
+
+    /**
+     * Takes back a released segment of this allocator when called on the owner thread: keeps its
+     * object for reuse and its buffer reference (as prepaid when it is the current buffer).
+     * Returns false elsewhere; the caller then releases the buffer reference itself.
+     */
+    boolean recycle(SliceSegment segment, Buffer buffer) {
+        if (Thread.currentThread() != owner) {
+            return false;
+        }
+        if (buffer == current) {
+            prepaid++; // the slice's reference becomes a prepaid one: no atomic operation
+        } else {
+            buffer.release();
+        }
+        if (freeCount < MAX_FREE && !closed) {
+            free[freeCount++] = segment;
+        }
+        return true;
     }
 
     /** Gives back the current buffer (live segments keep theirs alive); later allocations fail. */
@@ -137,6 +197,8 @@ public final class SegmentAllocator {
                 current = null;
                 prepaid = 0;
             }
+            java.util.Arrays.fill(free, 0, freeCount, null);
+            freeCount = 0;
         }
     }
 }

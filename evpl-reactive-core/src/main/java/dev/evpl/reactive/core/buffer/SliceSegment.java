@@ -2,19 +2,40 @@ package dev.evpl.reactive.core.buffer;
 
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
 
-/** One contiguous slice of one pooled {@link Buffer}; holds one buffer reference while alive. */
+/**
+ * One contiguous slice of one pooled {@link Buffer}; holds one buffer reference while alive.
+ *
+ * <p>Recyclable: when the last reference is released on the thread that owns {@link #recycler},
+ * the object goes back to that allocator's free list and is {@linkplain #reset reset} for the next
+ * slice, so a loop's receive, framing and send paths allocate no objects in steady state. Released
+ * anywhere else, it is left to the garbage collector. Fields are plain: a reset happens on the
+ * owner thread before the segment is published again.
+ */
 final class SliceSegment extends Segment {
-    private final Buffer buffer;
-    private final long address;
-    private final int length;
-    private final LeakDetector.Track track;
+    /** The allocator that recycles this object; null for none. */
+    final SegmentAllocator recycler;
+    private Buffer buffer;
+    private long address;
+    private int length;
+    private LeakDetector.Track track;
 
     /** Takes over one reference of {@code buffer} (the caller retained it for this slice). */
-    SliceSegment(Buffer buffer, long address, int length) {
+    SliceSegment(SegmentAllocator recycler, Buffer buffer, long address, int length) {
+        this.recycler = recycler;
+        reset(buffer, address, length);
+    }
+
+    /** (Re)initialises this object as a fresh slice with one reference; takes over one of {@code buffer}'s. */
+    SliceSegment reset(Buffer buffer, long address, int length) {
         this.buffer = buffer;
         this.address = address;
         this.length = length;
         this.track = LeakDetector.track(this, buffer);
+        return this;
+    }
+
+    Buffer buffer() {
+        return buffer;
     }
 
     private void check(int index, int size) {
@@ -80,14 +101,21 @@ final class SliceSegment extends Segment {
     @Override
     public Segment slice(int index, int size) {
         check(index, size);
+        if (recycler != null) {
+            return recycler.slice(buffer, address + index, size);
+        }
         buffer.retain();
-        return new SliceSegment(buffer, address + index, size);
+        return new SliceSegment(null, buffer, address + index, size);
     }
 
     @Override
     void deallocate() {
         LeakDetector.untrack(track);
-        buffer.release();
+        track = null;
+        Buffer b = buffer;
+        if (recycler == null || !recycler.recycle(this, b)) {
+            b.release();
+        }
     }
 
     @Override

@@ -187,6 +187,97 @@ class SegmentTest {
     }
 
     @Test
+    void segmentsReleasedOnTheOwnerThreadAreReusedAndKeepTheBufferAccountingExact() {
+        Segment a = alloc.allocate(64);
+        a.release();
+        Segment b = alloc.allocate(64);
+        assertThat(b).as("the released object is reused").isSameAs(a);
+        assertThat(b.refCnt()).isEqualTo(1);
+        Segment s = b.slice(8, 16);
+        assertThat(s.refCnt()).isEqualTo(1);
+        b.release();
+        Segment c = alloc.allocate(32);
+        assertThat(c).as("the next allocation takes the most recently freed object").isSameAs(b);
+        assertThat(s.getByte(0)).as("the slice still holds its buffer").isNotNull();
+        s.release();
+        c.release();
+        // Crossing buffers: segments of an old buffer give it back when released on the owner thread.
+        List<Segment> live = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            live.add(alloc.allocate(100));
+        }
+        assertThat(pool.inUseBytes()).isGreaterThan(4096);
+        live.forEach(Segment::release);
+        alloc.close();
+        assertThat(pool.inUseBytes()).isZero();
+    }
+
+    @Test
+    void segmentsReleasedOnAnotherThreadAreNotRecycled() throws Exception {
+        Segment a = alloc.allocate(64);
+        Segment slice = a.slice(0, 8);
+        Thread t = new Thread(() -> {
+            a.release();
+            Segment fromOther = slice.slice(0, 4); // a slice made off the owner thread
+            slice.release();
+            fromOther.release();
+        });
+        t.start();
+        t.join();
+        Segment b = alloc.allocate(64);
+        assertThat(b).isNotSameAs(a).isNotSameAs(slice);
+        assertThat(a.refCnt()).isZero();
+        b.release();
+    }
+
+    @Test
+    void randomRetainSliceReleaseAcrossTwoThreadsReturnsEveryBuffer() throws Exception {
+        Random random = new Random(42);
+        java.util.concurrent.BlockingQueue<Segment> toOther = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread other = new Thread(() -> {
+            try {
+                for (;;) {
+                    Segment s = toOther.take();
+                    if (s.readableBytes() == 0) {
+                        s.release();
+                        return;
+                    }
+                    Segment part = s.slice(0, 1);
+                    s.release();
+                    part.release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        List<Segment> held = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            int op = random.nextInt(4);
+            if (op == 0 || held.isEmpty()) {
+                Segment s = alloc.allocate(1 + random.nextInt(700));
+                s.setByte(0, i);
+                held.add(s);
+            } else if (op == 1) {
+                Segment s = held.get(random.nextInt(held.size()));
+                held.add(s.slice(0, s.readableBytes()));
+            } else if (op == 2) {
+                held.remove(random.nextInt(held.size())).release();
+            } else {
+                toOther.add(held.remove(random.nextInt(held.size())));
+            }
+            if (held.size() > 50) {
+                held.remove(0).release();
+            }
+        }
+        held.forEach(Segment::release);
+        toOther.add(alloc.allocate(0));
+        other.join();
+        alloc.close();
+        assertThat(pool.inUseBytes()).isZero();
+    }
+
+    @Test
     void configIsValidatedWithNamedParameters() {
         assertThatThrownBy(() -> BufferConfig.builder().bufferSize(5000).build())
                 .hasMessage("BufferConfig.bufferSize must be a power of two between 4096 and 67108864, got 5000");
