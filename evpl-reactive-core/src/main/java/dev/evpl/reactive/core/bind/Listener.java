@@ -3,6 +3,7 @@ package dev.evpl.reactive.core.bind;
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.NativeIoException;
 import dev.evpl.reactive.core.FdEvent;
 import dev.evpl.reactive.core.FdHandler;
 import dev.evpl.reactive.core.internal.nativeio.Errno;
@@ -293,6 +294,9 @@ public final class Listener implements Disposable {
 
     /** Accepts on the acceptor loop and hands each connection to its chosen loop. */
     private final class Acceptor implements FdHandler {
+        /** An accept error was reported and no accept succeeded since. Acceptor-loop confined. */
+        private boolean failing;
+
         @Override
         public void onReadable(FdEvent ev) {
             for (int i = 0; i < 64; i++) {
@@ -306,10 +310,15 @@ public final class Listener implements Disposable {
                     if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) {
                         continue;
                     }
-                    // EMFILE, ENFILE, ENOBUFS…: report once, pause accepting for 100 ms (the pending
-                    // connection stays in the backlog), then try again; never spin on the error.
-                    Thread t = Thread.currentThread();
-                    t.getUncaughtExceptionHandler().uncaughtException(t, Native.error("accept4", String.valueOf(localAddress)));
+                    // EMFILE, ENFILE, ENOBUFS…: pause accepting for 100 ms (the pending connection
+                    // stays in the backlog), then try again; never spin on the error. Reported once
+                    // per streak of failures, not every 100 ms.
+                    NativeIoException error = Native.error("accept4", String.valueOf(localAddress));
+                    if (!failing) {
+                        failing = true;
+                        Thread t = Thread.currentThread();
+                        t.getUncaughtExceptionHandler().uncaughtException(t, error);
+                    }
                     ev.readInterest(false);
                     ev.loop().timer(() -> {
                         if (!ev.isClosed()) {
@@ -318,6 +327,7 @@ public final class Listener implements Disposable {
                     }).schedule(100, java.util.concurrent.TimeUnit.MILLISECONDS);
                     return;
                 }
+                failing = false;
                 dispatch(conn);
             }
         }

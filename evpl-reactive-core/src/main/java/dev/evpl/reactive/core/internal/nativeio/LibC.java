@@ -32,6 +32,13 @@ public interface LibC {
 
     int close(int fd);
 
+    int dup(int fd);
+
+    /** {@code rlimAddr}: a {@code struct rlimit} (two unsigned 64-bit values: soft, hard). */
+    int getrlimit(int resource, long rlimAddr);
+
+    int setrlimit(int resource, long rlimAddr);
+
     int pipe2(long fdsAddr, int flags);
 
     long read(int fd, long buf, long count);

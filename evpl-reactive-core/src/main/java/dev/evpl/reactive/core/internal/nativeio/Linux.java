@@ -39,6 +39,8 @@ public final class Linux {
     // sys/socket.h, netinet/in.h
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
+    /** getrlimit/setrlimit resource: the file descriptor limit. */
+    public static final int RLIMIT_NOFILE = 7;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;

@@ -1,0 +1,137 @@
+package dev.evpl.reactive.core.bind;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.LoopErrorsExtension;
+import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
+import dev.evpl.reactive.core.internal.nativeio.SockAddr;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/**
+ * A listener whose accept fails with EMFILE (the process is out of file descriptors) must pause
+ * accepting instead of spinning on the error, report it once, and accept the waiting connections
+ * once descriptors are free again. The descriptor table is really filled: the soft RLIMIT_NOFILE
+ * is lowered just above the highest open descriptor and the rest is taken with dup().
+ */
+class AcceptErrorTest {
+    private static final int CLIENTS = 3;
+
+    @Test
+    void outOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+        Listener listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+        List<Bind> accepted = new CopyOnWriteArrayList<>();
+        EventLoop loop = group.loop(0);
+        listener.attach(loop, accepted::add);
+        long loopThreadId = Mono.fromCallable(() -> Thread.currentThread().getId()).subscribeOn(loop).block();
+
+        // Classes are loaded from target/classes, one open() each: load now what the window below
+        // needs (the error's formatting, the loop's timer), or the loop dies of NoClassDefFoundError.
+        assertThat(NativeIoException.of("accept4", "preload", Errno.EMFILE).getMessage()).contains("EMFILE");
+        Mono.fromRunnable(() -> loop.timer(() -> { }).schedule(1, TimeUnit.MILLISECONDS)).subscribeOn(loop).block();
+        threads.getThreadCpuTime(loopThreadId);
+
+        long rlimit = NativeMemory.allocate(16);
+        long addr = NativeMemory.allocate(SockAddr.IN6_SIZE);
+        int[] clients = new int[CLIENTS];
+        List<Integer> fillers = new ArrayList<>();
+        long softBefore = -1;
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                clients[i] = LIBC.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
+                assertThat(clients[i]).isGreaterThanOrEqualTo(0);
+            }
+            int addrLen = SockAddr.writeInet(addr, new InetSocketAddress("127.0.0.1", listener.port()));
+            assertThat(LIBC.getrlimit(Linux.RLIMIT_NOFILE, rlimit)).isZero();
+            softBefore = NativeMemory.getLong(rlimit);
+            long cpuBefore;
+            // From here until the fillers are closed the process cannot open a file: nothing below
+            // may load a class from a jar it has not opened yet (all used classes are loaded above).
+            NativeMemory.putLong(rlimit, highestOpenDescriptor() + 16);
+            assertThat(LIBC.setrlimit(Linux.RLIMIT_NOFILE, rlimit)).isZero();
+            for (;;) {
+                int fd = LIBC.dup(clients[0]);
+                if (fd < 0) {
+                    assertThat(Native.errno()).isEqualTo(Errno.EMFILE);
+                    break;
+                }
+                fillers.add(fd);
+            }
+            for (int c : clients) {
+                // Loopback completes the handshake into the listener's backlog; accept4 then fails.
+                int rc = LIBC.connect(c, addr, addrLen);
+                assertThat(rc == 0 || Native.errno() == Errno.EINPROGRESS).isTrue();
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+            cpuBefore = threads.getThreadCpuTime(loopThreadId);
+            TimeUnit.MILLISECONDS.sleep(400);
+            long cpuDuring = threads.getThreadCpuTime(loopThreadId) - cpuBefore;
+            int acceptedDuring = accepted.size();
+
+            for (int fd : fillers) {
+                LIBC.close(fd);
+            }
+            fillers.clear();
+            NativeMemory.putLong(rlimit, softBefore);
+            assertThat(LIBC.setrlimit(Linux.RLIMIT_NOFILE, rlimit)).isZero();
+            softBefore = -1;
+
+            assertThat(acceptedDuring).as("nothing can be accepted without descriptors").isZero();
+            assertThat(cpuDuring).as("loop CPU time over 400 ms of EMFILE (a spinning acceptor burns ~400 ms)")
+                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(60));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (accepted.size() < CLIENTS && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            assertThat(accepted).as("the waiting connections are accepted once descriptors are free").hasSize(CLIENTS);
+            List<Throwable> errors = LoopErrorsExtension.take();
+            assertThat(errors).as("the error is reported once per streak, not every 100 ms").hasSize(1);
+            assertThat(errors.get(0)).hasMessageStartingWith("uncaught on evpl-loop-0");
+            assertThat(errors.get(0).getCause()).isInstanceOf(NativeIoException.class)
+                    .hasMessageStartingWith("accept4 ").hasMessageContaining("EMFILE");
+        } finally {
+            for (int fd : fillers) {
+                LIBC.close(fd);
+            }
+            if (softBefore >= 0) {
+                NativeMemory.putLong(rlimit, softBefore);
+                LIBC.setrlimit(Linux.RLIMIT_NOFILE, rlimit);
+            }
+            for (int c : clients) {
+                LIBC.close(c);
+            }
+            accepted.forEach(Bind::close);
+            NativeMemory.free(rlimit);
+            NativeMemory.free(addr);
+            listener.dispose();
+            group.close();
+        }
+    }
+
+    private static long highestOpenDescriptor() {
+        long max = 0;
+        String[] names = new File("/proc/self/fd").list();
+        for (String n : names) {
+            max = Math.max(max, Long.parseLong(n));
+        }
+        return max;
+    }
+}
