@@ -1,0 +1,78 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import java.util.Arrays;
+
+/**
+ * Writes a status line and header fields as ASCII/Latin-1 bytes into a pooled segment (header
+ * values were validated when added: no CR/LF can reach the wire). Loop-confined: one per connection,
+ * its scratch array reused.
+ */
+final class HeadEncoder {
+    private byte[] scratch = new byte[512];
+    private int len;
+
+    HeadEncoder begin(HttpVersion version, int status) {
+        len = 0;
+        append(version.text()).append(' ');
+        appendInt(status).append(' ').append(HttpStatus.reason(status)).crlf();
+        return this;
+    }
+
+    HeadEncoder field(String name, String value) {
+        return append(name).append(':').append(' ').append(value).crlf();
+    }
+
+    HeadEncoder fields(HttpHeaders headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            field(headers.name(i), headers.value(i));
+        }
+        return this;
+    }
+
+    HeadEncoder crlf() {
+        return append('\r').append('\n');
+    }
+
+    HeadEncoder append(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            scratch[len++] = (byte) s.charAt(i);
+        }
+        return this;
+    }
+
+    HeadEncoder append(char c) {
+        ensure(1);
+        scratch[len++] = (byte) c;
+        return this;
+    }
+
+    HeadEncoder appendInt(long v) {
+        return append(Long.toString(v));
+    }
+
+    HeadEncoder appendHex(long v) {
+        return append(Long.toHexString(v));
+    }
+
+    private void ensure(int n) {
+        if (len + n > scratch.length) {
+            scratch = Arrays.copyOf(scratch, Math.max(len + n, scratch.length * 2));
+        }
+    }
+
+    /** The bytes written since {@link #begin} (or since {@link #reset}) as a new segment. */
+    Segment toSegment(SegmentAllocator allocator) {
+        Segment s = allocator.allocate(len);
+        s.setBytes(0, scratch, 0, len);
+        len = 0;
+        return s;
+    }
+
+    HeadEncoder reset() {
+        len = 0;
+        return this;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.bind.Endpoint;
+import dev.evpl.reactive.core.bind.Listener;
+import dev.evpl.reactive.core.bind.Protocol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * An HTTP/1.1 (and 1.0) server on any stream protocol, configured by an immutable builder.
+ *
+ * <pre>{@code
+ * DisposableHttpServer server = HttpServer.create().port(8080)
+ *         .route(r -> r.get("/hello", (req, res) -> res.sendString("Hello, World!"))
+ *                      .post("/echo", (req, res) -> res.send(req.receive())))
+ *         .bindNow();
+ * }</pre>
+ *
+ * <p>Defaults (and allowed ranges):
+ * <table>
+ *   <caption>HttpServer settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>range</th></tr>
+ *   <tr><td>protocol</td><td>STREAM_SOCKET_TCP</td><td>any stream protocol</td></tr>
+ *   <tr><td>host / port</td><td>127.0.0.1 / 0 (any free port)</td><td>port 0–65535</td></tr>
+ *   <tr><td>loops</td><td>a group of its own with {@code threads} loops, closed with the server</td><td></td></tr>
+ *   <tr><td>threads</td><td>1</td><td>1–1024</td></tr>
+ *   <tr><td>maxTargetLength</td><td>8192 bytes (else 414)</td><td>64–1048576</td></tr>
+ *   <tr><td>maxHeaderSize</td><td>8192 bytes (else 431); also the trailer limit</td><td>256–1048576</td></tr>
+ *   <tr><td>readTimeout</td><td>30 s for a request head once begun (else 408)</td><td>1 ms–1 h</td></tr>
+ *   <tr><td>idleTimeout</td><td>60 s between requests (then closed)</td><td>1 ms–24 h</td></tr>
+ *   <tr><td>maxDiscard</td><td>65536 bytes of unread request body dropped to keep a connection</td><td>0–2^40</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe: every setter returns a new instance and validates its argument
+ * (the message names the setting and its range).
+ */
+public final class HttpServer {
+    private final Protocol protocol;
+    private final Endpoint endpoint;
+    private final EventLoopGroup loops;
+    private final int threads;
+    private final int maxTargetLength;
+    private final int maxHeaderSize;
+    private final Duration readTimeout;
+    private final Duration idleTimeout;
+    private final long maxDiscard;
+    private final HttpHandler handler;
+
+    private HttpServer(Protocol protocol, Endpoint endpoint, EventLoopGroup loops, int threads, int maxTargetLength,
+                       int maxHeaderSize, Duration readTimeout, Duration idleTimeout, long maxDiscard, HttpHandler handler) {
+        this.protocol = protocol;
+        this.endpoint = endpoint;
+        this.loops = loops;
+        this.threads = threads;
+        this.maxTargetLength = maxTargetLength;
+        this.maxHeaderSize = maxHeaderSize;
+        this.readTimeout = readTimeout;
+        this.idleTimeout = idleTimeout;
+        this.maxDiscard = maxDiscard;
+        this.handler = handler;
+    }
+
+    /** A server with the defaults above and no handler yet. */
+    public static HttpServer create() {
+        return new HttpServer(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0), null, 1, 8192, 8192,
+                Duration.ofSeconds(30), Duration.ofSeconds(60), 65536, null);
+    }
+
+    private HttpServer with(Protocol protocol, Endpoint endpoint, EventLoopGroup loops, int threads, int maxTargetLength,
+                            int maxHeaderSize, Duration readTimeout, Duration idleTimeout, long maxDiscard,
+                            HttpHandler handler) {
+        return new HttpServer(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout,
+                idleTimeout, maxDiscard, handler);
+    }
+
+    /** The stream protocol to serve on. */
+    public HttpServer protocol(Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        if (!protocol.isStream()) {
+            throw new IllegalArgumentException("HttpServer.protocol must be a stream protocol, got " + protocol.name());
+        }
+        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout,
+                maxDiscard, handler);
+    }
+
+    /** Where to listen: host:port, a unix path ({@code STREAM_SOCKET_UNIX}) or an in-process name. */
+    public HttpServer endpoint(Endpoint endpoint) {
+        return with(protocol, Objects.requireNonNull(endpoint, "endpoint"), loops, threads, maxTargetLength,
+                maxHeaderSize, readTimeout, idleTimeout, maxDiscard, handler);
+    }
+
+    /** Listens on {@code host} at the current port. */
+    public HttpServer host(String host) {
+        return endpoint(Endpoint.inet(host, endpoint.isUnix() ? 0 : endpoint.port()));
+    }
+
+    /** Listens on {@code port} (0: any free port) at the current host. */
+    public HttpServer port(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("HttpServer.port must be between 0 and 65535, got " + port);
+        }
+        return endpoint(Endpoint.inet(endpoint.isUnix() ? "127.0.0.1" : endpoint.host(), port));
+    }
+
+    /** Serves on the loops of {@code group} (not closed with the server). */
+    public HttpServer runOn(EventLoopGroup group) {
+        return with(protocol, endpoint, Objects.requireNonNull(group, "group"), threads, maxTargetLength, maxHeaderSize,
+                readTimeout, idleTimeout, maxDiscard, handler);
+    }
+
+    /** Loops of the server's own group, when {@link #runOn} is not used. */
+    public HttpServer threads(int threads) {
+        range("threads", threads, 1, 1024);
+        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout,
+                maxDiscard, handler);
+    }
+
+    /** Longest accepted request target, in bytes. */
+    public HttpServer maxTargetLength(int bytes) {
+        range("maxTargetLength", bytes, 64, 1 << 20);
+        return with(protocol, endpoint, loops, threads, bytes, maxHeaderSize, readTimeout, idleTimeout, maxDiscard, handler);
+    }
+
+    /** Largest accepted header (and trailer) section, in bytes. */
+    public HttpServer maxHeaderSize(int bytes) {
+        range("maxHeaderSize", bytes, 256, 1 << 20);
+        return with(protocol, endpoint, loops, threads, maxTargetLength, bytes, readTimeout, idleTimeout, maxDiscard, handler);
+    }
+
+    /** Time allowed for a request head once its first byte arrived. */
+    public HttpServer readTimeout(Duration timeout) {
+        duration("readTimeout", timeout, Duration.ofHours(1));
+        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, timeout, idleTimeout, maxDiscard, handler);
+    }
+
+    /** Time a persistent connection may wait for its next request. */
+    public HttpServer idleTimeout(Duration timeout) {
+        duration("idleTimeout", timeout, Duration.ofHours(24));
+        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, timeout, maxDiscard, handler);
+    }
+
+    /** Unread request body the server reads and drops to keep a connection open after a response. */
+    public HttpServer maxDiscard(long bytes) {
+        if (bytes < 0 || bytes > 1L << 40) {
+            throw new IllegalArgumentException("HttpServer.maxDiscard must be between 0 and 2^40, got " + bytes);
+        }
+        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout, bytes, handler);
+    }
+
+    /** The handler of every request. */
+    public HttpServer handle(HttpHandler handler) {
+        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout,
+                maxDiscard, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /** Routes configured by {@code routes} handle the requests. */
+    public HttpServer route(Consumer<? super HttpServerRoutes> routes) {
+        HttpServerRoutes r = HttpServerRoutes.create();
+        routes.accept(r);
+        return handle(r);
+    }
+
+    /**
+     * Listens and starts serving; blocking (binding, name resolution): call it off the loops.
+     * Fails with the bind error, e.g. {@code EADDRINUSE}.
+     */
+    public DisposableHttpServer bindNow() {
+        if (handler == null) {
+            throw new IllegalStateException("HttpServer.handle(...) or route(...) must be set before binding");
+        }
+        EventLoopGroup group = loops != null ? loops : EventLoopGroup.create(GroupConfig.builder().threads(threads).build());
+        Listener listener;
+        try {
+            listener = Listener.listen(protocol, endpoint);
+        } catch (RuntimeException e) {
+            if (loops == null) {
+                group.close();
+            }
+            throw e;
+        }
+        ServerSettings settings = new ServerSettings(maxTargetLength, maxHeaderSize, readTimeout.toNanos(),
+                idleTimeout.toNanos(), maxDiscard);
+        DisposableHttpServer server = new DisposableHttpServer(listener, loops == null ? group : null);
+        List<Disposable> attachments = new ArrayList<>();
+        for (EventLoop loop : group.loops()) {
+            attachments.add(listener.attach(loop, bind -> server.serve(bind, settings, handler)));
+        }
+        server.attachments(attachments);
+        return server;
+    }
+
+    /** {@link #bindNow()} on a worker thread. */
+    public Mono<DisposableHttpServer> bind() {
+        return Mono.fromCallable(this::bindNow).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static void range(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("HttpServer." + name + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    private static void duration(String name, Duration d, Duration max) {
+        Objects.requireNonNull(d, name);
+        if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException("HttpServer." + name + " must be between 1 ms and " + max + ", got " + d);
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import java.util.Arrays;
+
+/**
+ * Incremental, strict parser of a request head (request line and header section, RFC 9112 §2–§6),
+ * fed with segments of any size: bytes are copied in small blocks into one growing array until the
+ * empty line, so the head may arrive byte by byte; the bytes after it (body, next request) are left
+ * in the segment. Errors are {@link HttpException}s carrying the status to answer: 400 malformed,
+ * 414 target too long, 431 header section too large, 501 unknown method or transfer coding, 505
+ * version, 417 expectation. Lines end in CRLF only (a bare CR or LF is rejected: lenient line
+ * endings are a request-smuggling vector). Up to 8 empty lines before a request are ignored.
+ *
+ * <p>Loop-confined; reused for every request of a connection ({@link #reset()}).
+ */
+final class RequestHeadParser {
+    /** Room for the method, two spaces, the version and CRLF beside the target. */
+    private static final int REQUEST_LINE_OVERHEAD = 32;
+    private static final int COPY_BLOCK = 256;
+    private static final int MAX_LEADING_EMPTY_LINES = 8;
+
+    private final int maxTarget;
+    private final int maxHeaderBlock;
+    private final int maxRequestLine;
+    private byte[] buf = new byte[512];
+    private int len;
+    /** Start of the line being scanned; index of the next byte to scan. */
+    private int lineStart;
+    private int scan;
+    private boolean requestLineDone;
+    private int headerBlockStart;
+    private int emptyLines;
+    private boolean complete;
+
+    String method;
+    String target;
+    HttpVersion version;
+    HttpHeaders headers;
+    /** -1 when the request has no Content-Length. */
+    long contentLength;
+    boolean chunked;
+    boolean keepAlive;
+    boolean expectContinue;
+
+    RequestHeadParser(int maxTarget, int maxHeaderBlock) {
+        this.maxTarget = maxTarget;
+        this.maxHeaderBlock = maxHeaderBlock;
+        this.maxRequestLine = maxTarget + REQUEST_LINE_OVERHEAD;
+        reset();
+    }
+
+    /** Ready for the next request. */
+    void reset() {
+        len = 0;
+        lineStart = 0;
+        scan = 0;
+        requestLineDone = false;
+        headerBlockStart = 0;
+        emptyLines = 0;
+        complete = false;
+        method = null;
+        target = null;
+        version = null;
+        headers = new HttpHeaders();
+        contentLength = -1;
+        chunked = false;
+        keepAlive = false;
+        expectContinue = false;
+        if (buf.length > 4096) {
+            buf = new byte[512]; // a huge head does not pin a huge array for the connection's life
+        }
+    }
+
+    /** Whether bytes of a head were received (a timeout then answers 408 rather than closing quietly). */
+    boolean started() {
+        return len > 0;
+    }
+
+    boolean isComplete() {
+        return complete;
+    }
+
+    /**
+     * Consumes bytes of {@code in} from {@code from} until the head is complete or the segment is
+     * exhausted; returns the index after the last byte consumed.
+     */
+    int feed(Segment in, int from) {
+        int end = in.readableBytes();
+        int at = from;
+        while (!complete && at < end) {
+            int n = Math.min(COPY_BLOCK, end - at);
+            if (len + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(len + n, buf.length * 2));
+            }
+            in.getBytes(at, buf, len, n);
+            int before = len;
+            len += n;
+            scanLines();
+            // Bytes copied past the head's end stay in the segment: give them back.
+            at += complete ? scan - before : n;
+            if (complete) {
+                len = scan;
+            }
+        }
+        return at;
+    }
+
+    private void scanLines() {
+        while (scan < len) {
+            byte c = buf[scan];
+            if (c == '\n') {
+                if (scan == lineStart || buf[scan - 1] != '\r') {
+                    throw new HttpException(400, "bare LF in the request " + (requestLineDone ? "header section" : "line")
+                            + " (lines must end in CRLF)");
+                }
+                int lineEnd = scan - 1;
+                scan++;
+                line(lineStart, lineEnd);
+                lineStart = scan;
+                if (complete) {
+                    return;
+                }
+                continue;
+            }
+            if (scan > lineStart && buf[scan - 1] == '\r') {
+                throw new HttpException(400, "bare CR in the request " + (requestLineDone ? "header section" : "line"));
+            }
+            scan++;
+            checkLimits();
+        }
+    }
+
+    private void checkLimits() {
+        if (!requestLineDone) {
+            if (scan - lineStart > maxRequestLine) {
+                // Over-long because of the target (a method and a space, then no second space yet)?
+                int sp = indexOf(lineStart, scan, (byte) ' ');
+                if (sp > 0 && indexOf(sp + 1, scan, (byte) ' ') < 0) {
+                    throw new HttpException(414, "request target longer than " + maxTarget + " bytes");
+                }
+                throw new HttpException(400, "request line longer than " + maxRequestLine + " bytes");
+            }
+        } else if (scan - headerBlockStart > maxHeaderBlock) {
+            throw new HttpException(431, "header section larger than " + maxHeaderBlock + " bytes");
+        }
+    }
+
+    private int indexOf(int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void line(int s, int e) {
+        if (!requestLineDone) {
+            if (s == e) {
+                if (++emptyLines > MAX_LEADING_EMPTY_LINES) {
+                    throw new HttpException(400, "more than " + MAX_LEADING_EMPTY_LINES + " empty lines before the request line");
+                }
+                return;
+            }
+            requestLine(s, e);
+            requestLineDone = true;
+            headerBlockStart = scan;
+            return;
+        }
+        if (s == e) {
+            complete = true;
+            headers.freeze();
+            semantics();
+            return;
+        }
+        Fields.parse(buf, s, e, headers, "header");
+    }
+
+    private void requestLine(int s, int e) {
+        int sp1 = indexOf(s, e, (byte) ' ');
+        if (sp1 < 0) {
+            throw new HttpException(400, "malformed request line (expected: method SP target SP version)");
+        }
+        if (sp1 == s) {
+            throw new HttpException(400, "request line starts with whitespace");
+        }
+        for (int i = s; i < sp1; i++) {
+            if (!Ascii.isTokenChar(buf[i])) {
+                throw new HttpException(400, "invalid character (code " + (buf[i] & 0xFF) + ") in the method");
+            }
+        }
+        int sp2 = indexOf(sp1 + 1, e, (byte) ' ');
+        if (sp2 < 0) {
+            throw new HttpException(400, "malformed request line (expected: method SP target SP version)");
+        }
+        if (sp2 == sp1 + 1) {
+            throw new HttpException(400, "empty request target (or two spaces after the method)");
+        }
+        if (sp2 - sp1 - 1 > maxTarget) {
+            throw new HttpException(414, "request target longer than " + maxTarget + " bytes");
+        }
+        for (int i = sp1 + 1; i < sp2; i++) {
+            if (!Ascii.isTargetChar(buf[i])) {
+                throw new HttpException(400, "invalid character (code " + (buf[i] & 0xFF) + ") in the request target");
+            }
+        }
+        version = version(sp2 + 1, e);
+        method = HttpMethods.canonical(buf, s, sp1);
+        if (method == null) {
+            throw new HttpException(501, "method " + Ascii.string(buf, s, sp1) + " is not implemented");
+        }
+        target = Ascii.string(buf, sp1 + 1, sp2);
+        char first = target.charAt(0);
+        if (first == '*') {
+            if (target.length() != 1 || !method.equals("OPTIONS")) {
+                throw new HttpException(400, "asterisk-form target is only valid as 'OPTIONS *'");
+            }
+        } else if (first != '/' && !(startsWithIgnoreCase(target, "http://") || startsWithIgnoreCase(target, "https://"))) {
+            throw new HttpException(400, "request target must be an absolute path or an absolute http(s) URI, got '"
+                    + target.substring(0, Math.min(64, target.length())) + "'");
+        }
+    }
+
+    private static boolean startsWithIgnoreCase(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    private HttpVersion version(int s, int e) {
+        if (e - s == 8 && buf[s] == 'H' && buf[s + 1] == 'T' && buf[s + 2] == 'T' && buf[s + 3] == 'P' && buf[s + 4] == '/'
+                && isDigit(buf[s + 5]) && buf[s + 6] == '.' && isDigit(buf[s + 7])) {
+            if (buf[s + 5] == '1' && buf[s + 7] == '1') {
+                return HttpVersion.HTTP_1_1;
+            }
+            if (buf[s + 5] == '1' && buf[s + 7] == '0') {
+                return HttpVersion.HTTP_1_0;
+            }
+            throw new HttpException(505, "HTTP version " + Ascii.string(buf, s, e) + " is not supported");
+        }
+        throw new HttpException(400, "malformed HTTP version '" + Ascii.string(buf, s, Math.min(e, s + 16)) + "'");
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    /** Message framing and connection rules of RFC 9112 §3.2, §6, §9 and RFC 9110 §10.1.1. */
+    private void semantics() {
+        int hosts = 0;
+        int lengths = 0;
+        String lengthValue = null;
+        boolean te = false;
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            String value = headers.value(i);
+            if (name.equalsIgnoreCase("Host")) {
+                hosts++;
+                if (value.indexOf(' ') >= 0 || value.indexOf('\t') >= 0 || value.indexOf('/') >= 0) {
+                    throw new HttpException(400, "invalid Host header value '" + value + "'");
+                }
+            } else if (name.equalsIgnoreCase("Content-Length")) {
+                lengths++;
+                lengthValue = value;
+            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                te = true;
+                transferCodings(value);
+            }
+        }
+        if (hosts > 1) {
+            throw new HttpException(400, "more than one Host header");
+        }
+        if (hosts == 0 && version == HttpVersion.HTTP_1_1) {
+            throw new HttpException(400, "missing Host header (required in HTTP/1.1)");
+        }
+        if (te) {
+            if (version == HttpVersion.HTTP_1_0) {
+                throw new HttpException(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            if (lengths > 0) {
+                throw new HttpException(400, "both Content-Length and Transfer-Encoding (a request-smuggling shape)");
+            }
+            if (!chunked) {
+                throw new HttpException(400, "Transfer-Encoding does not end in chunked");
+            }
+        }
+        if (lengths > 1) {
+            throw new HttpException(400, "more than one Content-Length header");
+        }
+        if (lengths == 1) {
+            contentLength = parseLength(lengthValue);
+        }
+        keepAlive = version == HttpVersion.HTTP_1_1
+                ? !headers.containsToken("Connection", "close")
+                : headers.containsToken("Connection", "keep-alive");
+        String expect = headers.get("Expect");
+        if (expect != null) {
+            if (!expect.equalsIgnoreCase("100-continue")) {
+                throw new HttpException(417, "unsupported expectation '" + expect + "'");
+            }
+            expectContinue = version == HttpVersion.HTTP_1_1;
+        }
+    }
+
+    /** Only chunked is implemented, once and last; anything else is 501 (unknown) or 400 (misplaced). */
+    private void transferCodings(String value) {
+        int start = 0;
+        for (;;) {
+            int comma = value.indexOf(',', start);
+            String coding = (comma < 0 ? value.substring(start) : value.substring(start, comma)).trim();
+            if (coding.isEmpty()) {
+                throw new HttpException(400, "empty element in Transfer-Encoding '" + value + "'");
+            }
+            if (chunked) {
+                throw new HttpException(400, "Transfer-Encoding does not end in chunked (chunked applied more than once or not last)");
+            }
+            if (coding.equalsIgnoreCase("chunked")) {
+                chunked = true;
+            } else {
+                int semi = coding.indexOf(';');
+                String name = semi < 0 ? coding : coding.substring(0, semi).trim();
+                throw new HttpException(501, "transfer coding '" + name + "' is not implemented");
+            }
+            if (comma < 0) {
+                return;
+            }
+            start = comma + 1;
+        }
+    }
+
+    private static long parseLength(String v) {
+        if (v.isEmpty() || v.length() > 18) {
+            throw new HttpException(400, "invalid Content-Length '" + v + "'");
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new HttpException(400, "invalid Content-Length '" + v + "' (digits only, one value)");
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.SynchronousSink;
+
+/**
+ * Writes responses of one {@link ServerConnection}: chooses the framing (RFC 9112 §6), encodes the
+ * head, and streams the body through the bind's send (chunk framing added around zero-copy body
+ * segments). Loop-confined.
+ */
+final class ResponseWriter {
+    private final ServerConnection connection;
+    private final HeadEncoder encoder = new HeadEncoder();
+    /** The current response's head was encoded for sending (a 100 Continue may no longer precede it). */
+    boolean headWritten;
+
+    ResponseWriter(ServerConnection connection) {
+        this.connection = connection;
+    }
+
+    private SegmentAllocator allocator() {
+        return connection.loop.allocator();
+    }
+
+    /** {@code 100 Continue}, before the body of a request that expects it is read. */
+    void sendContinue(HttpVersion version) {
+        Segment s = encoder.begin(version, 100).crlf().toSegment(allocator());
+        connection.bind.send(s).subscribe(null, e -> { });
+    }
+
+    /** A complete error response with a plain-text reason and {@code Connection: close}. */
+    void writeError(HttpVersion version, int status, String message) {
+        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+        encoder.begin(version, status)
+                .field("Date", DateCache.now())
+                .field("Content-Type", "text/plain; charset=utf-8")
+                .field("Content-Length", Integer.toString(body.length))
+                .field("Connection", "close")
+                .crlf()
+                .append(new String(body, StandardCharsets.ISO_8859_1));
+        connection.bind.send(encoder.toSegment(allocator())).subscribe(null, e -> { });
+    }
+
+    /** Loop: writes the committed response {@code r} with {@code body} (see {@code ServerResponse.sendBody}). */
+    @SuppressWarnings("unchecked")
+    void write(ServerResponse r, Object body, MonoSink<Void> sink) {
+        if (!connection.isCurrent(r.request)) {
+            sink.error(new IllegalStateException("the connection was closed before the response was sent"));
+            return;
+        }
+        if (body == null) {
+            writeKnown(r, null, sink);
+        } else if (body instanceof byte[] bytes) {
+            Segment s = null;
+            if (bytes.length > 0) {
+                s = allocator().allocate(bytes.length);
+                s.setBytes(0, bytes, 0, bytes.length);
+            }
+            writeKnown(r, s, sink);
+        } else if (body instanceof Mono<?> mono) {
+            ((Mono<Segment>) mono).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()).subscribe(
+                    s -> connection.onLoop(() -> writeKnown(r, s.orElse(null), sink)),
+                    e -> connection.onLoop(() -> bodyFailedBeforeHead(r, e, sink)));
+        } else if (body instanceof ServerResponse.StringStream strings) {
+            writeStream(r, Flux.from(strings.strings()).publishOn(connection.loop, 32).map(this::utf8), sink);
+        } else {
+            writeStream(r, Flux.from((Publisher<Segment>) body).publishOn(connection.loop, 32), sink);
+        }
+    }
+
+    private Segment utf8(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        Segment seg = allocator().allocate(b.length);
+        seg.setBytes(0, b, 0, b.length);
+        return seg;
+    }
+
+    private void bodyFailedBeforeHead(ServerResponse r, Throwable e, MonoSink<Void> sink) {
+        sink.error(e);
+        if (connection.isCurrent(r.request)) {
+            connection.keepAlive = false;
+            writeError(r.request.version(), 500, "internal server error");
+            connection.responseWritten(r.request);
+        }
+    }
+
+    /** A body of known length (possibly none). */
+    private void writeKnown(ServerResponse r, Segment body, MonoSink<Void> sink) {
+        if (!connection.isCurrent(r.request)) {
+            if (body != null) {
+                body.release();
+            }
+            sink.error(new IllegalStateException("the connection was closed before the response was sent"));
+            return;
+        }
+        int status = r.status();
+        boolean noContent = HttpStatus.hasNoContent(status);
+        boolean head = r.request.method().equals(HttpMethods.HEAD);
+        long length = body == null ? 0 : body.readableBytes();
+        HttpHeaders h = r.headers;
+        h.remove("Transfer-Encoding");
+        if (noContent) {
+            h.remove("Content-Length");
+        } else {
+            String declared = h.get("Content-Length");
+            if (declared != null && !head && !declared.equals(Long.toString(length))) {
+                if (body != null) {
+                    body.release();
+                }
+                bodyFailedBeforeHead(r, new IllegalStateException("Content-Length " + declared
+                        + " set by the handler, but the body has " + length + " bytes"), sink);
+                return;
+            }
+            if (declared == null) {
+                h.set("Content-Length", Long.toString(length));
+            }
+        }
+        Segment headSeg = head(r, h);
+        Segment out = headSeg;
+        if (body != null) {
+            if (noContent || head) {
+                body.release();
+            } else {
+                out = Segment.composite(List.of(headSeg, body));
+            }
+        }
+        send(r, Mono.just(out), sink);
+    }
+
+    private void writeStream(ServerResponse r, Flux<Segment> body, MonoSink<Void> sink) {
+        int status = r.status();
+        boolean noContent = HttpStatus.hasNoContent(status);
+        boolean head = r.request.method().equals(HttpMethods.HEAD);
+        HttpHeaders h = r.headers;
+        h.remove("Transfer-Encoding");
+        String declared = noContent ? null : h.get("Content-Length");
+        if (noContent) {
+            h.remove("Content-Length");
+        }
+        boolean chunked = false;
+        long fixed = -1;
+        if (!noContent && declared != null) {
+            fixed = parseLength(declared);
+        } else if (!noContent && r.request.version() == HttpVersion.HTTP_1_1) {
+            chunked = true;
+            h.set("Transfer-Encoding", "chunked");
+        } else if (!noContent && !head) {
+            connection.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
+        }
+        if (noContent || head) {
+            send(r, Mono.just(head(r, h)), sink); // the body publisher is not subscribed
+            return;
+        }
+        // The head goes out with the first body segment (or alone at the end), so a handler that
+        // streams the request body back still lets the 100 Continue precede it.
+        Framer framer = new Framer(r, h, chunked, fixed);
+        send(r, body.handle(framer).concatWith(Mono.fromSupplier(framer::last)), sink);
+    }
+
+    private static long parseLength(String v) {
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("invalid Content-Length '" + v + "' set by the handler");
+    }
+
+    private Segment head(ServerResponse r, HttpHeaders h) {
+        HttpVersion version = r.request.version();
+        if (!h.contains("Date")) {
+            h.add("Date", DateCache.now());
+        }
+        h.remove("Connection");
+        if (r.request.expectContinue && !connection.continueSent) {
+            connection.keepAlive = false; // the client may or may not send the body it announced
+        }
+        if (!connection.keepAlive && version == HttpVersion.HTTP_1_1) {
+            h.add("Connection", "close");
+        } else if (connection.keepAlive && version == HttpVersion.HTTP_1_0) {
+            h.add("Connection", "keep-alive");
+        }
+        headWritten = true;
+        return encoder.begin(version, r.status()).fields(h).crlf().toSegment(allocator());
+    }
+
+    private void send(ServerResponse r, Publisher<Segment> out, MonoSink<Void> sink) {
+        connection.bind.send(out).subscribe(
+                done -> connection.onLoop(() -> {
+                    sink.success();
+                    connection.responseWritten(r.request);
+                }),
+                e -> connection.onLoop(() -> {
+                    sink.error(e);
+                    connection.responseFailed(r.request, e);
+                }));
+    }
+
+    /**
+     * Frames a streamed body on the loop (after publishOn): the head before the first segment,
+     * chunk size lines around non-empty segments when chunked, the Content-Length set by the handler
+     * enforced when fixed; {@link #last()} gives what ends the message.
+     */
+    private final class Framer implements BiConsumer<Segment, SynchronousSink<Segment>> {
+        private final ServerResponse response;
+        private final HttpHeaders headers;
+        private final boolean chunked;
+        private final long fixed;
+        private boolean headSent;
+        private boolean anyChunk;
+        private long sent;
+
+        Framer(ServerResponse response, HttpHeaders headers, boolean chunked, long fixed) {
+            this.response = response;
+            this.headers = headers;
+            this.chunked = chunked;
+            this.fixed = fixed;
+        }
+
+        private Segment withHead(Segment s) {
+            if (headSent) {
+                return s;
+            }
+            headSent = true;
+            Segment h = head(response, headers);
+            return s == null ? h : Segment.composite(List.of(h, s));
+        }
+
+        @Override
+        public void accept(Segment s, SynchronousSink<Segment> out) {
+            int n = s.readableBytes();
+            if (n == 0) {
+                s.release(); // an empty chunk would end the body
+                return;
+            }
+            if (fixed >= 0) {
+                sent += n;
+                if (sent > fixed) {
+                    s.release();
+                    out.error(new IllegalStateException("the body is longer than the Content-Length " + fixed
+                            + " set by the handler"));
+                    return;
+                }
+                out.next(withHead(s));
+                return;
+            }
+            if (!chunked) {
+                out.next(withHead(s));
+                return;
+            }
+            // The CRLF closing the previous chunk travels with this chunk's size line.
+            encoder.reset();
+            if (anyChunk) {
+                encoder.crlf();
+            }
+            anyChunk = true;
+            Segment size = encoder.appendHex(n).crlf().toSegment(allocator());
+            out.next(withHead(Segment.composite(List.of(size, s))));
+        }
+
+        /** The end of the message: the head if nothing was sent yet, the last chunk and trailers if chunked; may be null. */
+        Segment last() {
+            if (fixed >= 0 && sent != fixed) {
+                throw new IllegalStateException("the body ended after " + sent + " bytes, short of the Content-Length "
+                        + fixed + " set by the handler");
+            }
+            if (!chunked) {
+                return headSent ? null : withHead(null);
+            }
+            Segment h = headSent ? null : withHead(null);
+            encoder.reset();
+            if (anyChunk) {
+                encoder.crlf();
+            }
+            encoder.append('0').crlf();
+            if (response.trailers != null) {
+                encoder.fields(response.trailers);
+            }
+            Segment end = encoder.crlf().toSegment(allocator());
+            return h == null ? end : Segment.composite(List.of(h, end));
+        }
+    }
+}

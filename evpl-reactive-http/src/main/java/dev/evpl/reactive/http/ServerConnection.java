@@ -1,0 +1,442 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.LoopTimer;
+import dev.evpl.reactive.core.bind.Bind;
+import dev.evpl.reactive.core.buffer.Segment;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+
+/**
+ * One HTTP/1.x server connection over a {@link Bind}: reads with demand (one segment at a time, only
+ * when the head parser or the request body's subscriber needs bytes), parses the head, runs the
+ * handler, decodes the body into the request's stream, and writes the response through
+ * {@link ResponseWriter}. Requests are served one after another: bytes of a pipelined next request
+ * wait (unread, or parked in {@link #input}) until the current response is written, so responses
+ * go out in request order. A protocol error is answered with its status and {@code Connection:
+ * close}; only this connection is affected.
+ *
+ * <p>Loop-confined: every field is touched on {@link #loop} only; other threads hop through
+ * {@link #onLoop}.
+ */
+final class ServerConnection implements CoreSubscriber<Segment> {
+    private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+    private static final int HEAD = 0;
+    private static final int EXCHANGE = 1;
+    private static final int CLOSED = 2;
+
+    final Bind bind;
+    final EventLoop loop;
+    final ServerSettings settings;
+    private final HttpHandler handler;
+    private final Consumer<ServerConnection> onClosed;
+    private final RequestHeadParser parser;
+    private final BodyDecoder decoder;
+    final ResponseWriter writer;
+    private final LoopTimer timer;
+
+    private Subscription upstream;
+    private boolean readPending;
+    private boolean inputEnded;
+    /** Received bytes not consumed yet (a pipelined request, the rest of a body), from {@link #inputOffset}. */
+    private Segment input;
+    private int inputOffset;
+    private int state = HEAD;
+    private ServerRequest request;
+    private ServerResponse response;
+    boolean keepAlive;
+    boolean continueSent;
+    private boolean handlerDone;
+    private boolean responseDone;
+    private boolean discarding;
+    private long discardStart;
+    private boolean shuttingDown;
+    private boolean driving;
+    private boolean again;
+
+    ServerConnection(Bind bind, ServerSettings settings, HttpHandler handler, Consumer<ServerConnection> onClosed) {
+        this.bind = bind;
+        this.loop = bind.loop();
+        this.settings = settings;
+        this.handler = handler;
+        this.onClosed = onClosed;
+        this.parser = new RequestHeadParser(settings.maxTargetLength(), settings.maxHeaderSize());
+        this.decoder = new BodyDecoder(settings.maxHeaderSize());
+        this.writer = new ResponseWriter(this);
+        this.timer = loop.timer(this::timeout);
+    }
+
+    /** Loop: starts reading. */
+    void start() {
+        bind.onClose().subscribe(null, e -> closed(), this::closed);
+        timer.schedule(settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+        bind.receive().subscribe(this);
+    }
+
+    void onLoop(Runnable action) {
+        if (loop.inLoop()) {
+            action.run();
+        } else {
+            try {
+                loop.schedule(action);
+            } catch (RejectedExecutionException e) {
+                bind.close();
+            }
+        }
+    }
+
+    boolean isCurrent(ServerRequest r) {
+        return request == r && state == EXCHANGE;
+    }
+
+    // --- receive side ----------------------------------------------------------------------------
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        upstream = s;
+        drive();
+    }
+
+    @Override
+    public void onNext(Segment segment) {
+        readPending = false;
+        if (state == CLOSED) {
+            segment.release();
+            return;
+        }
+        input = segment;
+        inputOffset = 0;
+        drive();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        inputEnded = true;
+        readPending = false;
+        if (request != null) {
+            request.fail(t);
+        }
+        closeNow();
+    }
+
+    @Override
+    public void onComplete() {
+        inputEnded = true;
+        readPending = false;
+        drive();
+    }
+
+    private void requestRead() {
+        if (!readPending && !inputEnded && upstream != null) {
+            readPending = true;
+            upstream.request(1);
+        }
+    }
+
+    private void consumed() {
+        if (input != null && inputOffset >= input.readableBytes()) {
+            input.release();
+            input = null;
+        }
+    }
+
+    /** Runs the state machine until it needs bytes, demand or the handler; re-entrant calls loop instead. */
+    void drive() {
+        if (driving) {
+            again = true;
+            return;
+        }
+        driving = true;
+        try {
+            do {
+                again = false;
+                if (state == HEAD) {
+                    readHead();
+                } else if (state == EXCHANGE) {
+                    readBody();
+                }
+            } while (again && state != CLOSED);
+        } catch (HttpException e) {
+            protocolError(e);
+        } finally {
+            driving = false;
+        }
+    }
+
+    private void readHead() {
+        if (input != null) {
+            boolean started = parser.started();
+            inputOffset = parser.feed(input, inputOffset);
+            consumed();
+            if (!started && parser.started()) {
+                timer.schedule(settings.readTimeoutNanos(), TimeUnit.NANOSECONDS);
+            }
+            if (parser.isComplete()) {
+                startExchange();
+                again = true;
+                return;
+            }
+        }
+        if (input == null) {
+            if (inputEnded || (shuttingDown && !parser.started())) {
+                // Peer closed between requests (or inside a head: nothing to answer), or draining.
+                finish();
+                return;
+            }
+            requestRead();
+        }
+    }
+
+    private void readBody() {
+        if (decoder.isDone()) {
+            if (handlerDone && responseDone) {
+                endExchange();
+            }
+            return;
+        }
+        if (!discarding && handlerDone && responseDone) {
+            endExchange(); // the response is out but the body was not read: discard it or close
+            return;
+        }
+        if (discarding && decoder.received() - discardStart > settings.maxDiscardBytes()) {
+            keepAlive = false;
+            finish();
+            return;
+        }
+        boolean reading = discarding || (request.demand > 0 && !request.bodyCancelled);
+        if (!reading) {
+            return; // no demand: the socket is not read, the client's window closes
+        }
+        if (input == null) {
+            if (inputEnded) {
+                request.fail(new HttpException(400, "connection closed before the request body was complete"));
+                closeNow();
+                return;
+            }
+            requestRead();
+            return;
+        }
+        inputOffset = decoder.decode(input, inputOffset);
+        consumed();
+        Segment data = decoder.takeData();
+        if (data != null) {
+            if (discarding || request.bodyCancelled || !request.hasSubscriber()) {
+                data.release();
+            } else {
+                request.deliver(data);
+            }
+        }
+        if (decoder.isDone() && !discarding) {
+            request.complete(decoder.trailers());
+        }
+        again = true;
+    }
+
+    private void startExchange() {
+        timer.cancel();
+        request = new ServerRequest(this, parser);
+        response = new ServerResponse(this, request);
+        keepAlive = parser.keepAlive && !shuttingDown;
+        continueSent = false;
+        writer.headWritten = false;
+        handlerDone = false;
+        responseDone = false;
+        discarding = false;
+        if (parser.chunked) {
+            decoder.startChunked();
+        } else if (parser.contentLength > 0) {
+            decoder.startLength(parser.contentLength);
+        } else {
+            decoder.startEmpty();
+        }
+        state = EXCHANGE;
+        if (decoder.isDone()) {
+            request.complete(decoder.trailers());
+        }
+        ServerRequest r = request;
+        Publisher<Void> done;
+        try {
+            done = handler.handle(r, response);
+        } catch (Throwable t) {
+            handlerFailed(r, t);
+            return;
+        }
+        Flux.from(done).subscribe(null,
+                e -> onLoop(() -> handlerFailed(r, e)),
+                () -> onLoop(() -> handlerCompleted(r)));
+    }
+
+    /** Loop: the body subscriber asked for more. */
+    void bodyDemanded(ServerRequest r) {
+        if (r != request || state != EXCHANGE) {
+            return;
+        }
+        if (r.expectContinue && !continueSent && !writer.headWritten) {
+            continueSent = true;
+            writer.sendContinue(r.version());
+        }
+        drive();
+    }
+
+    private void handlerCompleted(ServerRequest r) {
+        if (r != request || state != EXCHANGE) {
+            return;
+        }
+        handlerDone = true;
+        if (!response.isCommitted()) {
+            response.send().subscribe(null, e -> { });
+        }
+        drive();
+    }
+
+    private void handlerFailed(ServerRequest r, Throwable e) {
+        if (r != request || state != EXCHANGE) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "handler failed on " + r + " from " + bind.remoteAddress(), e);
+        handlerDone = true;
+        if (response.tryCommit()) {
+            keepAlive = false;
+            writer.writeError(r.version(), 500, "internal server error");
+            responseDone = true;
+            drive();
+        } else {
+            closeNow(); // the head is out: a truncated response is the only honest signal left
+        }
+    }
+
+    /** Loop: the response of {@code r} was fully written. */
+    void responseWritten(ServerRequest r) {
+        if (r != request || state != EXCHANGE) {
+            return;
+        }
+        responseDone = true;
+        if (r.expectContinue && !continueSent) {
+            keepAlive = false; // the client may or may not send the body it announced
+        }
+        drive();
+    }
+
+    /** Loop: the response could not be written (connection lost, body failed after the head). */
+    void responseFailed(ServerRequest r, Throwable e) {
+        if (r == request && state == EXCHANGE) {
+            closeNow();
+        }
+    }
+
+    private void endExchange() {
+        ServerRequest r = request;
+        if (!decoder.isDone()) {
+            boolean announcedNotSent = r.expectContinue && !continueSent;
+            if (keepAlive && !announcedNotSent) {
+                if (!discarding) {
+                    discarding = true;
+                    discardStart = decoder.received();
+                    r.fail(new IllegalStateException("the exchange ended before the request body was read"));
+                }
+                again = true;
+                return;
+            }
+            finish();
+            return;
+        }
+        request = null;
+        response = null;
+        discarding = false;
+        if (!keepAlive || shuttingDown) {
+            finish();
+            return;
+        }
+        parser.reset();
+        state = HEAD;
+        timer.schedule(settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+        again = true;
+    }
+
+    private void protocolError(HttpException e) {
+        if (state == CLOSED) {
+            return;
+        }
+        ServerRequest r = request;
+        if (r != null) {
+            r.fail(e);
+        }
+        HttpVersion version = parser.version != null ? parser.version : HttpVersion.HTTP_1_1;
+        if (response == null || response.tryCommit()) {
+            writer.writeError(version, e.status(), e.getMessage());
+            finish();
+        } else {
+            closeNow();
+        }
+    }
+
+    private void timeout() {
+        if (state != HEAD) {
+            return;
+        }
+        if (parser.started()) {
+            protocolError(new HttpException(408, "request head not received within "
+                    + TimeUnit.NANOSECONDS.toMillis(settings.readTimeoutNanos()) + " ms"));
+        } else {
+            finish(); // idle persistent connection
+        }
+    }
+
+    /** Loop: graceful shutdown: close now when idle, else after the current exchange. */
+    void shutdown() {
+        shuttingDown = true;
+        keepAlive = false;
+        if (state == HEAD && !parser.started() && input == null) {
+            finish();
+        }
+    }
+
+    /** Stops reading and closes once what was queued is written. */
+    private void finish() {
+        if (state == CLOSED) {
+            return;
+        }
+        stopReading();
+        bind.finish().subscribe(null, e -> { });
+    }
+
+    /** Closes at once (pending writes are dropped). */
+    void closeNow() {
+        if (state == CLOSED) {
+            return;
+        }
+        stopReading();
+        bind.close();
+    }
+
+    private void stopReading() {
+        state = CLOSED;
+        timer.cancel();
+        if (input != null) {
+            input.release();
+            input = null;
+        }
+        decoder.close();
+        if (request != null) {
+            request.fail(new IllegalStateException("connection closed"));
+        }
+        Subscription s = upstream;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private void closed() {
+        onLoop(() -> {
+            if (state != CLOSED) {
+                stopReading();
+            }
+            onClosed.accept(this);
+        });
+    }
+}

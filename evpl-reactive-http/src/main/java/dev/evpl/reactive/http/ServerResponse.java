@@ -1,0 +1,117 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+/**
+ * The response of one exchange. Status and headers are plain fields set by the handler before it
+ * sends; the first send commits (atomically, so the connection's own error response and the
+ * handler's cannot both go out) and hops onto the loop, where {@link ServerConnection} writes it.
+ */
+final class ServerResponse implements HttpServerResponse {
+    private static final AtomicIntegerFieldUpdater<ServerResponse> COMMITTED =
+            AtomicIntegerFieldUpdater.newUpdater(ServerResponse.class, "committed");
+
+    private final ServerConnection connection;
+    final ServerRequest request;
+    private int status = 200;
+    final HttpHeaders headers = new HttpHeaders();
+    HttpHeaders trailers;
+    private volatile int committed;
+
+    ServerResponse(ServerConnection connection, ServerRequest request) {
+        this.connection = connection;
+        this.request = request;
+    }
+
+    @Override
+    public HttpServerResponse status(int status) {
+        checkNotCommitted();
+        this.status = HttpStatus.check(status);
+        return this;
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    @Override
+    public HttpServerResponse header(String name, String value) {
+        checkNotCommitted();
+        headers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    @Override
+    public HttpServerResponse trailer(String name, String value) {
+        if (trailers == null) {
+            trailers = new HttpHeaders();
+        }
+        trailers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public Mono<Void> send(Publisher<Segment> body) {
+        return sendBody(body);
+    }
+
+    @Override
+    public Mono<Void> sendString(String body) {
+        return sendBody(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Mono<Void> sendString(Publisher<String> body) {
+        return sendBody(new StringStream(body));
+    }
+
+    @Override
+    public Mono<Void> send() {
+        return sendBody(null);
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed != 0;
+    }
+
+    /** Commits the response; false when it was already committed. Any thread. */
+    boolean tryCommit() {
+        return COMMITTED.compareAndSet(this, 0, 1);
+    }
+
+    private void checkNotCommitted() {
+        if (committed != 0) {
+            throw new IllegalStateException("the response head was already sent");
+        }
+    }
+
+    /**
+     * {@code body}: null (empty), a {@code byte[]} (copied on the loop), a {@link Mono} of one
+     * segment (length known), a {@link StringStream}, or any publisher of segments (streamed).
+     */
+    private Mono<Void> sendBody(Object body) {
+        return Mono.create(sink -> {
+            if (!tryCommit()) {
+                // The body publisher is not subscribed: a cold publisher has produced no segment to release.
+                sink.error(new IllegalStateException("the response was already sent (one send per response)"));
+                return;
+            }
+            connection.onLoop(() -> connection.writer.write(this, body, sink));
+        });
+    }
+
+    /** A streamed string body: each element encoded as UTF-8 on the loop. */
+    record StringStream(Publisher<String> strings) {
+    }
+}
