@@ -232,6 +232,12 @@ final class ResponseWriter {
             if (headSent) {
                 return s;
             }
+            if (!connection.isCurrent(response.request)) {
+                if (s != null) {
+                    s.release();
+                }
+                throw new IllegalStateException("the connection was closed before the response head was sent");
+            }
             headSent = true;
             Segment h = head(response, headers);
             return s == null ? h : Segment.composite(List.of(h, s));

@@ -367,7 +367,10 @@ final class ServerConnection implements CoreSubscriber<Segment> {
             r.fail(e);
         }
         HttpVersion version = parser.version != null ? parser.version : HttpVersion.HTTP_1_1;
-        if (response == null || response.tryCommit()) {
+        // A handler may have committed a streamed response whose head is not out yet (it waits for
+        // the first body segment, which now never comes): the error response can still go first.
+        if (response == null || response.tryCommit() || !writer.headWritten) {
+            writer.headWritten = true;
             writer.writeError(version, e.status(), e.getMessage());
             finish();
         } else {
