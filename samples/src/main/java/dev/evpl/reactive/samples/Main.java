@@ -24,6 +24,7 @@ public final class Main {
                 EchoServer::run);
         register("bench", "--protocol NAME --mode pingpong|stream --conns C --inflight Q --size S --seconds T "
                 + "[--framing length32] [--connect H:P]", Bench::run);
+        register("http-server", "--port P [--host H] [--threads N] [--protocol NAME]", HttpServerSample::run);
     }
 
     private Main() {

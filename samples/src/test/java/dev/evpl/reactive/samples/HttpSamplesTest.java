@@ -1,0 +1,68 @@
+package dev.evpl.reactive.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The http-server command's contract, checked with the JDK's HTTP client. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HttpSamplesTest {
+
+    private static int startHttpServer() throws Exception {
+        PipedInputStream pipe = new PipedInputStream(1 << 16);
+        PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
+        Thread server = new Thread(() -> {
+            try {
+                Main.run(new String[] {"http-server", "--port", "0", "--host", "127.0.0.1"}, out);
+            } catch (Exception e) {
+                out.println("FAILED " + e);
+            }
+        }, "http-server-under-test");
+        server.setDaemon(true);
+        server.start();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = pipe.read()) != '\n' && c >= 0) {
+            line.append((char) c);
+        }
+        assertThat(line.toString()).startsWith("LISTENING http /127.0.0.1:");
+        return Integer.parseInt(line.substring(line.lastIndexOf(":") + 1));
+    }
+
+    @Test
+    void helloEchoAndInspect() throws Exception {
+        int port = startHttpServer();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + port;
+        HttpResponse<String> hello = client.send(HttpRequest.newBuilder(URI.create(base + "/hello")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(hello.statusCode()).isEqualTo(200);
+        assertThat(hello.body()).isEqualTo("Hello, World!");
+        assertThat(hello.headers().firstValue("Content-Type")).hasValue("text/plain");
+
+        byte[] data = new byte[200_000];
+        new java.util.Random(3).nextBytes(data);
+        HttpResponse<byte[]> echo = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(echo.statusCode()).isEqualTo(200);
+        assertThat(echo.body()).isEqualTo(data);
+
+        HttpResponse<String> inspect = client.send(HttpRequest.newBuilder(URI.create(base + "/inspect?a=%22b"))
+                .header("X-Quote", "say \"hi\"").method("PATCH", HttpRequest.BodyPublishers.ofString("abc")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(inspect.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(inspect.body()).startsWith("{\"method\":\"PATCH\",\"target\":\"/inspect?a=%22b\",\"version\":\"HTTP/1.1\"")
+                .contains("[\"X-Quote\",\"say \\\"hi\\\"\"]", "\"bodyLength\":3",
+                        "\"bodySha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"", "\"trailers\":[]}");
+    }
+}
