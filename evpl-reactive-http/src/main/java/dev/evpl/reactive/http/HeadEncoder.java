@@ -35,11 +35,13 @@ final class HeadEncoder {
         return append('\r').append('\n');
     }
 
+    @SuppressWarnings("deprecation")
     HeadEncoder append(String s) {
-        ensure(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            scratch[len++] = (byte) s.charAt(i);
-        }
+        int n = s.length();
+        ensure(n);
+        // Latin-1 strings (all of ours: values were validated ≤ 0xFF) copy as a block.
+        s.getBytes(0, n, scratch, len);
+        len += n;
         return this;
     }
 

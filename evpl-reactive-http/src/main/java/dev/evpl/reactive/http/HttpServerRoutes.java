@@ -67,16 +67,26 @@ public final class HttpServerRoutes implements HttpHandler {
                 throw new IllegalArgumentException("'**' may only end a route pattern: '" + pattern + "'");
             }
         }
-        routes.add(new Route(method, parts, handler));
+        boolean literal = pattern.indexOf('{') < 0 && pattern.indexOf('*') < 0;
+        routes.add(new Route(method, parts, handler, literal ? pattern : null));
         return this;
     }
 
     @Override
     public Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-        String[] path = split(request.path());
+        String rawPath = request.path();
+        String[] path = null;
         Set<String> allowed = null;
         for (Route r : routes) {
-            Map<String, String> params = r.match(path);
+            Map<String, String> params;
+            if (r.literal != null && r.literal.equals(rawPath)) {
+                params = Map.of(); // exact literal match: no split, no allocation
+            } else {
+                if (path == null) {
+                    path = split(rawPath);
+                }
+                params = r.match(path);
+            }
             if (params == null) {
                 continue;
             }
@@ -119,7 +129,7 @@ public final class HttpServerRoutes implements HttpHandler {
         return parts.toArray(new String[0]);
     }
 
-    private record Route(String method, String[] parts, HttpHandler handler) {
+    private record Route(String method, String[] parts, HttpHandler handler, String literal) {
         Map<String, String> match(String[] path) {
             Map<String, String> params = null;
             for (int i = 0; i < parts.length; i++) {

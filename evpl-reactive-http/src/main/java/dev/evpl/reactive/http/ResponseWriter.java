@@ -106,12 +106,10 @@ final class ResponseWriter {
         boolean head = r.request.method().equals(HttpMethods.HEAD);
         long length = body == null ? 0 : body.readableBytes();
         HttpHeaders h = r.headers;
-        h.remove("Transfer-Encoding");
-        if (noContent) {
-            h.remove("Content-Length");
-        } else {
+        String contentLength = null;
+        if (!noContent) {
             String declared = h.get("Content-Length");
-            if (declared != null && !head && !declared.equals(Long.toString(length))) {
+            if (declared != null && !head && !declared.trim().equals(Long.toString(length))) {
                 if (body != null) {
                     body.release();
                 }
@@ -119,11 +117,9 @@ final class ResponseWriter {
                         + " set by the handler, but the body has " + length + " bytes"), sink);
                 return;
             }
-            if (declared == null) {
-                h.set("Content-Length", Long.toString(length));
-            }
+            contentLength = declared != null ? declared.trim() : Long.toString(length);
         }
-        Segment headSeg = head(r, h);
+        Segment headSeg = head(r, h, contentLength, false);
         Segment out = headSeg;
         if (body != null) {
             if (noContent || head) {
@@ -140,28 +136,23 @@ final class ResponseWriter {
         boolean noContent = HttpStatus.hasNoContent(status);
         boolean head = r.request.method().equals(HttpMethods.HEAD);
         HttpHeaders h = r.headers;
-        h.remove("Transfer-Encoding");
         String declared = noContent ? null : h.get("Content-Length");
-        if (noContent) {
-            h.remove("Content-Length");
-        }
         boolean chunked = false;
         long fixed = -1;
         if (!noContent && declared != null) {
             fixed = parseLength(declared);
         } else if (!noContent && r.request.version() == HttpVersion.HTTP_1_1) {
             chunked = true;
-            h.set("Transfer-Encoding", "chunked");
         } else if (!noContent && !head) {
             connection.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
         }
         if (noContent || head) {
-            send(r, Mono.just(head(r, h)), sink); // the body publisher is not subscribed
+            send(r, Mono.just(head(r, h, declared == null ? null : declared.trim(), chunked)), sink); // body not subscribed
             return;
         }
         // The head goes out with the first body segment (or alone at the end), so a handler that
         // streams the request body back still lets the 100 Continue precede it.
-        Framer framer = new Framer(r, h, chunked, fixed);
+        Framer framer = new Framer(r, h, chunked, fixed, declared == null ? null : declared.trim());
         send(r, body.handle(framer).concatWith(Mono.fromSupplier(framer::last)), sink);
     }
 
@@ -177,22 +168,50 @@ final class ResponseWriter {
         throw new IllegalArgumentException("invalid Content-Length '" + v + "' set by the handler");
     }
 
-    private Segment head(ServerResponse r, HttpHeaders h) {
+    /**
+     * Encodes the head: the handler's fields except the framing and connection ones, which the
+     * server chooses ({@code contentLength} or {@code chunked}, {@code Connection}), and
+     * {@code Date} unless the handler set it. Nothing is added to the handler's header list.
+     */
+    private Segment head(ServerResponse r, HttpHeaders h, String contentLength, boolean chunked) {
         HttpVersion version = r.request.version();
-        if (!h.contains("Date")) {
-            h.add("Date", DateCache.now());
-        }
-        h.remove("Connection");
         if (r.request.expectContinue && !connection.continueSent) {
             connection.keepAlive = false; // the client may or may not send the body it announced
         }
+        encoder.begin(version, r.status());
+        boolean date = false;
+        for (int i = 0; i < h.size(); i++) {
+            String name = h.name(i);
+            if (serverChosen(name)) {
+                continue;
+            }
+            date |= name.length() == 4 && name.equalsIgnoreCase("Date");
+            encoder.field(name, h.value(i));
+        }
+        if (!date) {
+            encoder.field("Date", DateCache.now());
+        }
+        if (contentLength != null) {
+            encoder.field("Content-Length", contentLength);
+        } else if (chunked) {
+            encoder.field("Transfer-Encoding", "chunked");
+        }
         if (!connection.keepAlive && version == HttpVersion.HTTP_1_1) {
-            h.add("Connection", "close");
+            encoder.field("Connection", "close");
         } else if (connection.keepAlive && version == HttpVersion.HTTP_1_0) {
-            h.add("Connection", "keep-alive");
+            encoder.field("Connection", "keep-alive");
         }
         headWritten = true;
-        return encoder.begin(version, r.status()).fields(h).crlf().toSegment(allocator());
+        return encoder.crlf().toSegment(allocator());
+    }
+
+    private static boolean serverChosen(String name) {
+        return switch (name.length()) {
+            case 10 -> name.equalsIgnoreCase("Connection");
+            case 14 -> name.equalsIgnoreCase("Content-Length");
+            case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
+            default -> false;
+        };
     }
 
     private void send(ServerResponse r, Publisher<Segment> out, MonoSink<Void> sink) {
@@ -217,15 +236,17 @@ final class ResponseWriter {
         private final HttpHeaders headers;
         private final boolean chunked;
         private final long fixed;
+        private final String contentLength;
         private boolean headSent;
         private boolean anyChunk;
         private long sent;
 
-        Framer(ServerResponse response, HttpHeaders headers, boolean chunked, long fixed) {
+        Framer(ServerResponse response, HttpHeaders headers, boolean chunked, long fixed, String contentLength) {
             this.response = response;
             this.headers = headers;
             this.chunked = chunked;
             this.fixed = fixed;
+            this.contentLength = contentLength;
         }
 
         private Segment withHead(Segment s) {
@@ -239,7 +260,7 @@ final class ResponseWriter {
                 throw new IllegalStateException("the connection was closed before the response head was sent");
             }
             headSent = true;
-            Segment h = head(response, headers);
+            Segment h = head(response, headers, contentLength, chunked);
             return s == null ? h : Segment.composite(List.of(h, s));
         }
 

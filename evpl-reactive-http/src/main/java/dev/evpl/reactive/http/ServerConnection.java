@@ -58,6 +58,12 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     private boolean shuttingDown;
     private boolean driving;
     private boolean again;
+    /**
+     * When the head or idle timeout expires (loop clock), 0 for none. Timeouts are lazy: a request
+     * only writes this field; the timer fires at the old deadline and re-arms itself if it moved,
+     * so no timer-heap operation happens per request.
+     */
+    private long deadline;
 
     ServerConnection(Bind bind, ServerSettings settings, HttpHandler handler, Consumer<ServerConnection> onClosed) {
         this.bind = bind;
@@ -74,7 +80,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     /** Loop: starts reading. */
     void start() {
         bind.onClose().subscribe(null, e -> closed(), this::closed);
-        timer.schedule(settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+        armTimeout(settings.idleTimeoutNanos());
         bind.receive().subscribe(this);
     }
 
@@ -174,7 +180,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
             inputOffset = parser.feed(input, inputOffset);
             consumed();
             if (!started && parser.started()) {
-                timer.schedule(settings.readTimeoutNanos(), TimeUnit.NANOSECONDS);
+                armTimeout(settings.readTimeoutNanos());
             }
             if (parser.isComplete()) {
                 startExchange();
@@ -238,7 +244,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     }
 
     private void startExchange() {
-        timer.cancel();
+        deadline = 0;
         request = new ServerRequest(this, parser);
         response = new ServerResponse(this, request);
         keepAlive = parser.keepAlive && !shuttingDown;
@@ -354,7 +360,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         }
         parser.reset();
         state = HEAD;
-        timer.schedule(settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+        armTimeout(settings.idleTimeoutNanos());
         again = true;
     }
 
@@ -378,10 +384,22 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         }
     }
 
+    private void armTimeout(long timeoutNanos) {
+        deadline = loop.clock().nanoTime() + timeoutNanos;
+        if (!timer.isScheduled() || timer.deadlineNanos() > deadline) {
+            timer.scheduleAt(deadline);
+        }
+    }
+
     private void timeout() {
-        if (state != HEAD) {
+        if (state != HEAD || deadline == 0) {
             return;
         }
+        if (loop.clock().nanoTime() < deadline) {
+            timer.scheduleAt(deadline); // activity moved the deadline since the timer was armed
+            return;
+        }
+        deadline = 0;
         if (parser.started()) {
             protocolError(new HttpException(408, "request head not received within "
                     + TimeUnit.NANOSECONDS.toMillis(settings.readTimeoutNanos()) + " ms"));

@@ -25,6 +25,8 @@ final class ServerRequest implements HttpServerRequest {
     private final boolean keepAlive;
     final boolean expectContinue;
     Map<String, String> params = Map.of();
+    /** Computed on first use (racy but idempotent). */
+    private String path;
     private final Body body = new Body();
 
     // Loop-confined body state.
@@ -59,6 +61,14 @@ final class ServerRequest implements HttpServerRequest {
 
     @Override
     public String path() {
+        String p = path;
+        if (p == null) {
+            path = p = pathOf(target);
+        }
+        return p;
+    }
+
+    private static String pathOf(String target) {
         int q = target.indexOf('?');
         String p = q < 0 ? target : target.substring(0, q);
         if (p.charAt(0) != '/' && p.length() > 1) {
