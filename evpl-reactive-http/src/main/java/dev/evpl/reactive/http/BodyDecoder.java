@@ -37,6 +37,7 @@ final class BodyDecoder {
     private HttpHeaders trailers;
     private Segment data;
     private long received;
+    private boolean untilClose;
 
     BodyDecoder(int maxTrailerBlock) {
         this.maxTrailerBlock = maxTrailerBlock;
@@ -47,6 +48,23 @@ final class BodyDecoder {
         reset();
         remaining = length;
         state = length == 0 ? DONE : LENGTH;
+    }
+
+    /** A body that ends when the connection closes (a response without length): call {@link #endOfInput()} then. */
+    void startUntilClose() {
+        reset();
+        remaining = Long.MAX_VALUE;
+        untilClose = true;
+        state = LENGTH;
+    }
+
+    /** The connection closed: a close-delimited body ends here; any other unfinished body is truncated (false). */
+    boolean endOfInput() {
+        if (untilClose && state == LENGTH) {
+            state = DONE;
+            return true;
+        }
+        return state == DONE;
     }
 
     /** A chunked body. */
@@ -63,6 +81,7 @@ final class BodyDecoder {
 
     private void reset() {
         remaining = 0;
+        untilClose = false;
         sizeDigits = 0;
         lineLength = 0;
         extensionQuoted = false;

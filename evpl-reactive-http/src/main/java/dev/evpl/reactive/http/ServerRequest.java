@@ -118,7 +118,7 @@ final class ServerRequest implements HttpServerRequest {
 
     @Override
     public Mono<String> receiveString() {
-        return body.collectList().map(parts -> {
+        return body.collectList().doOnDiscard(Segment.class, Segment::release).map(parts -> {
             int n = 0;
             for (Segment s : parts) {
                 n += s.readableBytes();

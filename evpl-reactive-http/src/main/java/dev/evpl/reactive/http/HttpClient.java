@@ -1,0 +1,272 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.bind.Endpoint;
+import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.buffer.Segment;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * An HTTP/1.1 client with a connection pool per endpoint and event loop, over any stream protocol.
+ *
+ * <pre>{@code
+ * HttpClient client = HttpClient.create().maxConnections(16);
+ * String body = client.get("http://127.0.0.1:8080/hello")
+ *         .flatMap(HttpClientResponse::bodyAsString).block();
+ * }</pre>
+ *
+ * <p>A request's {@code Mono} emits the response once its head arrived (interim 1xx responses are
+ * skipped), or fails with an {@link HttpException} saying what happened: cannot connect, connection
+ * closed before the head, malformed response, no connection free in time, response timeout. The
+ * response body then has exactly one terminal signal (see {@link HttpClientResponse}). A pooled
+ * connection the server closed is noticed while idle and never reused; a request without a streamed
+ * body that finds its reused connection closed before any response byte is sent once more on a new
+ * one (except POST and PATCH).
+ *
+ * <p>Defaults (and allowed ranges):
+ * <table>
+ *   <caption>HttpClient settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>range</th></tr>
+ *   <tr><td>protocol</td><td>STREAM_SOCKET_TCP</td><td>any stream protocol</td></tr>
+ *   <tr><td>loops</td><td>a group of its own with 1 loop, closed by {@link #dispose()}</td><td></td></tr>
+ *   <tr><td>maxConnections</td><td>8 per endpoint and loop</td><td>1–10000</td></tr>
+ *   <tr><td>pendingAcquireMaxCount</td><td>1024 requests waiting</td><td>0–1000000</td></tr>
+ *   <tr><td>pendingAcquireTimeout</td><td>45 s</td><td>1 ms–1 h</td></tr>
+ *   <tr><td>maxIdleTime</td><td>30 s</td><td>1 ms–24 h</td></tr>
+ *   <tr><td>maxLifeTime</td><td>unlimited</td><td>1 ms–unlimited</td></tr>
+ *   <tr><td>responseTimeout</td><td>none (until the response head)</td><td>1 ms–1 h</td></tr>
+ *   <tr><td>maxHeaderSize</td><td>8192 bytes</td><td>256–1048576</td></tr>
+ * </table>
+ *
+ * <p>Immutable configuration (setters return new instances sharing nothing mutable until first
+ * use); the configured client is thread-safe. Call {@link #dispose()} when done.
+ */
+public final class HttpClient implements Disposable {
+    private final Protocol protocol;
+    private final EventLoopGroup loops;
+    private final ClientSettings settings;
+    private final Map<String, ClientPool> pools = new ConcurrentHashMap<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile EventLoopGroup ownGroup;
+    private volatile boolean disposed;
+
+    private HttpClient(Protocol protocol, EventLoopGroup loops, ClientSettings settings) {
+        this.protocol = protocol;
+        this.loops = loops;
+        this.settings = settings;
+    }
+
+    /** A client with the defaults above. */
+    public static HttpClient create() {
+        return new HttpClient(Protocol.STREAM_SOCKET_TCP, null, new ClientSettings(8, 1024,
+                Duration.ofSeconds(45).toNanos(), Duration.ofSeconds(30).toNanos(), Long.MAX_VALUE, 0, 8192));
+    }
+
+    private HttpClient with(ClientSettings s) {
+        return new HttpClient(protocol, loops, s);
+    }
+
+    /** The stream protocol to connect with. */
+    public HttpClient protocol(Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        if (!protocol.isStream()) {
+            throw new IllegalArgumentException("HttpClient.protocol must be a stream protocol, got " + protocol.name());
+        }
+        return new HttpClient(protocol, loops, settings);
+    }
+
+    /** Runs connections on the loops of {@code group} (not closed by {@link #dispose()}). */
+    public HttpClient runOn(EventLoopGroup group) {
+        return new HttpClient(protocol, Objects.requireNonNull(group, "group"), settings);
+    }
+
+    /** Connections per endpoint and loop. */
+    public HttpClient maxConnections(int n) {
+        range("maxConnections", n, 1, 10_000);
+        ClientSettings s = settings;
+        return with(new ClientSettings(n, s.pendingAcquireMaxCount(), s.pendingAcquireTimeoutNanos(), s.maxIdleTimeNanos(),
+                s.maxLifeTimeNanos(), s.responseTimeoutNanos(), s.maxHeaderSize()));
+    }
+
+    /** Requests that may wait for a connection; more fail at once. */
+    public HttpClient pendingAcquireMaxCount(int n) {
+        range("pendingAcquireMaxCount", n, 0, 1_000_000);
+        ClientSettings s = settings;
+        return with(new ClientSettings(s.maxConnections(), n, s.pendingAcquireTimeoutNanos(), s.maxIdleTimeNanos(),
+                s.maxLifeTimeNanos(), s.responseTimeoutNanos(), s.maxHeaderSize()));
+    }
+
+    /** How long a request may wait for a connection. */
+    public HttpClient pendingAcquireTimeout(Duration d) {
+        long n = duration("pendingAcquireTimeout", d, Duration.ofHours(1));
+        ClientSettings s = settings;
+        return with(new ClientSettings(s.maxConnections(), s.pendingAcquireMaxCount(), n, s.maxIdleTimeNanos(),
+                s.maxLifeTimeNanos(), s.responseTimeoutNanos(), s.maxHeaderSize()));
+    }
+
+    /** How long an idle pooled connection is kept. */
+    public HttpClient maxIdleTime(Duration d) {
+        long n = duration("maxIdleTime", d, Duration.ofHours(24));
+        ClientSettings s = settings;
+        return with(new ClientSettings(s.maxConnections(), s.pendingAcquireMaxCount(), s.pendingAcquireTimeoutNanos(), n,
+                s.maxLifeTimeNanos(), s.responseTimeoutNanos(), s.maxHeaderSize()));
+    }
+
+    /** How long a connection is used at most (checked when it is taken from the pool). */
+    public HttpClient maxLifeTime(Duration d) {
+        long n = duration("maxLifeTime", d, Duration.ofDays(365_000));
+        ClientSettings s = settings;
+        return with(new ClientSettings(s.maxConnections(), s.pendingAcquireMaxCount(), s.pendingAcquireTimeoutNanos(),
+                s.maxIdleTimeNanos(), n, s.responseTimeoutNanos(), s.maxHeaderSize()));
+    }
+
+    /** Time allowed from sending a request to its response head. */
+    public HttpClient responseTimeout(Duration d) {
+        long n = duration("responseTimeout", d, Duration.ofHours(1));
+        ClientSettings s = settings;
+        return with(new ClientSettings(s.maxConnections(), s.pendingAcquireMaxCount(), s.pendingAcquireTimeoutNanos(),
+                s.maxIdleTimeNanos(), s.maxLifeTimeNanos(), n, s.maxHeaderSize()));
+    }
+
+    /** Largest accepted response header section. */
+    public HttpClient maxHeaderSize(int bytes) {
+        range("maxHeaderSize", bytes, 256, 1 << 20);
+        ClientSettings s = settings;
+        return with(new ClientSettings(s.maxConnections(), s.pendingAcquireMaxCount(), s.pendingAcquireTimeoutNanos(),
+                s.maxIdleTimeNanos(), s.maxLifeTimeNanos(), s.responseTimeoutNanos(), bytes));
+    }
+
+    /** {@code GET url}. */
+    public Mono<HttpClientResponse> get(String url) {
+        return request(HttpMethods.GET, url, null, (Object) null);
+    }
+
+    /**
+     * Sends {@code method url} with {@code headers} (may be null) and a streamed {@code body}
+     * (chunked; segments taken over; null for none).
+     */
+    public Mono<HttpClientResponse> request(String method, String url, Consumer<HttpHeaders> headers, Publisher<Segment> body) {
+        return request(method, url, headers, (Object) body);
+    }
+
+    /** Sends {@code method url} with {@code headers} (may be null) and {@code body} with its Content-Length (null for none). */
+    public Mono<HttpClientResponse> request(String method, String url, Consumer<HttpHeaders> headers, byte[] body) {
+        return request(method, url, headers, (Object) body);
+    }
+
+    private Mono<HttpClientResponse> request(String method, String url, Consumer<HttpHeaders> headers, Object body) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(url, "url");
+        return Mono.create(sink -> {
+            if (disposed) {
+                sink.error(new IllegalStateException("HttpClient disposed"));
+                return;
+            }
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                sink.error(new IllegalArgumentException("invalid URL '" + url + "': " + e.getMessage(), e));
+                return;
+            }
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                sink.error(new IllegalArgumentException("only http://host[:port]/… URLs are supported (TLS is on the roadmap), got '"
+                        + url + "'"));
+                return;
+            }
+            HttpHeaders h = new HttpHeaders();
+            if (headers != null) {
+                headers.accept(h);
+            }
+            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + port;
+            Endpoint endpoint = Endpoint.inet(uri.getHost(), port);
+            EventLoop loop = pickLoop();
+            ClientRequest r = new ClientRequest(method, endpoint, target, host, h, body, sink);
+            ClientPool pool = pools.computeIfAbsent(loop.name() + "|" + endpoint, k -> new ClientPool(loop, protocol, endpoint, settings));
+            if (loop.inLoop()) {
+                pool.acquire(r);
+            } else {
+                loop.schedule(() -> pool.acquire(r));
+            }
+        });
+    }
+
+    private EventLoop pickLoop() {
+        EventLoopGroup group = group();
+        List<EventLoop> all = group.loops();
+        for (EventLoop l : all) {
+            if (l.inLoop()) {
+                return l; // a request made on a loop stays on it
+            }
+        }
+        return all.get(Math.floorMod(next.getAndIncrement(), all.size()));
+    }
+
+    private EventLoopGroup group() {
+        if (loops != null) {
+            return loops;
+        }
+        EventLoopGroup g = ownGroup;
+        if (g == null) {
+            synchronized (this) {
+                g = ownGroup;
+                if (g == null) {
+                    g = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+                    ownGroup = g;
+                }
+            }
+        }
+        return g;
+    }
+
+    /** Closes idle connections and the client's own loops (if it created them). */
+    @Override
+    public void dispose() {
+        disposed = true;
+        for (ClientPool p : pools.values()) {
+            try {
+                p.loop.schedule(p::closeIdle);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // loop already gone
+            }
+        }
+        EventLoopGroup g = ownGroup;
+        if (g != null) {
+            g.close();
+        }
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return disposed;
+    }
+
+    private static void range(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("HttpClient." + name + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    private static long duration(String name, Duration d, Duration max) {
+        Objects.requireNonNull(d, name);
+        if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException("HttpClient." + name + " must be between 1 ms and " + max + ", got " + d);
+        }
+        return d.toNanos();
+    }
+}
