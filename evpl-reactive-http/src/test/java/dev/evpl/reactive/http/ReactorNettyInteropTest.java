@@ -19,7 +19,10 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-/** Reactor Netty's HttpClient against our server: GET, POST with Content-Length and chunked bodies, keep-alive reuse. */
+/**
+ * Interop both ways: Reactor Netty's HttpClient against our server (GET, POST with Content-Length and
+ * chunked bodies, keep-alive reuse), and our HttpClient against Reactor Netty's HttpServer.
+ */
 class ReactorNettyInteropTest {
     private static DisposableHttpServer server;
     private static ConnectionProvider pool;
@@ -93,6 +96,54 @@ class ReactorNettyInteropTest {
                 .send(Mono.just(Unpooled.wrappedBuffer("abc".getBytes())))
                 .responseSingle((res, content) -> content.asString()).block(Duration.ofSeconds(10));
         assertThat(json).contains("\"target\":\"/inspect?z=1\"", "[\"X-Test\",\"a\"]", "[\"X-Test\",\"b\"]", "\"bodyLength\":3");
+    }
+
+    @Test
+    void ourClientAgainstReactorNettysServer() throws Exception {
+        reactor.netty.DisposableServer peer = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .route(r -> r.get("/hello", (req, res) -> res.sendString(Mono.just("Hello, World!")))
+                        .post("/echo", (req, res) -> res.send(req.receive().retain()))
+                        .get("/stream", (req, res) -> res.sendString(Flux.range(0, 100).map(i -> "line " + i + "\n"))))
+                .bindNow();
+        dev.evpl.reactive.http.HttpClient ours = dev.evpl.reactive.http.HttpClient.create().maxConnections(2);
+        try {
+            String base = "http://127.0.0.1:" + peer.port();
+            for (int i = 0; i < 5; i++) {
+                assertThat(ours.get(base + "/hello").flatMap(HttpClientResponse::bodyAsString).block(Duration.ofSeconds(10)))
+                        .isEqualTo("Hello, World!");
+            }
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 100; i++) {
+                lines.append("line ").append(i).append('\n');
+            }
+            HttpClientResponse streamed = ours.get(base + "/stream").block(Duration.ofSeconds(10));
+            assertThat(streamed.headers().get("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(streamed.bodyAsString().block(Duration.ofSeconds(10))).isEqualTo(lines.toString());
+            for (int size : new int[] {0, 5, 100_000, 4 << 20}) {
+                byte[] data = random(size);
+                byte[] echoed = ours.request("POST", base + "/echo", null, data).flatMap(HttpClientResponse::bodyAsBytes)
+                        .block(Duration.ofSeconds(30));
+                assertThat(sha(echoed)).as("%d bytes", size).isEqualTo(sha(data));
+            }
+            dev.evpl.reactive.core.buffer.SegmentAllocator alloc =
+                    new dev.evpl.reactive.core.buffer.SegmentAllocator(dev.evpl.reactive.core.buffer.BufferPool.global());
+            Random random = new Random(3);
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            Flux<dev.evpl.reactive.core.buffer.Segment> chunks = Flux.range(0, 256).map(i -> {
+                byte[] b = new byte[32 * 1024];
+                random.nextBytes(b);
+                sent.update(b);
+                return alloc.copyOf(b);
+            });
+            byte[] echoed = ours.request("POST", base + "/echo", null, chunks).flatMap(HttpClientResponse::bodyAsBytes)
+                    .block(Duration.ofSeconds(30));
+            alloc.close();
+            assertThat(echoed).hasSize(8 << 20);
+            assertThat(sha(echoed)).isEqualTo(HexFormat.of().formatHex(sent.digest()));
+        } finally {
+            ours.dispose();
+            peer.disposeNow(Duration.ofSeconds(2));
+        }
     }
 
     private static byte[] random(int size) {

@@ -1,11 +1,14 @@
 package dev.evpl.reactive.samples;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code --name value} and {@code --flag} options of a sample command. */
 final class Args {
     private final Map<String, String> values = new HashMap<>();
+    private final Map<String, List<String>> all = new HashMap<>();
 
     Args(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -15,13 +18,17 @@ final class Args {
             }
             String name = a.substring(2);
             int eq = name.indexOf('=');
+            String value;
             if (eq >= 0) {
-                values.put(name.substring(0, eq), name.substring(eq + 1));
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
             } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                values.put(name, args[++i]);
+                value = args[++i];
             } else {
-                values.put(name, "true");
+                value = "true";
             }
+            values.put(name, value);
+            all.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
     }
 
@@ -36,6 +43,11 @@ final class Args {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be a number, got '" + v + "'");
         }
+    }
+
+    /** Every value of a repeatable option, in order. */
+    List<String> getAll(String name) {
+        return all.getOrDefault(name, List.of());
     }
 
     boolean has(String name) {

@@ -65,4 +65,28 @@ class HttpSamplesTest {
                 .contains("[\"X-Quote\",\"say \\\"hi\\\"\"]", "\"bodyLength\":3",
                         "\"bodySha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"", "\"trailers\":[]}");
     }
+
+    @Test
+    void httpFetchPrintsStatusHeadersAndBodyDigestOrFailed() throws Exception {
+        int port = startHttpServer();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        java.nio.file.Path data = java.nio.file.Files.createTempFile("fetch", ".bin");
+        java.nio.file.Files.writeString(data, "abc");
+        int code = Main.run(new String[] {"http-fetch", "--url", "http://127.0.0.1:" + port + "/inspect", "--method", "POST",
+            "--data-file", data.toString(), "--header", "X-One: 1", "--header", "X-Two: 2", "--repeat", "3"}, out);
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isZero();
+        assertThat(text).startsWith("STATUS 200\n").contains("HEADER Content-Type: application/json\n")
+                .containsPattern("BODY \\d+ [0-9a-f]{64}\n");
+        buf.reset();
+        code = Main.run(new String[] {"http-fetch", "--url", "http://127.0.0.1:" + port + "/hello"}, out);
+        assertThat(buf.toString(StandardCharsets.UTF_8))
+                .endsWith("BODY 13 dffd6021bb2bd5b0af676290809ec3a53191dd81c7f70a4b28688a362182986f\n");
+        buf.reset();
+        code = Main.run(new String[] {"http-fetch", "--url", "http://127.0.0.1:1/"}, out);
+        assertThat(code).isEqualTo(1);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).startsWith("FAILED cannot connect to 127.0.0.1:1").contains("ECONNREFUSED");
+        java.nio.file.Files.delete(data);
+    }
 }
