@@ -35,9 +35,9 @@ run() { # port path [script] -> requests/s
   [ -n "$script" ] && args+=(-s "$script")
   taskset -c 0 wrk "${args[@]}" "http://127.0.0.1:$port$path" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
 }
-warm() { taskset -c 0 wrk -t1 -c64 -d10s "http://127.0.0.1:$1$2" >/dev/null 2>&1 || true; }
+warm() { taskset -c 0 wrk -t1 -c64 -d10s ${3:+-s "$3"} "http://127.0.0.1:$1$2" >/dev/null 2>&1 || true; }
 median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-warm $EVPL_PORT /hello; warm $RN_PORT /hello; warm $EVPL_PORT /echo; warm $RN_PORT /echo
+warm $EVPL_PORT /hello; warm $RN_PORT /hello; warm $EVPL_PORT /echo target/bench/post.lua; warm $RN_PORT /echo target/bench/post.lua
 declare -A res
 for r in $(seq "$ROUNDS"); do
   res[evpl,get]+="$(run $EVPL_PORT /hello) "

@@ -4,6 +4,7 @@ import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -63,6 +64,17 @@ final class ResponseWriter {
             if (bytes.length > 0) {
                 s = allocator().allocate(bytes.length);
                 s.setBytes(0, bytes, 0, bytes.length);
+            }
+            writeKnown(r, s, sink);
+        } else if (body instanceof Callable<?> callable && body instanceof Mono<?>) {
+            // Mono.just / fromSupplier / fromCallable: take the value here, on the loop, without
+            // subscribing an operator chain (the per-request fast path of small responses).
+            Segment s;
+            try {
+                s = (Segment) callable.call();
+            } catch (Throwable e) {
+                bodyFailedBeforeHead(r, e, sink);
+                return;
             }
             writeKnown(r, s, sink);
         } else if (body instanceof Mono<?> mono) {
