@@ -63,8 +63,8 @@ final class Ascii {
     }
 
     /** ISO-8859-1 string of {@code bytes[from, to)} (header bytes are octets; obs-text kept as is). */
-    @SuppressWarnings("deprecation")
     static String string(byte[] bytes, int from, int to) {
-        return new String(bytes, 0, from, to - from);
+        // The Latin-1 decoder is a plain array copy into a compact string.
+        return new String(bytes, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -51,6 +51,15 @@ final class HeadEncoder {
         return this;
     }
 
+    /** Appends a copy of {@code s}'s bytes. */
+    HeadEncoder append(Segment s) {
+        int n = s.readableBytes();
+        ensure(n);
+        s.getBytes(0, scratch, len, n);
+        len += n;
+        return this;
+    }
+
     HeadEncoder appendInt(long v) {
         return append(Long.toString(v));
     }

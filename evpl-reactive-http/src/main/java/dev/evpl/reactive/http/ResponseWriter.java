@@ -9,7 +9,6 @@ import java.util.function.BiConsumer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.SynchronousSink;
 
 /**
@@ -20,6 +19,8 @@ import reactor.core.publisher.SynchronousSink;
 final class ResponseWriter {
     private final ServerConnection connection;
     private final HeadEncoder encoder = new HeadEncoder();
+    /** Bodies up to this size are copied behind the head (one slice); larger ones stay zero-copy. */
+    private static final int INLINE_BODY = 2048;
     /** The current response's head was encoded for sending (a 100 Continue may no longer precede it). */
     boolean headWritten;
 
@@ -52,7 +53,7 @@ final class ResponseWriter {
 
     /** Loop: writes the committed response {@code r} with {@code body} (see {@code ServerResponse.sendBody}). */
     @SuppressWarnings("unchecked")
-    void write(ServerResponse r, Object body, MonoSink<Void> sink) {
+    void write(ServerResponse r, Object body, ServerResponse.SendSubscription sink) {
         if (!connection.isCurrent(r.request)) {
             sink.error(new IllegalStateException("the connection was closed before the response was sent"));
             return;
@@ -95,7 +96,7 @@ final class ResponseWriter {
         return seg;
     }
 
-    private void bodyFailedBeforeHead(ServerResponse r, Throwable e, MonoSink<Void> sink) {
+    private void bodyFailedBeforeHead(ServerResponse r, Throwable e, ServerResponse.SendSubscription sink) {
         sink.error(e);
         if (connection.isCurrent(r.request)) {
             connection.keepAlive = false;
@@ -105,7 +106,7 @@ final class ResponseWriter {
     }
 
     /** A body of known length (possibly none). */
-    private void writeKnown(ServerResponse r, Segment body, MonoSink<Void> sink) {
+    private void writeKnown(ServerResponse r, Segment body, ServerResponse.SendSubscription sink) {
         if (!connection.isCurrent(r.request)) {
             if (body != null) {
                 body.release();
@@ -131,19 +132,25 @@ final class ResponseWriter {
             }
             contentLength = declared != null ? declared.trim() : Long.toString(length);
         }
-        Segment headSeg = head(r, h, contentLength, false);
-        Segment out = headSeg;
-        if (body != null) {
-            if (noContent || head) {
-                body.release();
-            } else {
-                out = Segment.composite(List.of(headSeg, body));
-            }
+        boolean withBody = body != null && !noContent && !head;
+        if (body != null && !withBody) {
+            body.release();
         }
-        send(r, Mono.just(out), sink);
+        Segment out;
+        if (withBody && length <= INLINE_BODY) {
+            // Small body: copied behind the head into one segment (one slice, no composite).
+            encodeHead(r, h, contentLength, false);
+            encoder.append(body);
+            body.release();
+            out = encoder.toSegment(allocator());
+        } else {
+            Segment headSeg = head(r, h, contentLength, false);
+            out = withBody ? Segment.composite(List.of(headSeg, body)) : headSeg;
+        }
+        send(r, out, sink);
     }
 
-    private void writeStream(ServerResponse r, Flux<Segment> body, MonoSink<Void> sink) {
+    private void writeStream(ServerResponse r, Flux<Segment> body, ServerResponse.SendSubscription sink) {
         int status = r.status();
         boolean noContent = HttpStatus.hasNoContent(status);
         boolean head = r.request.method().equals(HttpMethods.HEAD);
@@ -159,7 +166,7 @@ final class ResponseWriter {
             connection.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
         }
         if (noContent || head) {
-            send(r, Mono.just(head(r, h, declared == null ? null : declared.trim(), chunked)), sink); // body not subscribed
+            send(r, head(r, h, declared == null ? null : declared.trim(), chunked), sink); // body not subscribed
             return;
         }
         // The head goes out with the first body segment (or alone at the end), so a handler that
@@ -186,6 +193,11 @@ final class ResponseWriter {
      * {@code Date} unless the handler set it. Nothing is added to the handler's header list.
      */
     private Segment head(ServerResponse r, HttpHeaders h, String contentLength, boolean chunked) {
+        encodeHead(r, h, contentLength, chunked);
+        return encoder.toSegment(allocator());
+    }
+
+    private void encodeHead(ServerResponse r, HttpHeaders h, String contentLength, boolean chunked) {
         HttpVersion version = r.request.version();
         if (r.request.expectContinue && !connection.continueSent) {
             connection.keepAlive = false; // the client may or may not send the body it announced
@@ -214,7 +226,7 @@ final class ResponseWriter {
             encoder.field("Connection", "keep-alive");
         }
         headWritten = true;
-        return encoder.crlf().toSegment(allocator());
+        encoder.crlf();
     }
 
     private static boolean serverChosen(String name) {
@@ -226,8 +238,16 @@ final class ResponseWriter {
         };
     }
 
-    private void send(ServerResponse r, Publisher<Segment> out, MonoSink<Void> sink) {
-        connection.bind.send(out).subscribe(
+    private void send(ServerResponse r, Segment out, ServerResponse.SendSubscription sink) {
+        send(r, connection.bind.send(out), sink);
+    }
+
+    private void send(ServerResponse r, Publisher<Segment> out, ServerResponse.SendSubscription sink) {
+        send(r, connection.bind.send(out), sink);
+    }
+
+    private void send(ServerResponse r, Mono<dev.evpl.reactive.core.bind.Completion> sending, ServerResponse.SendSubscription sink) {
+        sending.subscribe(
                 done -> connection.onLoop(() -> {
                     sink.success();
                     connection.responseWritten(r.request);

@@ -4,6 +4,8 @@ import dev.evpl.reactive.core.buffer.Segment;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
 /**
@@ -101,14 +103,66 @@ final class ServerResponse implements HttpServerResponse {
      * segment (length known), a {@link StringStream}, or any publisher of segments (streamed).
      */
     private Mono<Void> sendBody(Object body) {
-        return Mono.create(sink -> {
+        return new SendMono(body);
+    }
+
+    /**
+     * The Mono a send returns: on subscribe it commits the response and hands the body to the loop;
+     * the writer completes it when the response was written. Lighter than {@code Mono.create}
+     * (this is on every request's path).
+     */
+    private final class SendMono extends Mono<Void> {
+        private final Object body;
+
+        SendMono(Object body) {
+            this.body = body;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Void> actual) {
+            SendSubscription s = new SendSubscription(actual);
+            actual.onSubscribe(s);
             if (!tryCommit()) {
                 // The body publisher is not subscribed: a cold publisher has produced no segment to release.
-                sink.error(new IllegalStateException("the response was already sent (one send per response)"));
+                s.error(new IllegalStateException("the response was already sent (one send per response)"));
                 return;
             }
-            connection.onLoop(() -> connection.writer.write(this, body, sink));
-        });
+            connection.onLoop(() -> connection.writer.write(ServerResponse.this, body, s));
+        }
+    }
+
+    /** Completion of one send, signalled once by the writer (any thread). */
+    static final class SendSubscription implements Subscription {
+        private final CoreSubscriber<? super Void> actual;
+        private volatile boolean done;
+
+        SendSubscription(CoreSubscriber<? super Void> actual) {
+            this.actual = actual;
+        }
+
+        @Override
+        public void request(long n) {
+            // a Mono<Void> emits no value: demand is irrelevant
+        }
+
+        @Override
+        public void cancel() {
+            // the response is committed: writing it goes on (cancelling cannot unsend bytes)
+        }
+
+        void success() {
+            if (!done) {
+                done = true;
+                actual.onComplete();
+            }
+        }
+
+        void error(Throwable e) {
+            if (!done) {
+                done = true;
+                actual.onError(e);
+            }
+        }
     }
 
     /** A streamed string body: each element encoded as UTF-8 on the loop. */
