@@ -22,7 +22,7 @@ public final class HttpHeaders {
 
     /** An empty, mutable header list. */
     public HttpHeaders() {
-        this.entries = new String[16];
+        this.entries = new String[8]; // 4 fields; grows by doubling
     }
 
     /** Number of fields (a repeated name counts each time). */

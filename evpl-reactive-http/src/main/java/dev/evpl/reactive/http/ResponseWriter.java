@@ -1,5 +1,6 @@
 package dev.evpl.reactive.http;
 
+import dev.evpl.reactive.core.bind.Completion;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
@@ -246,16 +249,51 @@ final class ResponseWriter {
         send(r, connection.bind.send(out), sink);
     }
 
-    private void send(ServerResponse r, Mono<dev.evpl.reactive.core.bind.Completion> sending, ServerResponse.SendSubscription sink) {
-        sending.subscribe(
-                done -> connection.onLoop(() -> {
-                    sink.success();
-                    connection.responseWritten(r.request);
-                }),
-                e -> connection.onLoop(() -> {
-                    sink.error(e);
-                    connection.responseFailed(r.request, e);
-                }));
+    private void send(ServerResponse r, Mono<Completion> sending, ServerResponse.SendSubscription sink) {
+        sending.subscribe(new Written(r.request, sink));
+    }
+
+    /** Completion of a response's write: one object per response (no lambdas). */
+    private final class Written implements CoreSubscriber<Completion>, Runnable {
+        private final ServerRequest request;
+        private final ServerResponse.SendSubscription sink;
+        private Throwable error;
+
+        Written(ServerRequest request, ServerResponse.SendSubscription sink) {
+            this.request = request;
+            this.sink = sink;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(Completion c) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+            connection.onLoop(this);
+        }
+
+        @Override
+        public void onComplete() {
+            connection.onLoop(this);
+        }
+
+        @Override
+        public void run() {
+            if (error == null) {
+                sink.success();
+                connection.responseWritten(request);
+            } else {
+                sink.error(error);
+                connection.responseFailed(request, error);
+            }
+        }
     }
 
     /**

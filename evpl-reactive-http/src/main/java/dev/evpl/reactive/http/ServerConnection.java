@@ -272,9 +272,47 @@ final class ServerConnection implements CoreSubscriber<Segment> {
             handlerFailed(r, t);
             return;
         }
-        Flux.from(done).subscribe(null,
-                e -> onLoop(() -> handlerFailed(r, e)),
-                () -> onLoop(() -> handlerCompleted(r)));
+        Flux.from(done).subscribe(new HandlerSubscriber(r));
+    }
+
+    /** Watches the handler's publisher of one exchange; one object per request (no lambdas). */
+    private final class HandlerSubscriber implements CoreSubscriber<Void>, Runnable {
+        private final ServerRequest request;
+        private Throwable error;
+
+        HandlerSubscriber(ServerRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(Void v) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+            onLoop(this);
+        }
+
+        @Override
+        public void onComplete() {
+            onLoop(this);
+        }
+
+        /** Loop: the handler terminated. */
+        @Override
+        public void run() {
+            if (error != null) {
+                handlerFailed(request, error);
+            } else {
+                handlerCompleted(request);
+            }
+        }
     }
 
     /** Loop: the body subscriber asked for more. */
