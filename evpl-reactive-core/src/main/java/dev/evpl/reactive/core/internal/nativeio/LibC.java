@@ -34,6 +34,14 @@ public interface LibC {
 
     int dup(int fd);
 
+    long lseek(int fd, long offset, int whence);
+
+    int fsync(int fd);
+
+    int fdatasync(int fd);
+
+    int fallocate(int fd, int mode, long offset, long len);
+
     /** {@code rlimAddr}: a {@code struct rlimit} (two unsigned 64-bit values: soft, hard). */
     int getrlimit(int resource, long rlimAddr);
 

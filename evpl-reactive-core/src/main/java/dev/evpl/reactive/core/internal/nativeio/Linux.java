@@ -16,6 +16,13 @@ public final class Linux {
     public static final int O_TRUNC = 0x200;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int O_DSYNC = 0x1000;
+    public static final int O_DIRECT = 0x4000;
+    public static final int SEEK_END = 2;
+    /** fallocate modes. */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
 

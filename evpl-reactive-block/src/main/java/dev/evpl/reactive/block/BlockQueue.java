@@ -1,0 +1,344 @@
+package dev.evpl.reactive.block;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.bind.Completion;
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
+import dev.evpl.reactive.core.internal.uring.LoopRing;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * The operations of one {@link BlockDevice} on one event loop. Reads fill the loop's pooled
+ * memory; writes take segments (ownership moves here). At most {@code queueDepth} operations are
+ * in flight; more wait in order (backpressure, not an error). Results arrive on the loop.
+ *
+ * <p>Thread-safety: every method may be called from any thread; operations hop onto the loop.
+ * Cancelling a returned {@code Mono} does not stop an operation already submitted; its memory is
+ * released when it completes.
+ */
+public final class BlockQueue {
+    private final BlockDevice device;
+    private final EventLoop loop;
+    private final int depth;
+    private BlockBackend backend;
+    private int inFlight;
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+
+    BlockQueue(BlockDevice device, EventLoop loop) {
+        this.device = device;
+        this.loop = loop;
+        this.depth = device.options().queueDepth();
+    }
+
+    /** The device. */
+    public BlockDevice device() {
+        return device;
+    }
+
+    /** The loop where results arrive. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Operations in flight at most. */
+    public int depth() {
+        return depth;
+    }
+
+    private BlockBackend backend() {
+        if (backend == null) {
+            backend = device.protocol() == BlockProtocol.IO_URING ? new UringBackend(LoopRing.of(loop)) : new ThreadPoolBackend(loop);
+        }
+        return backend;
+    }
+
+    private void onLoop(Runnable r, MonoSink<?> sink) {
+        if (loop.inLoop()) {
+            r.run();
+        } else {
+            try {
+                loop.schedule(r);
+            } catch (RejectedExecutionException e) {
+                sink.error(new IllegalStateException("the queue's event loop is disposed", e));
+            }
+        }
+    }
+
+    /** Loop: runs {@code op} now if under the depth limit, else when an operation completes. */
+    private void admit(Runnable op) {
+        if (inFlight < depth) {
+            inFlight++;
+            op.run();
+        } else {
+            waiting.add(op);
+        }
+    }
+
+    /** Loop: an operation finished; the next waiting one starts. */
+    private void finished() {
+        Runnable next = waiting.poll();
+        if (next != null) {
+            next.run(); // keeps its in-flight slot
+        } else {
+            inFlight--;
+        }
+    }
+
+    private BlockIoException error(String op, long offset, long length, int errno) {
+        String reason = errno == Errno.EBADF && device.isReadOnly() && !op.equals("read")
+                ? "EBADF (9) - the device was opened read-only"
+                : Errno.name(errno) + " (" + errno + ") - " + Errno.description(errno);
+        return new BlockIoException(op, device.path().toString(), offset, length, errno, reason);
+    }
+
+    private void checkRange(String op, long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException(op + ": offset must be >= 0, got " + offset);
+        }
+        if (length <= 0 || length > BlockDevice.MAX_REQUEST) {
+            throw new IllegalArgumentException(op + ": length must be between 1 and " + BlockDevice.MAX_REQUEST + ", got " + length);
+        }
+    }
+
+    /**
+     * Reads up to {@code length} bytes at {@code offset} into a new pooled segment (the subscriber
+     * owns it). Shorter at the end of the file; a read starting at or past the end fails with
+     * {@link BlockIoException#isEndOfFile()}. With direct I/O any offset and length work: the
+     * aligned range around them is read into aligned memory and the segment is a slice of it.
+     */
+    public Mono<Segment> read(long offset, int length) {
+        return Mono.create(sink -> {
+            checkRange("read", offset, length);
+            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+            sink.onCancel(() -> cancelled.set(true));
+            onLoop(() -> admit(() -> startRead(offset, length, sink, cancelled)), sink);
+        });
+    }
+
+    private void startRead(long offset, int length, MonoSink<Segment> sink, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+        readRaw(offset, length, (data, error) -> {
+            if (error != null) {
+                sink.error(error);
+            } else if (cancelled.get()) {
+                data.release(); // nobody will take it
+            } else {
+                sink.success(data);
+            }
+        });
+    }
+
+    /** Result of a loop-level read: the segment (owned by the callee) or the error. */
+    interface ReadDone {
+        void done(Segment data, Throwable error);
+    }
+
+    /** Loop, inside an admitted slot: reads and calls {@code done} on the loop; frees the slot first. */
+    void readRaw(long offset, int length, ReadDone done) {
+        if (device.isClosed()) {
+            finished();
+            done.done(null, new IllegalStateException("block device closed: " + device.path()));
+            return;
+        }
+        int align = device.alignment();
+        long start = offset & -align;
+        long end = (offset + length + align - 1) & -align;
+        int span = (int) (end - start);
+        Segment buffer = loop.allocator().allocate(span + (align > 1 ? align : 0));
+        long base = buffer.sliceAddress(0);
+        int skew = align > 1 ? (int) ((align - (base & (align - 1))) & (align - 1)) : 0;
+        backend().read(device.fd(), base + skew, span, start, res -> {
+            finished();
+            if (res < 0) {
+                buffer.release();
+                done.done(null, error("read", offset, length, -res));
+                return;
+            }
+            int available = (int) (res - (offset - start));
+            if (available <= 0) {
+                buffer.release();
+                done.done(null, new BlockIoException("read", device.path().toString(), offset, length, 0,
+                        "EOF (file size " + device.size() + ")"));
+                return;
+            }
+            int n = Math.min(length, available);
+            Segment data = buffer.slice(skew + (int) (offset - start), n);
+            buffer.release();
+            done.done(data, null);
+        });
+    }
+
+    /** Loop: admits a read under the depth limit (used by {@link ReadStream}). */
+    void admitRead(long offset, int length, ReadDone done) {
+        admit(() -> readRaw(offset, length, done));
+    }
+
+    /**
+     * Writes all of {@code data} at {@code offset} (taking ownership); completes with the bytes
+     * written. Short writes are resumed. Direct I/O needs an aligned offset and length (else an
+     * {@link IllegalArgumentException} naming the alignment); unaligned memory is copied into an
+     * aligned bounce buffer, as is a segment of several slices.
+     */
+    public Mono<Completion> write(long offset, Segment data) {
+        return Mono.create(sink -> {
+            int length = data.readableBytes();
+            try {
+                checkRange("write", offset, length);
+                int align = device.alignment();
+                if (align > 1 && ((offset | length) & (align - 1)) != 0) {
+                    throw new IllegalArgumentException("direct I/O writes need offset and length aligned to " + align
+                            + " bytes, got offset " + offset + " length " + length);
+                }
+            } catch (RuntimeException e) {
+                data.release();
+                throw e;
+            }
+            if (device.isReadOnly()) {
+                data.release();
+                sink.error(error("write", offset, length, Errno.EBADF));
+                return;
+            }
+            onLoop(() -> admit(() -> startWrite(offset, data, sink)), sink);
+        });
+    }
+
+    private void startWrite(long offset, Segment data, MonoSink<Completion> sink) {
+        int length = data.readableBytes();
+        int align = device.alignment();
+        Segment source = data;
+        long addr;
+        if (data.sliceCount() == 1 && (data.sliceAddress(0) & (align - 1)) == 0) {
+            addr = data.sliceAddress(0);
+        } else {
+            // Several slices, or memory not aligned for O_DIRECT: one aligned contiguous copy.
+            Segment bounce = loop.allocator().allocate(length + align);
+            long base = bounce.sliceAddress(0);
+            long aligned = (base + align - 1) & -align;
+            long at = aligned;
+            for (int i = 0; i < data.sliceCount(); i++) {
+                NativeMemory.copy(data.sliceAddress(i), at, data.sliceLength(i));
+                at += data.sliceLength(i);
+            }
+            data.release();
+            source = bounce;
+            addr = aligned;
+        }
+        Segment owned = source;
+        writeFrom(addr, length, offset, 0, owned, sink);
+    }
+
+    private void writeFrom(long addr, int length, long offset, int done, Segment owned, MonoSink<Completion> sink) {
+        backend().write(device.fd(), addr + done, length - done, offset + done, res -> {
+            if (res < 0) {
+                finished();
+                owned.release();
+                sink.error(error("write", offset, length, -res));
+                return;
+            }
+            int total = done + res;
+            if (total < length && res > 0) {
+                writeFrom(addr, length, offset, total, owned, sink); // short write: the rest, same slot
+                return;
+            }
+            finished();
+            owned.release();
+            device.grew(offset + total);
+            sink.success(new Completion(total, 1));
+        });
+    }
+
+    /** Makes everything written so far durable ({@code fsync}). */
+    public Mono<Void> flush() {
+        return simple("flush", 0, 0, (fd, done) -> backend().fsync(fd, false, done));
+    }
+
+    /**
+     * Makes {@code [offset, offset + length)} read as zeroes: {@code FALLOC_FL_ZERO_RANGE}, or
+     * written zeroes where the file system does not support it.
+     */
+    public Mono<Void> writeZeroes(long offset, long length) {
+        return simple("writeZeroes", offset, length,
+                (fd, done) -> backend().fallocate(fd, Linux.FALLOC_FL_ZERO_RANGE, offset, length, done))
+                .onErrorResume(e -> e instanceof BlockIoException b && (b.errno() == 95 || b.errno() == Errno.EINVAL),
+                        e -> emulateZeroes(offset, length))
+                .doOnSuccess(v -> device.grew(offset + length));
+    }
+
+    private Mono<Void> emulateZeroes(long offset, long length) {
+        int chunk = (int) Math.min(BlockDevice.MAX_REQUEST, length);
+        long chunks = (length + chunk - 1) / chunk;
+        return Flux.range(0, (int) chunks).concatMap(i -> {
+            long at = offset + (long) i * chunk;
+            int n = (int) Math.min(chunk, offset + length - at);
+            return Mono.defer(() -> {
+                Segment zeros = loop.allocator().allocate(n);
+                NativeMemory.zero(zeros.sliceAddress(0), n);
+                return write(at, zeros);
+            }).subscribeOn(loop);
+        }).then();
+    }
+
+    /** Deallocates {@code [offset, offset + length)} ({@code FALLOC_FL_PUNCH_HOLE}); it then reads as zeroes. */
+    public Mono<Void> discard(long offset, long length) {
+        return simple("discard", offset, length, (fd, done) -> backend().fallocate(fd,
+                Linux.FALLOC_FL_PUNCH_HOLE | Linux.FALLOC_FL_KEEP_SIZE, offset, length, done));
+    }
+
+    private interface Op {
+        void start(int fd, LoopRing.Completion done);
+    }
+
+    private Mono<Void> simple(String name, long offset, long length, Op op) {
+        return Mono.create(sink -> {
+            if (device.isReadOnly() && !name.equals("flush")) {
+                sink.error(error(name, offset, length, Errno.EBADF));
+                return;
+            }
+            onLoop(() -> admit(() -> op.start(device.fd(), res -> {
+                finished();
+                if (res < 0) {
+                    sink.error(error(name, offset, length, -res));
+                } else {
+                    sink.success();
+                }
+            })), sink);
+        });
+    }
+
+    /**
+     * The range {@code [offset, offset + length)} (clipped at the end of the file) as segments of
+     * {@code chunk} bytes, in order. Demand sets the reads in flight: at most as many as requested
+     * and not yet delivered, capped at {@code min(16, depth)}
+     * chunks; nothing more is read while the subscriber does not request.
+     */
+    public Flux<Segment> readStream(long offset, long length, int chunk) {
+        if (chunk <= 0 || chunk > BlockDevice.MAX_REQUEST) {
+            throw new IllegalArgumentException("readStream: chunk must be between 1 and " + BlockDevice.MAX_REQUEST + ", got " + chunk);
+        }
+        long end = Math.min(offset + length, device.size());
+        if (end <= offset) {
+            return Flux.empty();
+        }
+        return new ReadStream(this, offset, end, chunk, Math.min(16, depth));
+    }
+
+    /** Writes every segment of {@code data} one after another from {@code offset} (taking ownership); completes with the total. */
+    public Mono<Completion> writeStream(Publisher<Segment> data, long offset) {
+        long[] position = {offset};
+        return Flux.from(data)
+                .map(s -> {
+                    long at = position[0];
+                    position[0] += s.readableBytes();
+                    return write(at, s);
+                })
+                .flatMap(m -> m, Math.min(16, depth))
+                .reduce(new Completion(0, 0), (a, b) -> new Completion(a.bytes() + b.bytes(), a.messages() + b.messages()))
+                .doOnDiscard(Segment.class, Segment::release);
+    }
+}

@@ -1,0 +1,307 @@
+package dev.evpl.reactive.core.internal.uring;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One io_uring instance, set up and driven with raw system calls (io_uring_setup/enter/register)
+ * through JNR: the submission and completion rings and the SQE array are mapped into this process
+ * (one mapping with {@code IORING_FEAT_SINGLE_MMAP}); ring indexes are read with acquire and
+ * written with release semantics through {@code byteBufferViewVarHandle} on a view of the mapping.
+ *
+ * <p>Not thread-safe: owned by one thread (created with {@code SINGLE_ISSUER} when the kernel
+ * accepts it). Internal SPI for backends (block I/O, later the io_uring socket backend).
+ */
+public final class IoUring implements AutoCloseable {
+    /** Opcodes (include/uapi/linux/io_uring.h). */
+    public static final byte OP_NOP = 0;
+    public static final byte OP_READV = 1;
+    public static final byte OP_WRITEV = 2;
+    public static final byte OP_FSYNC = 3;
+    public static final byte OP_READ_FIXED = 4;
+    public static final byte OP_WRITE_FIXED = 5;
+    public static final byte OP_FALLOCATE = 17;
+    public static final byte OP_READ = 22;
+    public static final byte OP_WRITE = 23;
+    /** fsync flag: fdatasync semantics. */
+    public static final int FSYNC_DATASYNC = 1;
+
+    static final int SETUP_SUBMIT_ALL = 1 << 7;
+    static final int SETUP_COOP_TASKRUN = 1 << 8;
+    static final int SETUP_SINGLE_ISSUER = 1 << 12;
+    private static final int FEAT_SINGLE_MMAP = 1;
+    private static final int ENTER_GETEVENTS = 1;
+    private static final int REGISTER_EVENTFD = 4;
+    private static final long OFF_SQ_RING = 0;
+    private static final long OFF_SQES = 0x10000000L;
+    private static final int SQE_SIZE = 64;
+    private static final int CQE_SIZE = 16;
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+    private final int fd;
+    private final long ring;
+    private final long ringSize;
+    private final long sqes;
+    private final long sqesSize;
+    private final ByteBuffer view;
+    private final int sqHead;
+    private final int sqTail;
+    private final int sqMask;
+    private final int sqEntries;
+    private final long sqArray;
+    private final int cqHead;
+    private final int cqTail;
+    private final int cqMask;
+    private final int cqes;
+    private final int flags;
+    /** Our copy of the SQ tail (published with release on submit). */
+    private int tail;
+    private int toSubmit;
+    private boolean closed;
+
+    /** Why io_uring cannot be used in this process, or null when it can (probed once). */
+    private static final String UNAVAILABLE = probe();
+
+    private IoUring(int entries) {
+        long params = NativeMemory.allocate(120);
+        try {
+            NativeMemory.zero(params, 120);
+            int wanted = SETUP_SINGLE_ISSUER | SETUP_COOP_TASKRUN | SETUP_SUBMIT_ALL;
+            NativeMemory.putInt(params + 8, wanted);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
+            if (rc < 0 && Native.errno() == Errno.EINVAL) {
+                // Older kernels refuse newer setup flags: fall back to a plain ring.
+                NativeMemory.zero(params, 120);
+                rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
+            }
+            if (rc < 0) {
+                throw Native.error("io_uring_setup", entries + " entries");
+            }
+            fd = (int) rc;
+            flags = NativeMemory.getInt(params + 8);
+            int features = NativeMemory.getInt(params + 20);
+            if ((features & FEAT_SINGLE_MMAP) == 0) {
+                LIBC.close(fd);
+                throw NativeIoException.of("io_uring_setup", "kernel without IORING_FEAT_SINGLE_MMAP (older than 5.4)", Errno.ENOSYS);
+            }
+            sqEntries = NativeMemory.getInt(params);
+            int cqEntries = NativeMemory.getInt(params + 4);
+            long sq = params + 40;
+            long cq = params + 80;
+            long sqRingSize = NativeMemory.getInt(sq + 24) + 4L * sqEntries; // sq_off.array + entries * u32
+            long cqRingSize = NativeMemory.getInt(cq + 20) + (long) CQE_SIZE * cqEntries; // cq_off.cqes + entries * cqe
+            ringSize = Math.max(sqRingSize, cqRingSize);
+            ring = LIBC.mmap(null, ringSize, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_SHARED | Linux.MAP_POPULATE, fd, OFF_SQ_RING);
+            if (ring == Linux.MAP_FAILED) {
+                NativeIoException e = Native.error("mmap", "io_uring rings");
+                LIBC.close(fd);
+                throw e;
+            }
+            sqesSize = (long) SQE_SIZE * sqEntries;
+            sqes = LIBC.mmap(null, sqesSize, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_SHARED | Linux.MAP_POPULATE, fd, OFF_SQES);
+            if (sqes == Linux.MAP_FAILED) {
+                NativeIoException e = Native.error("mmap", "io_uring SQEs");
+                LIBC.munmap(ring, ringSize);
+                LIBC.close(fd);
+                throw e;
+            }
+            view = NativeMemory.view(ring, (int) ringSize);
+            sqHead = NativeMemory.getInt(sq);
+            sqTail = NativeMemory.getInt(sq + 4);
+            sqMask = NativeMemory.getInt(ring + NativeMemory.getInt(sq + 8));
+            sqArray = ring + NativeMemory.getInt(sq + 24);
+            cqHead = NativeMemory.getInt(cq);
+            cqTail = NativeMemory.getInt(cq + 4);
+            cqMask = NativeMemory.getInt(ring + NativeMemory.getInt(cq + 8));
+            cqes = NativeMemory.getInt(cq + 20);
+            tail = (int) INT.getAcquire(view, sqTail);
+        } finally {
+            NativeMemory.free(params);
+        }
+    }
+
+    /** A ring of {@code entries} submission slots (a power of two; the CQ gets twice as many). */
+    public static IoUring create(int entries) {
+        if (UNAVAILABLE != null) {
+            throw new UnsupportedOperationException("io_uring is unavailable: " + UNAVAILABLE);
+        }
+        return new IoUring(entries);
+    }
+
+    /** Whether io_uring works in this process. */
+    public static boolean isAvailable() {
+        return UNAVAILABLE == null;
+    }
+
+    /** Why not, when {@link #isAvailable()} is false (e.g. "io_uring_setup: EPERM (1) — disabled by sysctl or seccomp"). */
+    public static String unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    private static String probe() {
+        try {
+            long params = NativeMemory.allocate(120);
+            try {
+                NativeMemory.zero(params, 120);
+                long rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, 2, params, 0, 0, 0, 0);
+                if (rc < 0) {
+                    int errno = Native.errno();
+                    String why = switch (errno) {
+                        case Errno.EPERM -> " (disabled by the kernel.io_uring_disabled sysctl or a seccomp filter)";
+                        case Errno.ENOMEM -> " (locked-memory limit too low: raise RLIMIT_MEMLOCK)";
+                        case Errno.ENOSYS -> " (kernel without io_uring)";
+                        default -> "";
+                    };
+                    return "io_uring_setup: " + Errno.name(errno) + " (" + errno + ")" + why;
+                }
+                LIBC.close((int) rc);
+                return null;
+            } finally {
+                NativeMemory.free(params);
+            }
+        } catch (Throwable t) {
+            return "probe failed: " + t;
+        }
+    }
+
+    /** The ring's descriptor. */
+    public int fd() {
+        return fd;
+    }
+
+    /** Setup flags the kernel accepted. */
+    public int flags() {
+        return flags;
+    }
+
+    /** Submission slots. */
+    public int entries() {
+        return sqEntries;
+    }
+
+    /** SQEs prepared and not yet submitted. */
+    public int pending() {
+        return toSubmit;
+    }
+
+    /**
+     * Address of the next free SQE, zeroed, or 0 when the submission queue is full (submit first).
+     * Fill it with {@link #prep} and friends.
+     */
+    public long nextSqe() {
+        int head = (int) INT.getAcquire(view, sqHead);
+        if (tail - head >= sqEntries) {
+            return 0;
+        }
+        int index = tail & sqMask;
+        long sqe = sqes + (long) index * SQE_SIZE;
+        NativeMemory.zero(sqe, SQE_SIZE);
+        NativeMemory.putInt(sqArray + 4L * index, index);
+        tail++;
+        toSubmit++;
+        INT.setRelease(view, sqTail, tail); // visible to the kernel at the next enter
+        return sqe;
+    }
+
+    /** Fills an SQE: opcode, fd, address, length, file offset, op flags (rw_flags / fsync_flags), user data. */
+    public static void prep(long sqe, byte opcode, int fd, long addr, int len, long offset, int opFlags, long userData) {
+        NativeMemory.putByte(sqe, opcode);
+        NativeMemory.putInt(sqe + 4, fd);
+        NativeMemory.putLong(sqe + 8, offset);
+        NativeMemory.putLong(sqe + 16, addr);
+        NativeMemory.putInt(sqe + 24, len);
+        NativeMemory.putInt(sqe + 28, opFlags);
+        NativeMemory.putLong(sqe + 32, userData);
+    }
+
+    /** Sets the fixed-buffer index of a READ_FIXED/WRITE_FIXED SQE. */
+    public static void bufIndex(long sqe, int index) {
+        NativeMemory.putShort(sqe + 40, (short) index);
+    }
+
+    /**
+     * Submits everything prepared and, when {@code waitFor > 0}, waits for that many completions;
+     * one system call. Returns the number submitted.
+     */
+    public int submit(int waitFor) {
+        if (toSubmit == 0 && waitFor == 0) {
+            return 0;
+        }
+        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, toSubmit, waitFor, waitFor > 0 ? ENTER_GETEVENTS : 0, 0, 0);
+        if (rc < 0) {
+            int errno = Native.errno();
+            if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
+                return 0; // nothing consumed; the next pass submits again
+            }
+            throw NativeIoException.of("io_uring_enter", "ring " + fd, errno);
+        }
+        toSubmit -= (int) rc;
+        return (int) rc;
+    }
+
+    /** Whether completions are waiting (reads the CQ tail: no system call). */
+    public boolean hasCompletions() {
+        return (int) INT.getAcquire(view, cqTail) != (int) INT.getAcquire(view, cqHead);
+    }
+
+    /** Receives the completions reaped by {@link #reap}. */
+    public interface CompletionSink {
+        /** One completion: its user data, result (a byte count, or -errno) and flags. */
+        void complete(long userData, int res, int flags);
+    }
+
+    /** Hands every waiting completion to {@code sink} and frees their slots; returns how many. */
+    public int reap(CompletionSink sink) {
+        int head = (int) INT.getAcquire(view, cqHead);
+        int available = (int) INT.getAcquire(view, cqTail);
+        int n = 0;
+        while (head != available) {
+            long cqe = ring + cqes + (long) (head & cqMask) * CQE_SIZE;
+            long userData = NativeMemory.getLong(cqe);
+            int res = NativeMemory.getInt(cqe + 8);
+            int cqeFlags = NativeMemory.getInt(cqe + 12);
+            head++;
+            // Free the slot before the callback: it may submit, and the kernel may post into it.
+            INT.setRelease(view, cqHead, head);
+            sink.complete(userData, res, cqeFlags);
+            n++;
+            if (head == available) {
+                available = (int) INT.getAcquire(view, cqTail);
+            }
+        }
+        return n;
+    }
+
+    /** Asks the kernel to signal {@code eventfd} on every completion. */
+    public void registerEventFd(int eventfd) {
+        long arg = NativeMemory.allocate(4);
+        try {
+            NativeMemory.putInt(arg, eventfd);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_EVENTFD, arg, 1, 0, 0);
+            if (rc < 0) {
+                throw Native.error("io_uring_register(EVENTFD)", "ring " + fd);
+            }
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LIBC.munmap(sqes, sqesSize);
+            LIBC.munmap(ring, ringSize);
+            LIBC.close(fd);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.evpl.reactive.core.internal.uring;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.Deferral;
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.FdEvent;
+import dev.evpl.reactive.core.FdHandler;
+import dev.evpl.reactive.core.PollSource;
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The io_uring ring of one event loop, shared by every backend on it (block queues now, sockets
+ * later), so disk and network completions wake the same loop.
+ *
+ * <p><b>Submission:</b> SQEs prepared during a pass are submitted together by one
+ * {@code io_uring_enter} at the end of the pass (a {@link Deferral}), however many there are.
+ * Operations beyond the ring's capacity wait in a queue and go out as completions free slots; at
+ * most {@code entries} are in flight, half the completion queue, so the CQ cannot overflow and no
+ * completion is ever lost.
+ *
+ * <p><b>Completion:</b> the ring signals an eventfd that sits in the loop's epoll set
+ * (edge-triggered, never read: no extra system call), so a sleeping loop wakes for a disk
+ * completion exactly as for a socket. The ring is also a {@link PollSource}: while the loop polls,
+ * completions are reaped by reading the CQ tail from memory, no system call at all, and each one
+ * reports activity, keeping the loop in polling mode through a busy period. Why epoll plus an
+ * eventfd rather than waiting in {@code io_uring_enter}: the loop's sockets, doorbell and timers
+ * already wait in epoll; making the ring the wait point (with {@code DEFER_TASKRUN}) is the next
+ * step, together with the io_uring socket backend that moves sockets onto the ring.
+ *
+ * <p>Loop-confined (created on the loop thread: the ring is {@code SINGLE_ISSUER}).
+ */
+public final class LoopRing implements PollSource, IoUring.CompletionSink {
+    private static final Map<EventLoop, LoopRing> BY_LOOP = new ConcurrentHashMap<>();
+    /** Default submission entries of a loop's ring. */
+    public static final int DEFAULT_ENTRIES = 256;
+
+    /** Called on the loop with an operation's result (bytes, or -errno). */
+    @FunctionalInterface
+    public interface Completion {
+        void complete(int res);
+    }
+
+    /** Prepares an SQE for an operation whose user data is given (the ring assigns it). */
+    @FunctionalInterface
+    public interface Prep {
+        void prepare(long sqe, long userData);
+    }
+
+    private final EventLoop loop;
+    private final IoUring ring;
+    private final int eventFd;
+    private final Deferral flush;
+    private Completion[] handlers;
+    private int[] free;
+    private int freeCount;
+    private int inFlight;
+    private final ArrayDeque<Object[]> waiting = new ArrayDeque<>();
+    private long submitted;
+    private long completed;
+    private long enters;
+
+    private LoopRing(EventLoop loop, int entries) {
+        this.loop = loop;
+        this.ring = IoUring.create(entries);
+        int efd = LIBC.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
+        if (efd < 0) {
+            ring.close();
+            throw Native.error("eventfd", "io_uring completions");
+        }
+        this.eventFd = efd;
+        ring.registerEventFd(efd);
+        int slots = ring.entries();
+        handlers = new Completion[slots];
+        free = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            free[i] = slots - 1 - i;
+        }
+        freeCount = slots;
+        this.flush = loop.deferral(this::submitPending);
+        FdHandler wake = new FdHandler() {
+            @Override
+            public void onReadable(FdEvent ev) {
+                // Edge-triggered and never read: every completion signal is a new edge.
+                ev.markUnreadable();
+                reapAll();
+            }
+        };
+        loop.addFd(efd, wake, true, false);
+        loop.addPollSource(this);
+        loop.addCloseHook(this::close);
+    }
+
+    /** The ring of {@code loop}, created on first use; loop thread only. */
+    public static LoopRing of(EventLoop loop) {
+        if (!loop.inLoop()) {
+            throw new IllegalStateException("LoopRing.of must be called on the loop thread");
+        }
+        LoopRing r = BY_LOOP.get(loop);
+        if (r == null) {
+            r = new LoopRing(loop, DEFAULT_ENTRIES);
+            BY_LOOP.put(loop, r);
+        }
+        return r;
+    }
+
+    /** Whether io_uring is usable in this process. */
+    public static boolean isAvailable() {
+        return IoUring.isAvailable();
+    }
+
+    /** Why not. */
+    public static String unavailableReason() {
+        return IoUring.unavailableReason();
+    }
+
+    /** The loop. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Queues one operation: {@code prep} fills its SQE now (or when a slot frees up), and
+     * {@code done} gets its result on the loop. Submitted at the end of this pass.
+     */
+    public void submit(Prep prep, Completion done) {
+        if (inFlight >= handlers.length) {
+            waiting.add(new Object[] {prep, done});
+            return;
+        }
+        start(prep, done);
+    }
+
+    private void start(Prep prep, Completion done) {
+        long sqe = ring.nextSqe();
+        if (sqe == 0) {
+            // SQ full of unsubmitted entries: push them now, then take a slot.
+            ring.submit(0);
+            enters++;
+            sqe = ring.nextSqe();
+        }
+        int slot = free[--freeCount];
+        handlers[slot] = done;
+        inFlight++;
+        prep.prepare(sqe, slot);
+        submitted++;
+        flush.arm();
+    }
+
+    private void submitPending() {
+        if (ring.pending() > 0) {
+            ring.submit(0);
+            enters++;
+        }
+    }
+
+    @Override
+    public void complete(long userData, int res, int flags) {
+        int slot = (int) userData;
+        Completion c = handlers[slot];
+        handlers[slot] = null;
+        free[freeCount++] = slot;
+        inFlight--;
+        completed++;
+        Object[] next = waiting.poll();
+        if (next != null) {
+            start((Prep) next[0], (Completion) next[1]);
+        }
+        c.complete(res);
+    }
+
+    private int reapAll() {
+        int n = ring.reap(this);
+        if (n > 0) {
+            loop.reportActivity();
+        }
+        return n;
+    }
+
+    @Override
+    public int poll() {
+        return ring.hasCompletions() ? reapAll() : 0;
+    }
+
+    /** Operations in flight (submitted or prepared, not completed). */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** Operations submitted so far. */
+    public long submittedCount() {
+        return submitted;
+    }
+
+    /** Operations completed so far. */
+    public long completedCount() {
+        return completed;
+    }
+
+    /** {@code io_uring_enter} calls made for submission (one per pass with submissions, at most). */
+    public long enterCount() {
+        return enters;
+    }
+
+    /** Setup flags the kernel accepted (SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL when possible). */
+    public int setupFlags() {
+        return ring.flags();
+    }
+
+    private void close() {
+        BY_LOOP.remove(loop);
+        // In-flight operations cannot complete into a closed ring: their owners were closed first
+        // (close hooks run after the loop stopped accepting work); fail what is left.
+        for (int i = 0; i < handlers.length; i++) {
+            Completion c = handlers[i];
+            if (c != null) {
+                handlers[i] = null;
+                c.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED);
+            }
+        }
+        Object[] w;
+        while ((w = waiting.poll()) != null) {
+            ((Completion) w[1]).complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED);
+        }
+        Arrays.fill(handlers, null);
+        ring.close();
+        LIBC.close(eventFd);
+    }
+}
