@@ -134,9 +134,38 @@ public final class BlockQueue {
         });
     }
 
-    /** Result of a loop-level read: the segment (owned by the callee) or the error. */
-    interface ReadDone {
+    /** Result of a loop-level read: the segment (the callee owns it) or the error; called on the loop. */
+    @FunctionalInterface
+    public interface ReadDone {
         void done(Segment data, Throwable error);
+    }
+
+    /** Result of a loop-level write: bytes written, or the error; called on the loop. */
+    @FunctionalInterface
+    public interface WriteDone {
+        void done(long bytes, Throwable error);
+    }
+
+    /**
+     * The callback form of {@link #read(long, int)} for code running on the loop (no {@code Mono}
+     * per operation: libevpl's style, for hot paths such as benchmarks and file servers). Loop
+     * thread only; beyond the depth limit the read waits its turn.
+     */
+    public void read(long offset, int length, ReadDone done) {
+        if (!loop.inLoop()) {
+            throw new IllegalStateException("BlockQueue.read(offset, length, callback) must be called on the queue's loop");
+        }
+        checkRange("read", offset, length);
+        admitRead(offset, length, done);
+    }
+
+    /** The callback form of {@link #write(long, Segment)}; loop thread only; takes ownership of {@code data}. */
+    public void write(long offset, Segment data, WriteDone done) {
+        if (!loop.inLoop()) {
+            data.release();
+            throw new IllegalStateException("BlockQueue.write(offset, data, callback) must be called on the queue's loop");
+        }
+        write(offset, data).subscribe(c -> done.done(c.bytes(), null), e -> done.done(0, e));
     }
 
     /** Loop, inside an admitted slot: reads and calls {@code done} on the loop; frees the slot first. */

@@ -25,6 +25,8 @@ public final class Main {
         register("bench", "--protocol NAME --mode pingpong|stream --conns C --inflight Q --size S --seconds T "
                 + "[--framing length32] [--connect H:P]", Bench::run);
         register("http-server", "--port P [--host H] [--threads N] [--protocol NAME]", HttpServerSample::run);
+        register("block-bench", "--file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite --seconds T "
+                + "[--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL]", BlockBench::run);
         register("http-fetch", "--url URL [--method M] [--data-file F] [--header \"N: V\"]... [--repeat N] [--protocol NAME]",
                 HttpFetch::run);
     }

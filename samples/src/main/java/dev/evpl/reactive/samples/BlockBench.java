@@ -1,0 +1,236 @@
+package dev.evpl.reactive.samples;
+
+import dev.evpl.reactive.block.BlockDevice;
+import dev.evpl.reactive.block.BlockOptions;
+import dev.evpl.reactive.block.BlockProtocol;
+import dev.evpl.reactive.block.BlockQueue;
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.buffer.Segment;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code block-bench --file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite
+ * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL]}: keeps {@code qd} operations of
+ * {@code bs} bytes in flight on one event loop (FILECHANNEL: {@code qd} JDK threads doing
+ * {@code FileChannel} positional I/O, the baseline), prints a progress line a second and a final
+ * {@code RESULT iops=… mbps=… p50_us=… p99_us=…}. A file shorter than {@code size} is first filled
+ * with data (not a sparse hole: reading holes measures nothing).
+ */
+final class BlockBench {
+    private BlockBench() {
+    }
+
+    static long parseSize(String name, String v) {
+        String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+        long mult = 1;
+        char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+        if (last == 'k' || last == 'm' || last == 'g') {
+            mult = last == 'k' ? 1024 : last == 'm' ? 1024 * 1024 : 1024L * 1024 * 1024;
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(s) * mult;
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a size like 4k, 1m or 1g, got '" + v + "'");
+        }
+    }
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Args args = new Args(argv);
+        String fileArg = args.get("file", null);
+        if (fileArg == null) {
+            throw new IllegalArgumentException("--file is required");
+        }
+        Path file = Path.of(fileArg);
+        long size = parseSize("size", args.get("size", "1g"));
+        int bs = (int) parseSize("bs", args.get("bs", "4k"));
+        if (bs > BlockDevice.MAX_REQUEST) {
+            throw new IllegalArgumentException("--bs must be at most " + BlockDevice.MAX_REQUEST + ", got " + bs);
+        }
+        int qd = args.getInt("qd", 32);
+        String pattern = args.get("pattern", "randread");
+        if (!pattern.matches("randread|seqread|randwrite|seqwrite")) {
+            throw new IllegalArgumentException("--pattern must be randread, seqread, randwrite or seqwrite, got '" + pattern + "'");
+        }
+        int seconds = args.getInt("seconds", 10);
+        boolean direct = args.has("direct");
+        String engine = args.get("protocol", BlockProtocol.preferred().name()).toUpperCase(java.util.Locale.ROOT);
+        prefill(file, size, out);
+        long blocks = size / bs;
+        boolean random = pattern.startsWith("rand");
+        boolean write = pattern.endsWith("write");
+        Recorder latency = new Recorder(3);
+        AtomicLong done = new AtomicLong();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Runnable stop;
+        if (engine.equals("FILECHANNEL")) {
+            stop = fileChannel(file, direct, write, random, blocks, bs, qd, deadline, latency, done);
+        } else {
+            stop = evpl(BlockProtocol.lookup(engine), file, direct, write, random, blocks, bs, qd, deadline, latency, done);
+        }
+        Histogram total = new Histogram(3);
+        long start = System.nanoTime();
+        long last = 0;
+        for (int s = 1; System.nanoTime() < deadline; s++) {
+            Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+            long now = done.get();
+            Histogram h = latency.getIntervalHistogram();
+            total.add(h);
+            out.printf("[%2ds] iops=%d p50_us=%.1f p99_us=%.1f%n", s, now - last, h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0);
+            last = now;
+        }
+        stop.run();
+        double secs = (System.nanoTime() - start) / 1e9;
+        total.add(latency.getIntervalHistogram());
+        long ops = done.get();
+        out.printf("RESULT engine=%s pattern=%s bs=%d qd=%d direct=%s iops=%.0f mbps=%.1f p50_us=%.1f p99_us=%.1f%n", engine, pattern,
+                bs, qd, direct, ops / secs, ops * (double) bs / secs / (1 << 20), total.getValueAtPercentile(50) / 1000.0,
+                total.getValueAtPercentile(99) / 1000.0);
+        return 0;
+    }
+
+    private static void prefill(Path file, long size, PrintStream out) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long have = ch.size();
+            if (have >= size) {
+                return;
+            }
+            out.printf("filling %s to %d bytes…%n", file, size);
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            SplittableRandom r = new SplittableRandom(1);
+            while (buf.hasRemaining()) {
+                buf.putLong(r.nextLong());
+            }
+            for (long at = have; at < size; at += buf.capacity()) {
+                buf.clear().limit((int) Math.min(buf.capacity(), size - at));
+                while (buf.hasRemaining()) {
+                    ch.write(buf, at + buf.position());
+                }
+            }
+            ch.force(false);
+        }
+    }
+
+    private static Runnable evpl(BlockProtocol protocol, Path file, boolean direct, boolean write, boolean random, long blocks,
+                                 int bs, int qd, long deadline, Recorder latency, AtomicLong done) throws InterruptedException {
+        EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+        BlockDevice dev = BlockDevice.open(protocol, file, BlockOptions.defaults().direct(direct).queueDepth(qd));
+        EventLoop loop = group.loop(0);
+        CountDownLatch finished = new CountDownLatch(qd);
+        Mono.fromRunnable(() -> {
+            BlockQueue q = dev.queue(loop);
+            SplittableRandom r = new SplittableRandom(42);
+            long[] sequential = {0};
+            for (int i = 0; i < qd; i++) {
+                new Object() {
+                    void next() {
+                        if (System.nanoTime() >= deadline) {
+                            finished.countDown();
+                            return;
+                        }
+                        long block = random ? r.nextLong(blocks) : sequential[0]++ % blocks;
+                        long t0 = System.nanoTime();
+                        if (write) {
+                            Segment data = loop.allocator().allocate(bs);
+                            q.write(block * bs, data, (n, e) -> completed(e, t0));
+                        } else {
+                            q.read(block * bs, bs, (s, e) -> {
+                                if (s != null) {
+                                    s.release();
+                                }
+                                completed(e, t0);
+                            });
+                        }
+                    }
+
+                    void completed(Throwable e, long t0) {
+                        if (e != null) {
+                            System.err.println("I/O failed: " + e.getMessage());
+                            finished.countDown();
+                            return;
+                        }
+                        latency.recordValue(Math.max(1, System.nanoTime() - t0));
+                        done.incrementAndGet();
+                        next();
+                    }
+                }.next();
+            }
+        }).subscribeOn(loop).block();
+        return () -> {
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            dev.close();
+            group.close();
+        };
+    }
+
+    private static Runnable fileChannel(Path file, boolean direct, boolean write, boolean random, long blocks, int bs, int qd,
+                                        long deadline, Recorder latency, AtomicLong done) throws IOException {
+        FileChannel ch = direct
+                ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT)
+                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        AtomicLong sequential = new AtomicLong();
+        Thread[] threads = new Thread[qd];
+        for (int i = 0; i < qd; i++) {
+            int seed = i;
+            threads[i] = new Thread(() -> {
+                SplittableRandom r = new SplittableRandom(seed);
+                ByteBuffer buf = ByteBuffer.allocateDirect(bs + 4096).alignedSlice(4096);
+                buf.limit(bs);
+                try {
+                    while (System.nanoTime() < deadline) {
+                        long block = random ? r.nextLong(blocks) : sequential.getAndIncrement() % blocks;
+                        long t0 = System.nanoTime();
+                        buf.clear().limit(bs);
+                        if (write) {
+                            ch.write(buf, block * bs);
+                        } else {
+                            ch.read(buf, block * bs);
+                        }
+                        latency.recordValue(Math.max(1, System.nanoTime() - t0));
+                        done.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    System.err.println("I/O failed: " + e);
+                }
+            }, "filechannel-" + i);
+            threads[i].start();
+        }
+        return () -> {
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing after the run
+            }
+        };
+    }
+}
