@@ -89,4 +89,44 @@ class HttpSamplesTest {
         assertThat(buf.toString(StandardCharsets.UTF_8)).startsWith("FAILED cannot connect to 127.0.0.1:1").contains("ECONNREFUSED");
         java.nio.file.Files.delete(data);
     }
+
+    @Test
+    void fileServeStreamsFilesFromBlockReadsIntoTheSocket() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("file-serve");
+        byte[] big = new byte[5_000_000];
+        new java.util.Random(4).nextBytes(big);
+        java.nio.file.Files.write(dir.resolve("big.bin"), big);
+        java.nio.file.Files.write(dir.resolve("empty.txt"), new byte[0]);
+        PipedInputStream pipe = new PipedInputStream(1 << 16);
+        PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
+        Thread server = new Thread(() -> {
+            try {
+                Main.run(new String[] {"file-serve", "--port", "0", "--dir", dir.toString()}, out);
+            } catch (Exception e) {
+                out.println("FAILED " + e);
+            }
+        }, "file-serve-under-test");
+        server.setDaemon(true);
+        server.start();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = pipe.read()) != '\n' && c >= 0) {
+            line.append((char) c);
+        }
+        assertThat(line.toString()).startsWith("LISTENING http /127.0.0.1:");
+        int port = Integer.parseInt(line.substring(line.lastIndexOf(":") + 1));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + port + "/";
+        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(base + "big.bin")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Length")).hasValue("5000000");
+        assertThat(r.body()).isEqualTo(big);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "empty.txt")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body()).isEmpty();
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "missing")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + ".hidden")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+    }
 }
