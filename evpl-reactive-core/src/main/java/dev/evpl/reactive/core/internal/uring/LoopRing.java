@@ -187,9 +187,14 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         return ring.hasCompletions() ? reapAll() : 0;
     }
 
-    /** Operations in flight (submitted or prepared, not completed). */
+    /** Operations in flight (prepared or submitted, not completed); at most the ring's entries. */
     public int inFlight() {
         return inFlight;
+    }
+
+    /** Operations waiting for a free slot. */
+    public int waiting() {
+        return waiting.size();
     }
 
     /** Operations submitted so far. */
