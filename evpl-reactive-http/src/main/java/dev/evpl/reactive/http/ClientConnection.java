@@ -243,7 +243,7 @@ final class ClientConnection implements CoreSubscriber<Segment> {
         state = BODY;
         ClientRequest req = request;
         if (decoder.isDone()) {
-            r.complete(decoder.trailers());
+            r.body.complete(decoder.trailers());
         }
         req.sink.success(r);
         if (decoder.isDone()) {
@@ -276,13 +276,13 @@ final class ClientConnection implements CoreSubscriber<Segment> {
         if (decoder.isDone()) {
             return;
         }
-        if (r.cancelled || (r.demand == 0)) {
+        if (r.body.cancelled || r.body.demand == 0) {
             return; // no demand: nothing read, the server's window closes
         }
         if (input == null) {
             if (inputEnded) {
                 if (decoder.endOfInput()) {
-                    r.complete(decoder.trailers());
+                    r.body.complete(decoder.trailers());
                     bodyDone();
                 } else {
                     fail(new HttpException(0, "connection lost during the response body after " + decoder.received() + " bytes"));
@@ -296,14 +296,14 @@ final class ClientConnection implements CoreSubscriber<Segment> {
         consumed();
         Segment data = decoder.takeData();
         if (data != null) {
-            if (r.hasSubscriber() && !r.cancelled) {
-                r.deliver(data);
+            if (r.body.hasSubscriber()) {
+                r.body.deliver(data);
             } else {
                 data.release();
             }
         }
         if (decoder.isDone()) {
-            r.complete(decoder.trailers());
+            r.body.complete(decoder.trailers());
             bodyDone();
         }
         again = true;
@@ -360,7 +360,7 @@ final class ClientConnection implements CoreSubscriber<Segment> {
             return;
         }
         if (r != null) {
-            r.fail(e);
+            r.body.fail(e);
         } else if (retry) {
             req.retried = true;
             pool.acquire(req); // a reused connection the server had just closed: once more on a fresh one

@@ -2,29 +2,17 @@ package dev.evpl.reactive.http;
 
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
-import java.nio.charset.StandardCharsets;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
 
-/** A received response and its body stream; body state confined to the connection's loop. */
+/** A received response: its head, immutable, and its body stream (fed on the connection's loop). */
 final class ClientResponse implements HttpClientResponse {
     private final ClientConnection connection;
     private final int status;
     private final String reason;
     private final HttpVersion version;
     private final HttpHeaders headers;
-    private final Body body = new Body();
-
-    long demand;
-    boolean done;
-    Throwable error;
-    boolean cancelled;
-    private boolean subscribed;
-    private CoreSubscriber<? super Segment> subscriber;
-    private volatile HttpHeaders trailers;
+    final BodyStream body;
 
     ClientResponse(ClientConnection connection, ResponseHeadParser head) {
         this.connection = connection;
@@ -32,6 +20,22 @@ final class ClientResponse implements HttpClientResponse {
         this.reason = head.reason;
         this.version = head.version;
         this.headers = head.headers;
+        this.body = new BodyStream(connection.loop, "response body", new BodyStream.Feeder() {
+            @Override
+            public void demanded() {
+                connection.drive();
+            }
+
+            @Override
+            public void cancelled() {
+                connection.bodyCancelled(ClientResponse.this);
+            }
+
+            @Override
+            public boolean attachable() {
+                return true; // the connection waits for the body: it is never dropped unread
+            }
+        });
     }
 
     @Override
@@ -61,26 +65,12 @@ final class ClientResponse implements HttpClientResponse {
 
     @Override
     public Mono<byte[]> bodyAsBytes() {
-        return body.collectList().doOnDiscard(Segment.class, Segment::release).map(parts -> {
-            int n = 0;
-            for (Segment s : parts) {
-                n += s.readableBytes();
-            }
-            byte[] bytes = new byte[n];
-            int at = 0;
-            for (Segment s : parts) {
-                int len = s.readableBytes();
-                s.getBytes(0, bytes, at, len);
-                at += len;
-                s.release();
-            }
-            return bytes;
-        });
+        return body.aggregate();
     }
 
     @Override
     public Mono<String> bodyAsString() {
-        return bodyAsBytes().map(b -> new String(b, StandardCharsets.UTF_8));
+        return body.aggregateString();
     }
 
     @Override
@@ -90,8 +80,7 @@ final class ClientResponse implements HttpClientResponse {
 
     @Override
     public HttpHeaders trailers() {
-        HttpHeaders t = trailers;
-        return t == null ? new HttpHeaders().freeze() : t;
+        return body.trailers();
     }
 
     @Override
@@ -99,82 +88,8 @@ final class ClientResponse implements HttpClientResponse {
         return connection.loop;
     }
 
-    boolean hasSubscriber() {
-        return subscriber != null;
-    }
-
-    void deliver(Segment data) {
-        demand--;
-        subscriber.onNext(data);
-    }
-
-    void complete(HttpHeaders received) {
-        trailers = received;
-        done = true;
-        CoreSubscriber<? super Segment> s = subscriber;
-        if (s != null && !cancelled) {
-            subscriber = null;
-            s.onComplete();
-        }
-    }
-
-    void fail(Throwable e) {
-        if (done || error != null) {
-            return;
-        }
-        error = e;
-        CoreSubscriber<? super Segment> s = subscriber;
-        if (s != null && !cancelled) {
-            subscriber = null;
-            s.onError(e);
-        }
-    }
-
     @Override
     public String toString() {
         return version + " " + status + " " + reason;
-    }
-
-    private final class Body extends Flux<Segment> implements Subscription {
-        @Override
-        public void subscribe(CoreSubscriber<? super Segment> actual) {
-            connection.onLoop(() -> attach(actual));
-        }
-
-        private void attach(CoreSubscriber<? super Segment> actual) {
-            if (subscribed) {
-                Operators.error(actual, new IllegalStateException("the response body has one subscriber only"));
-                return;
-            }
-            subscribed = true;
-            subscriber = actual;
-            actual.onSubscribe(this);
-            if (error != null) {
-                subscriber = null;
-                actual.onError(error);
-            } else if (done) {
-                subscriber = null;
-                actual.onComplete();
-            }
-        }
-
-        @Override
-        public void request(long n) {
-            if (Operators.validate(n)) {
-                connection.onLoop(() -> {
-                    demand = Operators.addCap(demand, n);
-                    connection.drive();
-                });
-            }
-        }
-
-        @Override
-        public void cancel() {
-            connection.onLoop(() -> {
-                cancelled = true;
-                subscriber = null;
-                connection.bodyCancelled(ClientResponse.this);
-            });
-        }
     }
 }

@@ -125,7 +125,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         inputEnded = true;
         readPending = false;
         if (request != null) {
-            request.fail(t);
+            request.body.fail(t);
         }
         closeNow();
     }
@@ -214,13 +214,13 @@ final class ServerConnection implements CoreSubscriber<Segment> {
             finish();
             return;
         }
-        boolean reading = discarding || (request.demand > 0 && !request.bodyCancelled);
+        boolean reading = discarding || (request.body.demand > 0 && !request.body.cancelled);
         if (!reading) {
             return; // no demand: the socket is not read, the client's window closes
         }
         if (input == null) {
             if (inputEnded) {
-                request.fail(new HttpException(400, "connection closed before the request body was complete"));
+                request.body.fail(new HttpException(400, "connection closed before the request body was complete"));
                 closeNow();
                 return;
             }
@@ -231,14 +231,14 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         consumed();
         Segment data = decoder.takeData();
         if (data != null) {
-            if (discarding || request.bodyCancelled || !request.hasSubscriber()) {
+            if (discarding || !request.body.hasSubscriber()) {
                 data.release();
             } else {
-                request.deliver(data);
+                request.body.deliver(data);
             }
         }
         if (decoder.isDone() && !discarding) {
-            request.complete(decoder.trailers());
+            request.body.complete(decoder.trailers());
         }
         again = true;
     }
@@ -262,7 +262,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         }
         state = EXCHANGE;
         if (decoder.isDone()) {
-            request.complete(decoder.trailers());
+            request.body.complete(decoder.trailers());
         }
         ServerRequest r = request;
         Publisher<Void> done;
@@ -381,7 +381,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
                 if (!discarding) {
                     discarding = true;
                     discardStart = decoder.received();
-                    r.fail(new IllegalStateException("the exchange ended before the request body was read"));
+                    r.body.fail(new IllegalStateException("the exchange ended before the request body was read"));
                 }
                 again = true;
                 return;
@@ -408,7 +408,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         }
         ServerRequest r = request;
         if (r != null) {
-            r.fail(e);
+            r.body.fail(e);
         }
         HttpVersion version = parser.version != null ? parser.version : HttpVersion.HTTP_1_1;
         // A handler may have committed a streamed response whose head is not out yet (it waits for
@@ -482,7 +482,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         }
         decoder.close();
         if (request != null) {
-            request.fail(new IllegalStateException("connection closed"));
+            request.body.fail(new IllegalStateException("connection closed"));
         }
         Subscription s = upstream;
         if (s != null) {

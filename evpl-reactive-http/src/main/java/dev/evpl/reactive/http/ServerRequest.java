@@ -3,13 +3,9 @@ package dev.evpl.reactive.http;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
 
 /**
  * One received request and its body stream. The head fields are immutable; the body state is
@@ -27,16 +23,7 @@ final class ServerRequest implements HttpServerRequest {
     Map<String, String> params = Map.of();
     /** Computed on first use (racy but idempotent). */
     private String path;
-    private final Body body = new Body();
-
-    // Loop-confined body state.
-    long demand;
-    boolean bodyDone;
-    Throwable bodyError;
-    boolean bodyCancelled;
-    private boolean subscribed;
-    private CoreSubscriber<? super Segment> subscriber;
-    private volatile HttpHeaders trailers;
+    final BodyStream body;
 
     ServerRequest(ServerConnection connection, RequestHeadParser head) {
         this.connection = connection;
@@ -47,6 +34,22 @@ final class ServerRequest implements HttpServerRequest {
         this.contentLength = head.chunked ? -1 : head.contentLength;
         this.keepAlive = head.keepAlive;
         this.expectContinue = head.expectContinue;
+        this.body = new BodyStream(connection.loop, "request body", new BodyStream.Feeder() {
+            @Override
+            public void demanded() {
+                connection.bodyDemanded(ServerRequest.this);
+            }
+
+            @Override
+            public void cancelled() {
+                // Nothing to stop now: the connection discards (or closes for) the rest after the response.
+            }
+
+            @Override
+            public boolean attachable() {
+                return connection.isCurrent(ServerRequest.this);
+            }
+        });
     }
 
     @Override
@@ -118,27 +121,12 @@ final class ServerRequest implements HttpServerRequest {
 
     @Override
     public Mono<String> receiveString() {
-        return body.collectList().doOnDiscard(Segment.class, Segment::release).map(parts -> {
-            int n = 0;
-            for (Segment s : parts) {
-                n += s.readableBytes();
-            }
-            byte[] bytes = new byte[n];
-            int at = 0;
-            for (Segment s : parts) {
-                int len = s.readableBytes();
-                s.getBytes(0, bytes, at, len);
-                at += len;
-                s.release();
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
-        });
+        return body.aggregateString();
     }
 
     @Override
     public HttpHeaders trailers() {
-        HttpHeaders t = trailers;
-        return t == null ? new HttpHeaders().freeze() : t;
+        return body.trailers();
     }
 
     @Override
@@ -156,89 +144,8 @@ final class ServerRequest implements HttpServerRequest {
         return connection.bind.localAddress();
     }
 
-    // --- loop side -----------------------------------------------------------------------------
-
-    /** Whether a subscriber is reading the body. */
-    boolean hasSubscriber() {
-        return subscriber != null;
-    }
-
-    void deliver(Segment data) {
-        demand--;
-        subscriber.onNext(data);
-    }
-
-    void complete(HttpHeaders receivedTrailers) {
-        trailers = receivedTrailers;
-        bodyDone = true;
-        CoreSubscriber<? super Segment> s = subscriber;
-        if (s != null && !bodyCancelled) {
-            subscriber = null;
-            s.onComplete();
-        }
-    }
-
-    void fail(Throwable e) {
-        if (bodyDone || bodyError != null) {
-            return;
-        }
-        bodyError = e;
-        CoreSubscriber<? super Segment> s = subscriber;
-        if (s != null && !bodyCancelled) {
-            subscriber = null;
-            s.onError(e);
-        }
-    }
-
     @Override
     public String toString() {
         return method + " " + target + " " + version;
-    }
-
-    /** The body publisher: one subscriber, demand and cancel hop onto the loop. */
-    private final class Body extends Flux<Segment> implements Subscription {
-        @Override
-        public void subscribe(CoreSubscriber<? super Segment> actual) {
-            connection.onLoop(() -> attach(actual));
-        }
-
-        private void attach(CoreSubscriber<? super Segment> actual) {
-            if (subscribed) {
-                Operators.error(actual, new IllegalStateException("the request body has one subscriber only"));
-                return;
-            }
-            subscribed = true;
-            if (!connection.isCurrent(ServerRequest.this) && !bodyDone) {
-                Operators.error(actual, new IllegalStateException("the request body is no longer available: the exchange ended"));
-                return;
-            }
-            subscriber = actual;
-            actual.onSubscribe(this);
-            if (bodyError != null) {
-                subscriber = null;
-                actual.onError(bodyError);
-            } else if (bodyDone) {
-                subscriber = null;
-                actual.onComplete();
-            }
-        }
-
-        @Override
-        public void request(long n) {
-            if (Operators.validate(n)) {
-                connection.onLoop(() -> {
-                    demand = Operators.addCap(demand, n);
-                    connection.bodyDemanded(ServerRequest.this);
-                });
-            }
-        }
-
-        @Override
-        public void cancel() {
-            connection.onLoop(() -> {
-                bodyCancelled = true;
-                subscriber = null;
-            });
-        }
     }
 }
