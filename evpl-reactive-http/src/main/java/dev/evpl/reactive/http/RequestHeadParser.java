@@ -1,7 +1,5 @@
 package dev.evpl.reactive.http;
 
-import dev.evpl.reactive.core.buffer.Segment;
-import java.util.Arrays;
 
 /**
  * Incremental, strict parser of a request head (request line and header section, RFC 9112 §2–§6),
@@ -14,24 +12,17 @@ import java.util.Arrays;
  *
  * <p>Loop-confined; reused for every request of a connection ({@link #reset()}).
  */
-final class RequestHeadParser {
+final class RequestHeadParser extends HeadScanner {
     /** Room for the method, two spaces, the version and CRLF beside the target. */
     private static final int REQUEST_LINE_OVERHEAD = 32;
-    private static final int COPY_BLOCK = 256;
     private static final int MAX_LEADING_EMPTY_LINES = 8;
 
     private final int maxTarget;
     private final int maxHeaderBlock;
     private final int maxRequestLine;
-    private byte[] buf = new byte[512];
-    private int len;
-    /** Start of the line being scanned; index of the next byte to scan. */
-    private int lineStart;
-    private int scan;
     private boolean requestLineDone;
     private int headerBlockStart;
     private int emptyLines;
-    private boolean complete;
 
     String method;
     String target;
@@ -52,13 +43,10 @@ final class RequestHeadParser {
 
     /** Ready for the next request. */
     void reset() {
-        len = 0;
-        lineStart = 0;
-        scan = 0;
+        resetScanner();
         requestLineDone = false;
         headerBlockStart = 0;
         emptyLines = 0;
-        complete = false;
         method = null;
         target = null;
         version = null;
@@ -67,71 +55,20 @@ final class RequestHeadParser {
         chunked = false;
         keepAlive = false;
         expectContinue = false;
-        if (buf.length > 4096) {
-            buf = new byte[512]; // a huge head does not pin a huge array for the connection's life
-        }
     }
 
-    /** Whether bytes of a head were received (a timeout then answers 408 rather than closing quietly). */
-    boolean started() {
-        return len > 0;
+    @Override
+    String where() {
+        return requestLineDone ? "request header section" : "request line";
     }
 
-    boolean isComplete() {
-        return complete;
+    @Override
+    HttpException malformed(String message) {
+        return new HttpException(400, message);
     }
 
-    /**
-     * Consumes bytes of {@code in} from {@code from} until the head is complete or the segment is
-     * exhausted; returns the index after the last byte consumed.
-     */
-    int feed(Segment in, int from) {
-        int end = in.readableBytes();
-        int at = from;
-        while (!complete && at < end) {
-            int n = Math.min(COPY_BLOCK, end - at);
-            if (len + n > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(len + n, buf.length * 2));
-            }
-            in.getBytes(at, buf, len, n);
-            int before = len;
-            len += n;
-            scanLines();
-            // Bytes copied past the head's end stay in the segment: give them back.
-            at += complete ? scan - before : n;
-            if (complete) {
-                len = scan;
-            }
-        }
-        return at;
-    }
-
-    private void scanLines() {
-        while (scan < len) {
-            byte c = buf[scan];
-            if (c == '\n') {
-                if (scan == lineStart || buf[scan - 1] != '\r') {
-                    throw new HttpException(400, "bare LF in the request " + (requestLineDone ? "header section" : "line")
-                            + " (lines must end in CRLF)");
-                }
-                int lineEnd = scan - 1;
-                scan++;
-                line(lineStart, lineEnd);
-                lineStart = scan;
-                if (complete) {
-                    return;
-                }
-                continue;
-            }
-            if (scan > lineStart && buf[scan - 1] == '\r') {
-                throw new HttpException(400, "bare CR in the request " + (requestLineDone ? "header section" : "line"));
-            }
-            scan++;
-            checkLimits();
-        }
-    }
-
-    private void checkLimits() {
+    @Override
+    void checkLimits(int lineStart) {
         if (!requestLineDone) {
             if (scan - lineStart > maxRequestLine) {
                 // Over-long because of the target (a method and a space, then no second space yet)?
@@ -155,7 +92,8 @@ final class RequestHeadParser {
         return -1;
     }
 
-    private void line(int s, int e) {
+    @Override
+    void line(int s, int e) {
         if (!requestLineDone) {
             if (s == e) {
                 if (++emptyLines > MAX_LEADING_EMPTY_LINES) {

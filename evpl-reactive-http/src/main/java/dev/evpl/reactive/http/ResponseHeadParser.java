@@ -1,22 +1,14 @@
 package dev.evpl.reactive.http;
 
-import dev.evpl.reactive.core.buffer.Segment;
-import java.util.Arrays;
 
 /**
  * Incremental, strict parser of a response head (status line and header section, RFC 9112 §4–§6)
  * for the client; fed like {@link RequestHeadParser}. Errors are {@link HttpException}s with status
  * 0 naming what was malformed. Loop-confined, reused per response.
  */
-final class ResponseHeadParser {
-    private static final int COPY_BLOCK = 256;
+final class ResponseHeadParser extends HeadScanner {
     private final int maxHeaderBlock;
-    private byte[] buf = new byte[512];
-    private int len;
-    private int lineStart;
-    private int scan;
     private boolean statusLineDone;
-    private boolean complete;
 
     HttpVersion version;
     int status;
@@ -29,69 +21,33 @@ final class ResponseHeadParser {
     }
 
     void reset() {
-        len = 0;
-        lineStart = 0;
-        scan = 0;
+        resetScanner();
         statusLineDone = false;
-        complete = false;
         version = null;
         status = 0;
         reason = null;
         headers = new HttpHeaders();
     }
 
-    boolean started() {
-        return len > 0;
-    }
-
-    boolean isComplete() {
-        return complete;
-    }
-
-    int feed(Segment in, int from) {
-        int end = in.readableBytes();
-        int at = from;
-        while (!complete && at < end) {
-            int n = Math.min(COPY_BLOCK, end - at);
-            if (len + n > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(len + n, buf.length * 2));
-            }
-            in.getBytes(at, buf, len, n);
-            int before = len;
-            len += n;
-            scanLines();
-            at += complete ? scan - before : n;
-            if (complete) {
-                len = scan;
-            }
-        }
-        return at;
-    }
-
-    private void scanLines() {
-        while (scan < len) {
-            byte c = buf[scan];
-            if (c == '\n') {
-                if (scan == lineStart || buf[scan - 1] != '\r') {
-                    throw new HttpException(0, "malformed response: bare LF in the head");
-                }
-                int lineEnd = scan - 1;
-                scan++;
-                line(lineStart, lineEnd);
-                lineStart = scan;
-                if (complete) {
-                    return;
-                }
-                continue;
-            }
-            scan++;
-            if (scan > maxHeaderBlock + 1024) {
-                throw new HttpException(0, "malformed response: head larger than " + (maxHeaderBlock + 1024) + " bytes");
-            }
+    @Override
+    void checkLimits(int lineStart) {
+        if (scan > maxHeaderBlock + 1024) {
+            throw new HttpException(0, "malformed response: head larger than " + (maxHeaderBlock + 1024) + " bytes");
         }
     }
 
-    private void line(int s, int e) {
+    @Override
+    String where() {
+        return "response head";
+    }
+
+    @Override
+    HttpException malformed(String message) {
+        return new HttpException(0, "malformed response: " + message);
+    }
+
+    @Override
+    void line(int s, int e) {
         if (!statusLineDone) {
             statusLine(s, e);
             statusLineDone = true;
