@@ -2,8 +2,6 @@ package dev.evpl.reactive.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,24 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class HttpSamplesTest {
 
     private static int startHttpServer() throws Exception {
-        PipedInputStream pipe = new PipedInputStream(1 << 16);
-        PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
-        Thread server = new Thread(() -> {
-            try {
-                Main.run(new String[] {"http-server", "--port", "0", "--host", "127.0.0.1"}, out);
-            } catch (Exception e) {
-                out.println("FAILED " + e);
-            }
-        }, "http-server-under-test");
-        server.setDaemon(true);
-        server.start();
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = pipe.read()) != '\n' && c >= 0) {
-            line.append((char) c);
-        }
-        assertThat(line.toString()).startsWith("LISTENING http /127.0.0.1:");
-        return Integer.parseInt(line.substring(line.lastIndexOf(":") + 1));
+        return RunningSample.start("LISTENING http /127.0.0.1:", "http-server", "--port", "0", "--host", "127.0.0.1");
     }
 
     @Test
@@ -97,24 +78,7 @@ class HttpSamplesTest {
         new java.util.Random(4).nextBytes(big);
         java.nio.file.Files.write(dir.resolve("big.bin"), big);
         java.nio.file.Files.write(dir.resolve("empty.txt"), new byte[0]);
-        PipedInputStream pipe = new PipedInputStream(1 << 16);
-        PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
-        Thread server = new Thread(() -> {
-            try {
-                Main.run(new String[] {"file-serve", "--port", "0", "--dir", dir.toString()}, out);
-            } catch (Exception e) {
-                out.println("FAILED " + e);
-            }
-        }, "file-serve-under-test");
-        server.setDaemon(true);
-        server.start();
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = pipe.read()) != '\n' && c >= 0) {
-            line.append((char) c);
-        }
-        assertThat(line.toString()).startsWith("LISTENING http /127.0.0.1:");
-        int port = Integer.parseInt(line.substring(line.lastIndexOf(":") + 1));
+        int port = RunningSample.start("LISTENING http /127.0.0.1:", "file-serve", "--port", "0", "--dir", dir.toString());
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String base = "http://127.0.0.1:" + port + "/";
         HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(base + "big.bin")).build(),

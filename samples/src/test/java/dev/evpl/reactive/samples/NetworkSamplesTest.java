@@ -27,27 +27,10 @@ class NetworkSamplesTest {
     }
 
     private static int startEchoServerOn(String protocol, String... extra) throws Exception {
-        PipedInputStream pipe = new PipedInputStream(1 << 16);
-        PrintStream out = new PrintStream(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
         String[] args = new String[extra.length + 7];
         System.arraycopy(new String[] {"echo-server", "--protocol", protocol, "--host", "127.0.0.1", "--port", "0"}, 0, args, 0, 7);
         System.arraycopy(extra, 0, args, 7, extra.length);
-        Thread server = new Thread(() -> {
-            try {
-                Main.run(args, out);
-            } catch (Exception e) {
-                out.println("FAILED " + e);
-            }
-        }, "echo-server-under-test");
-        server.setDaemon(true);
-        server.start();
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = pipe.read()) != '\n' && c >= 0) {
-            line.append((char) c);
-        }
-        assertThat(line.toString()).startsWith("LISTENING " + protocol + " /127.0.0.1:");
-        return Integer.parseInt(line.substring(line.lastIndexOf(":") + 1));
+        return RunningSample.start("LISTENING " + protocol + " /127.0.0.1:", args);
     }
 
     @Test
