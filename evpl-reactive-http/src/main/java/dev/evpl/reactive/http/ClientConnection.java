@@ -1,13 +1,9 @@
 package dev.evpl.reactive.http;
 
-import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.LoopTimer;
 import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.buffer.Segment;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 
 /**
  * One pooled HTTP/1.1 client connection: writes a request ({@link ClientRequest}), parses the
@@ -17,14 +13,12 @@ import reactor.core.CoreSubscriber;
  *
  * <p>Loop-confined; other threads hop through {@link #onLoop}.
  */
-final class ClientConnection implements CoreSubscriber<Segment> {
+final class ClientConnection extends ConnectionInput {
     private static final int IDLE = 0;
     private static final int HEAD = 1;
     private static final int BODY = 2;
     private static final int CLOSED = 3;
 
-    final Bind bind;
-    final EventLoop loop;
     private final ClientPool pool;
     private final ResponseHeadParser parser;
     private final BodyDecoder decoder;
@@ -35,23 +29,15 @@ final class ClientConnection implements CoreSubscriber<Segment> {
     /** Served a request before (a failure before any response byte may then be retried). */
     boolean reused;
 
-    private Subscription upstream;
-    private boolean readPending;
-    private boolean inputEnded;
-    private Segment input;
-    private int inputOffset;
     private int state = IDLE;
     private ClientRequest request;
     private ClientResponse response;
     private boolean keepAlive;
     private boolean requestSent;
     private boolean anyResponseByte;
-    private boolean driving;
-    private boolean again;
 
     ClientConnection(Bind bind, ClientPool pool) {
-        this.bind = bind;
-        this.loop = bind.loop();
+        super(bind);
         this.pool = pool;
         this.parser = new ResponseHeadParser(pool.settings.maxHeaderSize());
         this.decoder = new BodyDecoder(pool.settings.maxHeaderSize());
@@ -62,18 +48,6 @@ final class ClientConnection implements CoreSubscriber<Segment> {
     void start() {
         bind.onClose().subscribe(null, e -> onLoop(() -> lost(e)), () -> onLoop(() -> lost(null)));
         bind.receive().subscribe(this);
-    }
-
-    void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            try {
-                loop.schedule(action);
-            } catch (RejectedExecutionException e) {
-                bind.close();
-            }
-        }
     }
 
     boolean isOpen() {
@@ -111,71 +85,27 @@ final class ClientConnection implements CoreSubscriber<Segment> {
     }
 
     @Override
-    public void onSubscribe(Subscription s) {
-        upstream = s;
-        drive();
+    boolean isClosed() {
+        return state == CLOSED;
     }
 
     @Override
-    public void onNext(Segment segment) {
-        readPending = false;
-        if (state == CLOSED) {
-            segment.release();
-            return;
-        }
-        input = segment;
-        inputOffset = 0;
-        drive();
+    void inputFailed(Throwable t) {
+        drive(); // the states below turn the ended input into the right error
     }
 
     @Override
-    public void onError(Throwable t) {
-        readPending = false;
-        inputEnded = true;
-        drive();
+    void protocolError(HttpException e) {
+        fail(e);
     }
 
     @Override
-    public void onComplete() {
-        readPending = false;
-        inputEnded = true;
-        drive();
-    }
-
-    private void requestRead() {
-        if (!readPending && !inputEnded && upstream != null) {
-            readPending = true;
-            upstream.request(1);
-        }
-    }
-
-    private void consumed() {
-        if (input != null && inputOffset >= input.readableBytes()) {
-            input.release();
-            input = null;
-        }
-    }
-
-    void drive() {
-        if (driving) {
-            again = true;
-            return;
-        }
-        driving = true;
-        try {
-            do {
-                again = false;
-                switch (state) {
-                    case IDLE -> idle();
-                    case HEAD -> readHead();
-                    case BODY -> readBody();
-                    default -> { }
-                }
-            } while (again && state != CLOSED);
-        } catch (HttpException e) {
-            fail(e);
-        } finally {
-            driving = false;
+    void step() {
+        switch (state) {
+            case IDLE -> idle();
+            case HEAD -> readHead();
+            case BODY -> readBody();
+            default -> { }
         }
     }
 
@@ -389,15 +319,8 @@ final class ClientConnection implements CoreSubscriber<Segment> {
         }
         state = CLOSED;
         timer.cancel();
-        if (input != null) {
-            input.release();
-            input = null;
-        }
+        stopInput();
         decoder.close();
-        Subscription s = upstream;
-        if (s != null) {
-            s.cancel();
-        }
         bind.close();
         pool.closed(this);
     }

@@ -1,10 +1,8 @@
 package dev.evpl.reactive.http;
 
-import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.LoopTimer;
 import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.buffer.Segment;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
@@ -24,14 +22,12 @@ import reactor.core.publisher.Flux;
  * <p>Loop-confined: every field is touched on {@link #loop} only; other threads hop through
  * {@link #onLoop}.
  */
-final class ServerConnection implements CoreSubscriber<Segment> {
+final class ServerConnection extends ConnectionInput {
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
     private static final int HEAD = 0;
     private static final int EXCHANGE = 1;
     private static final int CLOSED = 2;
 
-    final Bind bind;
-    final EventLoop loop;
     final ServerSettings settings;
     private final HttpHandler handler;
     private final Consumer<ServerConnection> onClosed;
@@ -40,12 +36,6 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     final ResponseWriter writer;
     private final LoopTimer timer;
 
-    private Subscription upstream;
-    private boolean readPending;
-    private boolean inputEnded;
-    /** Received bytes not consumed yet (a pipelined request, the rest of a body), from {@link #inputOffset}. */
-    private Segment input;
-    private int inputOffset;
     private int state = HEAD;
     private ServerRequest request;
     private ServerResponse response;
@@ -56,8 +46,6 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     private boolean discarding;
     private long discardStart;
     private boolean shuttingDown;
-    private boolean driving;
-    private boolean again;
     /**
      * When the head or idle timeout expires (loop clock), 0 for none. Timeouts are lazy: a request
      * only writes this field; the timer fires at the old deadline and re-arms itself if it moved,
@@ -66,8 +54,7 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     private long deadline;
 
     ServerConnection(Bind bind, ServerSettings settings, HttpHandler handler, Consumer<ServerConnection> onClosed) {
-        this.bind = bind;
-        this.loop = bind.loop();
+        super(bind);
         this.settings = settings;
         this.handler = handler;
         this.onClosed = onClosed;
@@ -84,18 +71,6 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         bind.receive().subscribe(this);
     }
 
-    void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            try {
-                loop.schedule(action);
-            } catch (RejectedExecutionException e) {
-                bind.close();
-            }
-        }
-    }
-
     boolean isCurrent(ServerRequest r) {
         return request == r && state == EXCHANGE;
     }
@@ -103,27 +78,12 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     // --- receive side ----------------------------------------------------------------------------
 
     @Override
-    public void onSubscribe(Subscription s) {
-        upstream = s;
-        drive();
+    boolean isClosed() {
+        return state == CLOSED;
     }
 
     @Override
-    public void onNext(Segment segment) {
-        readPending = false;
-        if (state == CLOSED) {
-            segment.release();
-            return;
-        }
-        input = segment;
-        inputOffset = 0;
-        drive();
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        inputEnded = true;
-        readPending = false;
+    void inputFailed(Throwable t) {
         if (request != null) {
             request.body.fail(t);
         }
@@ -131,46 +91,11 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     }
 
     @Override
-    public void onComplete() {
-        inputEnded = true;
-        readPending = false;
-        drive();
-    }
-
-    private void requestRead() {
-        if (!readPending && !inputEnded && upstream != null) {
-            readPending = true;
-            upstream.request(1);
-        }
-    }
-
-    private void consumed() {
-        if (input != null && inputOffset >= input.readableBytes()) {
-            input.release();
-            input = null;
-        }
-    }
-
-    /** Runs the state machine until it needs bytes, demand or the handler; re-entrant calls loop instead. */
-    void drive() {
-        if (driving) {
-            again = true;
-            return;
-        }
-        driving = true;
-        try {
-            do {
-                again = false;
-                if (state == HEAD) {
-                    readHead();
-                } else if (state == EXCHANGE) {
-                    readBody();
-                }
-            } while (again && state != CLOSED);
-        } catch (HttpException e) {
-            protocolError(e);
-        } finally {
-            driving = false;
+    void step() {
+        if (state == HEAD) {
+            readHead();
+        } else if (state == EXCHANGE) {
+            readBody();
         }
     }
 
@@ -402,7 +327,8 @@ final class ServerConnection implements CoreSubscriber<Segment> {
         again = true;
     }
 
-    private void protocolError(HttpException e) {
+    @Override
+    void protocolError(HttpException e) {
         if (state == CLOSED) {
             return;
         }
@@ -476,17 +402,10 @@ final class ServerConnection implements CoreSubscriber<Segment> {
     private void stopReading() {
         state = CLOSED;
         timer.cancel();
-        if (input != null) {
-            input.release();
-            input = null;
-        }
+        stopInput();
         decoder.close();
         if (request != null) {
             request.body.fail(new IllegalStateException("connection closed"));
-        }
-        Subscription s = upstream;
-        if (s != null) {
-            s.cancel();
         }
     }
 
