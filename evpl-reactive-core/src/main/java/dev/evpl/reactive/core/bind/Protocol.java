@@ -22,9 +22,13 @@ public final class Protocol {
     public static final Protocol STREAM_SOCKET_UNIX = register("STREAM_SOCKET_UNIX", true, true, false, null);
     /** Kernel UDP (IPv4 and IPv6), recvmmsg/sendmmsg batches of 16. */
     public static final Protocol DATAGRAM_SOCKET_UDP = register("DATAGRAM_SOCKET_UDP", false, false, false, null);
-    /** TCP on io_uring. */
+    /**
+     * TCP with its data path on the loop's io_uring (receives and gathering writes as ring
+     * operations; accept and connect as on epoll). Available where io_uring works.
+     */
     public static final Protocol STREAM_IO_URING_TCP = register("STREAM_IO_URING_TCP", true, false, false,
-            "not built yet: delivered by the io_uring issue");
+            dev.evpl.reactive.core.internal.uring.IoUring.isAvailable() ? null
+                    : "io_uring unavailable: " + dev.evpl.reactive.core.internal.uring.IoUring.unavailableReason());
     /** TLS over a stream protocol. */
     public static final Protocol STREAM_SOCKET_TLS = register("STREAM_SOCKET_TLS", true, false, false,
             "not built yet: TLS is on the roadmap after HTTP/1.1");

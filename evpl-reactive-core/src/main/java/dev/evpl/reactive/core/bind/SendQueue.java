@@ -64,6 +64,46 @@ final class SendQueue {
         head = 0;
     }
 
+    /**
+     * Fills {@code iov} with up to {@link LoopSockets#MAX_IOV} slices from the head (for a write the
+     * kernel performs later: io_uring); returns the count (0: nothing to write), the bytes in
+     * {@link #filledBytes}. Follow with {@link #afterWrite} when the write completed.
+     */
+    int fillIov(long iov) {
+        while (size > 0) {
+            int mask = segments.length - 1;
+            int count = 0;
+            long total = 0;
+            for (int e = 0; e < size && count < LoopSockets.MAX_IOV; e++) {
+                Segment s = segments[(head + e) & mask];
+                int slices = s.sliceCount();
+                for (int k = e == 0 ? headSlice : 0; k < slices && count < LoopSockets.MAX_IOV; k++) {
+                    int offset = e == 0 && k == headSlice ? headOffset : 0;
+                    int length = s.sliceLength(k) - offset;
+                    if (length > 0) {
+                        IoVec.set(iov, count++, s.sliceAddress(k) + offset, length);
+                        total += length;
+                    }
+                }
+            }
+            if (count > 0) {
+                filledBytes = total;
+                return count;
+            }
+            consume(0); // only empty segments at the head
+        }
+        return 0;
+    }
+
+    /** Bytes described by the last {@link #fillIov}. */
+    long filledBytes;
+
+    /** {@code n} bytes of the filled slices were written: completes the segments they cover. */
+    void afterWrite(long n) {
+        writtenBytes += n;
+        consume(n);
+    }
+
     /** Writes as much as the kernel takes; returns 0, or {@code -errno} on a connection error. */
     int writeOut(int fd) {
         long iov = bind.iovScratch();

@@ -20,9 +20,17 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * A stream socket (TCP or unix) on epoll. Confined to its loop: public methods called elsewhere hop
- * onto it. Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in
- * a ring and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
+ * A stream socket (TCP or unix) on epoll, or with its data path on the loop's io_uring
+ * ({@code STREAM_IO_URING_TCP}). Confined to its loop: public methods called elsewhere hop onto it.
+ * Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in a ring
+ * and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
+ *
+ * <p>On io_uring ({@link #ring} set) the socket is switched to blocking mode (the ring waits for
+ * data internally, no worker thread) and: with credit, exactly one {@code RECV} is armed into a
+ * pooled segment, re-armed on completion while credit lasts, not armed without it (so the kernel
+ * buffer fills and the peer's window closes, as on epoll); a flush submits one {@code WRITEV} of
+ * the queued slices from a per-bind iovec array and the next flush waits for its completion. Close
+ * shuts the socket down first, so an armed receive completes and its segment returns to the pool.
  */
 final class SocketStreamBind extends StreamBindBase implements FdHandler {
     /** Reads per readable callback before yielding to other descriptors of the loop. */
@@ -42,6 +50,14 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     private final SendQueue sendQueue = new SendQueue(this);
     private final Deferral flush;
+
+    /** Non-null when the data path runs on the loop's io_uring. */
+    private final dev.evpl.reactive.core.internal.uring.LoopRing ring;
+    /** io_uring: a RECV is armed; a WRITEV is in flight (its iovecs live in {@link #ringIov}). */
+    private boolean recvArmed;
+    private boolean writeInFlight;
+    private long ringIov;
+    private static final int RING_RECV = 16 * 1024;
 
     private volatile boolean closed;
     private volatile Throwable closeCause;
@@ -64,13 +80,24 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         if (family != Linux.AF_UNIX) {
             SocketOps.setNoDelay(fd);
         }
+        this.ring = protocol == Protocol.STREAM_IO_URING_TCP ? dev.evpl.reactive.core.internal.uring.LoopRing.of(loop) : null;
         this.event = loop.addFd(fd, this, false, false);
         sockets.added(this);
+    }
+
+    /** io_uring: the connection is up; the ring's operations wait in the kernel, so the socket blocks. */
+    private void ringReady() {
+        if (ring != null && ringIov == 0) {
+            int flags = LIBC.fcntl(fd, 3 /* F_GETFL */, 0);
+            LIBC.fcntl(fd, 4 /* F_SETFL */, flags & ~Linux.O_NONBLOCK);
+            ringIov = dev.evpl.reactive.core.internal.nativeio.NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE);
+        }
     }
 
     /** An accepted or already connected socket. */
     static SocketStreamBind connected(EventLoop loop, Protocol protocol, int fd, int family) {
         SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
+        b.ringReady();
         b.addresses();
         b.connectedEvent.tryEmitValue(new BindEvent.Connected(b.local, b.remote));
         return b;
@@ -165,7 +192,48 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     @Override
     public void resumeReading() {
         if (!closed && receiver.wantsData()) {
-            event.readInterest(true);
+            if (ring != null) {
+                armRecv();
+            } else {
+                event.readInterest(true);
+            }
+        }
+    }
+
+    /** io_uring: one RECV into a fresh pooled segment while there is credit. */
+    private void armRecv() {
+        if (recvArmed || closed || connecting != null || ringIov == 0 || !receiver.wantsData()) {
+            return;
+        }
+        recvArmed = true;
+        Segment buffer = allocator.allocate(RING_RECV);
+        long address = buffer.sliceAddress(0);
+        ring.submit((sqe, user) -> dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe, (byte) 27 /* IORING_OP_RECV */,
+                fd, address, RING_RECV, 0, 0, user), res -> received(buffer, res));
+    }
+
+    private void received(Segment buffer, int res) {
+        recvArmed = false;
+        if (res > 0 && !closed) {
+            Segment data = buffer.slice(0, res);
+            buffer.release();
+            receiver.deliver(data);
+            armRecv();
+            return;
+        }
+        buffer.release();
+        if (closed) {
+            return;
+        }
+        if (res == 0) {
+            receiver.complete();
+            if (sendQueue.isEmpty() && finishing) {
+                closeNow(null);
+            }
+        } else if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
+            armRecv();
+        } else {
+            closeNow(NativeIoException.of("recv", String.valueOf(remote), -res));
         }
     }
 
@@ -247,6 +315,10 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         if (closed || connecting != null) {
             return;
         }
+        if (ring != null) {
+            ringFlush();
+            return;
+        }
         int result = sendQueue.writeOut(fd);
         long written = sendQueue.takeWrittenBytes();
         long messages = sendQueue.takeWrittenMessages();
@@ -265,6 +337,59 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             }
         } else {
             event.writeInterest(true); // the kernel's buffer is full: continue when writable
+        }
+    }
+
+    /** io_uring: one WRITEV of the queued slices; the next waits for its completion. */
+    private void ringFlush() {
+        if (writeInFlight) {
+            return;
+        }
+        int count = sendQueue.fillIov(ringIov);
+        if (count == 0) {
+            if (finishing) {
+                closeNow(null);
+            }
+            return;
+        }
+        writeInFlight = true;
+        long iov = ringIov;
+        ring.submit((sqe, user) -> dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe,
+                dev.evpl.reactive.core.internal.uring.IoUring.OP_WRITEV, fd, iov, count, 0, 0, user), this::written);
+    }
+
+    private void written(int res) {
+        writeInFlight = false;
+        if (closed) {
+            freeRingIov();
+            return;
+        }
+        if (res < 0) {
+            if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
+                flush.arm();
+                return;
+            }
+            closeNow(NativeIoException.of("writev", String.valueOf(remote), -res));
+            return;
+        }
+        sendQueue.afterWrite(res);
+        long written = sendQueue.takeWrittenBytes();
+        long messages = sendQueue.takeWrittenMessages();
+        Sinks.Many<BindEvent> live = events;
+        if (live != null && written > 0 && live.currentSubscriberCount() > 0) {
+            live.tryEmitNext(new BindEvent.Sent(written, messages));
+        }
+        if (!sendQueue.isEmpty()) {
+            ringFlush();
+        } else if (finishing) {
+            closeNow(null);
+        }
+    }
+
+    private void freeRingIov() {
+        if (ringIov != 0 && !writeInFlight) {
+            dev.evpl.reactive.core.internal.nativeio.NativeMemory.free(ringIov);
+            ringIov = 0;
         }
     }
 
@@ -295,12 +420,14 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             return;
         }
         event.writeInterest(false);
+        ringReady();
         addresses();
         connectedEvent.tryEmitValue(new BindEvent.Connected(local, remote));
         result.tryEmitValue(this);
         if (!sendQueue.isEmpty()) {
             flush.arm();
         }
+        resumeReading(); // credit given while connecting arms the first receive
     }
 
     /** For error messages of a connect in progress. */
@@ -315,6 +442,11 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         closeCause = cause; // before the volatile write of closed: readers of closed see it
         closed = true;
         event.close();
+        if (ring != null) {
+            // An armed RECV holds the socket open in the kernel: shutting it down completes it.
+            LIBC.shutdown(fd, Linux.SHUT_RDWR);
+            freeRingIov(); // or when the write in flight completes
+        }
         LIBC.close(fd);
         sockets.removed(this);
         closeDemandBell();

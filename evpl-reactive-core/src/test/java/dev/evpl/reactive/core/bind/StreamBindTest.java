@@ -29,8 +29,10 @@ class StreamBindTest {
     @TempDir
     Path dir;
 
+    /** Every stream protocol this machine serves: io_uring TCP joins where io_uring works. */
     static Stream<Protocol> protocols() {
-        return Stream.of(Protocol.STREAM_SOCKET_TCP, Protocol.STREAM_SOCKET_UNIX, Protocol.STREAM_INPROC);
+        return Stream.of(Protocol.STREAM_SOCKET_TCP, Protocol.STREAM_SOCKET_UNIX, Protocol.STREAM_INPROC,
+                Protocol.STREAM_IO_URING_TCP).filter(Protocol::isAvailable);
     }
 
     @BeforeEach
@@ -58,7 +60,8 @@ class StreamBindTest {
     private Endpoint echoServer(Protocol p) {
         listener = Listener.listen(p, endpoint(p));
         attachment = listener.attach(group.loop(1), bind -> bind.send(bind.receive()).subscribe(c -> bind.close(), e -> bind.close()));
-        return p == Protocol.STREAM_SOCKET_TCP ? Endpoint.inet("127.0.0.1", listener.port()) : endpoint(p);
+        return p == Protocol.STREAM_SOCKET_TCP || p == Protocol.STREAM_IO_URING_TCP
+                ? Endpoint.inet("127.0.0.1", listener.port()) : endpoint(p);
     }
 
     private Bind connect(Protocol p, Endpoint e) {
