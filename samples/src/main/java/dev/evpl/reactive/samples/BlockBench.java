@@ -24,11 +24,12 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code block-bench --file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite
- * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL]}: keeps {@code qd} operations of
+ * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL] [--spin-ms N]}: keeps {@code qd} operations of
  * {@code bs} bytes in flight on one event loop (FILECHANNEL: {@code qd} JDK threads doing
  * {@code FileChannel} positional I/O, the baseline), prints a progress line a second and a final
  * {@code RESULT iops=… mbps=… p50_us=… p99_us=…}. A file shorter than {@code size} is first filled
- * with data (not a sparse hole: reading holes measures nothing).
+ * with data (not a sparse hole: reading holes measures nothing). {@code --spin-ms} sets the loop's
+ * spin window (default 1 ms: it polls the completion queue that long after the last completion).
  */
 final class BlockBench {
     private BlockBench() {
@@ -53,8 +54,12 @@ final class BlockBench {
         }
     }
 
+    /** The loop's spin window in ms ({@code --spin-ms}): how long it keeps polling completions after the last one. */
+    private static long SPIN_MS = 1;
+
     static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
+        SPIN_MS = args.getInt("spin-ms", 1);
         String fileArg = args.get("file", null);
         if (fileArg == null) {
             throw new IllegalArgumentException("--file is required");
@@ -132,7 +137,8 @@ final class BlockBench {
 
     private static Runnable evpl(BlockProtocol protocol, Path file, boolean direct, boolean write, boolean random, long blocks,
                                  int bs, int qd, long deadline, Recorder latency, AtomicLong done) throws InterruptedException {
-        EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+        EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(1)
+                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().spin(java.time.Duration.ofMillis(SPIN_MS)).build()).build());
         BlockDevice dev = BlockDevice.open(protocol, file, BlockOptions.defaults().direct(direct).queueDepth(qd));
         EventLoop loop = group.loop(0);
         CountDownLatch finished = new CountDownLatch(qd);
