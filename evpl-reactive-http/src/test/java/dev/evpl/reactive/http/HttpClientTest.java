@@ -244,6 +244,27 @@ class HttpClientTest {
     }
 
     @Test
+    void clientAndServerBothOnIoUringTcp() throws Exception {
+        dev.evpl.reactive.core.bind.Protocol uring = dev.evpl.reactive.core.bind.Protocol.STREAM_IO_URING_TCP;
+        org.junit.jupiter.api.Assumptions.assumeTrue(uring.isAvailable(), () -> "io_uring: " + uring.unavailableReason());
+        DisposableHttpServer onRing = HttpServer.create().protocol(uring).route(TestRoutes::configure).bindNow();
+        HttpClient ringClient = HttpClient.create().protocol(uring);
+        try {
+            String base = "http://127.0.0.1:" + onRing.port();
+            assertThat(ringClient.get(base + "/hello").flatMap(HttpClientResponse::bodyAsString).block(Duration.ofSeconds(10)))
+                    .isEqualTo("Hello, World!");
+            byte[] data = new byte[8 << 20];
+            new Random(12).nextBytes(data);
+            assertThat(ringClient.request("POST", base + "/echo", null, data).flatMap(HttpClientResponse::bodyAsBytes)
+                    .block(Duration.ofSeconds(30))).isEqualTo(data);
+            assertThat(onRing.connectionCount()).isEqualTo(1);
+        } finally {
+            ringClient.dispose();
+            onRing.disposeNow(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void builderValidatesWithNamedSettings() {
         assertThatThrownBy(() -> HttpClient.create().maxConnections(0))
                 .hasMessage("HttpClient.maxConnections must be between 1 and 10000, got 0");

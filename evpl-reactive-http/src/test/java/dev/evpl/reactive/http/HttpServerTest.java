@@ -9,18 +9,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The server's behaviour on valid requests, over real loopback sockets. */
+/**
+ * The server's behaviour on valid requests, over real loopback sockets; the whole class runs on TCP
+ * over epoll and on TCP over io_uring (where io_uring works): the same HTTP code on each protocol.
+ */
+@org.junit.jupiter.params.ParameterizedClass
+@org.junit.jupiter.params.provider.ValueSource(strings = {"STREAM_SOCKET_TCP", "STREAM_IO_URING_TCP"})
 class HttpServerTest {
+    @org.junit.jupiter.params.Parameter
+    String protocolName;
     private DisposableHttpServer server;
 
     @BeforeEach
     void start() {
-        server = HttpServer.create().route(TestRoutes::configure).bindNow();
+        dev.evpl.reactive.core.bind.Protocol protocol = dev.evpl.reactive.core.bind.Protocol.lookup(protocolName);
+        org.junit.jupiter.api.Assumptions.assumeTrue(protocol.isAvailable(), () -> protocolName + ": " + protocol.unavailableReason());
+        server = HttpServer.create().protocol(protocol).route(TestRoutes::configure).bindNow();
     }
 
     @AfterEach
     void stop() {
-        server.disposeNow(Duration.ofSeconds(2));
+        if (server != null) {
+            server.disposeNow(Duration.ofSeconds(2));
+        }
     }
 
     @Test
