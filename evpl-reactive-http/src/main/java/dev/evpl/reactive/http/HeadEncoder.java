@@ -13,11 +13,22 @@ final class HeadEncoder {
     private byte[] scratch = new byte[512];
     private int len;
 
+    /** Status lines, built once per version and code ("HTTP/1.1 200 OK\r\n"). */
+    private static final String[][] STATUS_LINES = new String[2][600];
+
+    private static String statusLine(HttpVersion version, int status) {
+        String[] lines = STATUS_LINES[version.ordinal()];
+        String line = lines[status];
+        if (line == null) {
+            line = version.text() + ' ' + status + ' ' + HttpStatus.reason(status) + "\r\n";
+            lines[status] = line; // racy but idempotent: every thread computes the same string
+        }
+        return line;
+    }
+
     HeadEncoder begin(HttpVersion version, int status) {
         len = 0;
-        append(version.text()).append(' ');
-        appendInt(status).append(' ').append(HttpStatus.reason(status)).crlf();
-        return this;
+        return append(statusLine(version, status));
     }
 
     HeadEncoder field(String name, String value) {
@@ -48,6 +59,14 @@ final class HeadEncoder {
     HeadEncoder append(char c) {
         ensure(1);
         scratch[len++] = (byte) c;
+        return this;
+    }
+
+    /** Appends a copy of {@code bytes}. */
+    HeadEncoder append(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, scratch, len, bytes.length);
+        len += bytes.length;
         return this;
     }
 

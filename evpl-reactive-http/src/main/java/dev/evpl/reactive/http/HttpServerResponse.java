@@ -41,6 +41,12 @@ public interface HttpServerResponse {
     /** Sends the head and {@code body} encoded as UTF-8 with its Content-Length. */
     Mono<Void> sendString(String body);
 
+    /**
+     * Sends the head and a copy of {@code body} with its Content-Length. The array is read on the
+     * loop when the response is written: do not change it afterwards (constants are the use).
+     */
+    Mono<Void> sendBytes(byte[] body);
+
     /** Sends the head and each string of {@code body}, UTF-8, streamed. */
     Mono<Void> sendString(Publisher<String> body);
 

@@ -188,20 +188,47 @@ final class RequestHeadParser extends HeadScanner {
         int lengths = 0;
         String lengthValue = null;
         boolean te = false;
+        boolean close = false;
+        boolean keepAliveToken = false;
+        String expect = null;
+        // One pass; names are compared by length first (most headers match none of these).
         for (int i = 0; i < headers.size(); i++) {
             String name = headers.name(i);
-            String value = headers.value(i);
-            if (name.equalsIgnoreCase("Host")) {
-                hosts++;
-                if (value.indexOf(' ') >= 0 || value.indexOf('\t') >= 0 || value.indexOf('/') >= 0) {
-                    throw new HttpException(400, "invalid Host header value '" + value + "'");
+            switch (name.length()) {
+                case 4 -> {
+                    if (name.equalsIgnoreCase("Host")) {
+                        hosts++;
+                        String value = headers.value(i);
+                        if (value.indexOf(' ') >= 0 || value.indexOf('\t') >= 0 || value.indexOf('/') >= 0) {
+                            throw new HttpException(400, "invalid Host header value '" + value + "'");
+                        }
+                    }
                 }
-            } else if (name.equalsIgnoreCase("Content-Length")) {
-                lengths++;
-                lengthValue = value;
-            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                te = true;
-                transferCodings(value);
+                case 6 -> {
+                    if (name.equalsIgnoreCase("Expect")) {
+                        expect = headers.value(i);
+                    }
+                }
+                case 10 -> {
+                    if (name.equalsIgnoreCase("Connection")) {
+                        String value = headers.value(i);
+                        close |= HttpHeaders.hasToken(value, "close");
+                        keepAliveToken |= HttpHeaders.hasToken(value, "keep-alive");
+                    }
+                }
+                case 14 -> {
+                    if (name.equalsIgnoreCase("Content-Length")) {
+                        lengths++;
+                        lengthValue = headers.value(i);
+                    }
+                }
+                case 17 -> {
+                    if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                        te = true;
+                        transferCodings(headers.value(i));
+                    }
+                }
+                default -> { }
             }
         }
         if (hosts > 1) {
@@ -227,10 +254,7 @@ final class RequestHeadParser extends HeadScanner {
         if (lengths == 1) {
             contentLength = parseLength(lengthValue);
         }
-        keepAlive = version == HttpVersion.HTTP_1_1
-                ? !headers.containsToken("Connection", "close")
-                : headers.containsToken("Connection", "keep-alive");
-        String expect = headers.get("Expect");
+        keepAlive = version == HttpVersion.HTTP_1_1 ? !close : keepAliveToken;
         if (expect != null) {
             if (!expect.equalsIgnoreCase("100-continue")) {
                 throw new HttpException(417, "unsupported expectation '" + expect + "'");

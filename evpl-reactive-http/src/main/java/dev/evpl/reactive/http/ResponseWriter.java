@@ -64,11 +64,12 @@ final class ResponseWriter {
         if (body == null) {
             writeKnown(r, null, sink);
         } else if (body instanceof byte[] bytes) {
-            Segment s = null;
-            if (bytes.length > 0) {
-                s = allocator().allocate(bytes.length);
-                s.setBytes(0, bytes, 0, bytes.length);
+            if (bytes.length <= INLINE_BODY) {
+                writeInline(r, bytes, sink); // straight behind the head: no segment of its own
+                return;
             }
+            Segment s = allocator().allocate(bytes.length);
+            s.setBytes(0, bytes, 0, bytes.length);
             writeKnown(r, s, sink);
         } else if (body instanceof Callable<?> callable && body instanceof Mono<?>) {
             // Mono.just / fromSupplier / fromCallable: take the value here, on the loop, without
@@ -108,6 +109,29 @@ final class ResponseWriter {
         }
     }
 
+    /** A small byte[] body (a string): encoded behind the head into one segment. */
+    private void writeInline(ServerResponse r, byte[] body, ServerResponse.SendSubscription sink) {
+        int status = r.status();
+        boolean noContent = HttpStatus.hasNoContent(status);
+        boolean head = r.request.method().equals(HttpMethods.HEAD);
+        HttpHeaders h = r.headers;
+        String contentLength = null;
+        if (!noContent) {
+            String declared = h.get("Content-Length");
+            if (declared != null && !head && !declared.trim().equals(Long.toString(body.length))) {
+                bodyFailedBeforeHead(r, new IllegalStateException("Content-Length " + declared
+                        + " set by the handler, but the body has " + body.length + " bytes"), sink);
+                return;
+            }
+            contentLength = declared != null ? declared.trim() : lengthString(body.length);
+        }
+        encodeHead(r, h, contentLength, false);
+        if (!noContent && !head) {
+            encoder.append(body);
+        }
+        send(r, encoder.toSegment(allocator()), sink);
+    }
+
     /** A body of known length (possibly none). */
     private void writeKnown(ServerResponse r, Segment body, ServerResponse.SendSubscription sink) {
         if (!connection.isCurrent(r.request)) {
@@ -133,7 +157,7 @@ final class ResponseWriter {
                         + " set by the handler, but the body has " + length + " bytes"), sink);
                 return;
             }
-            contentLength = declared != null ? declared.trim() : Long.toString(length);
+            contentLength = declared != null ? declared.trim() : lengthString(length);
         }
         boolean withBody = body != null && !noContent && !head;
         if (body != null && !withBody) {
@@ -176,6 +200,21 @@ final class ResponseWriter {
         // streams the request body back still lets the 100 Continue precede it.
         Framer framer = new Framer(r, h, chunked, fixed, declared == null ? null : declared.trim());
         send(r, body.handle(framer).concatWith(Mono.fromSupplier(framer::last)), sink);
+    }
+
+    private static final String[] SMALL_LENGTHS = new String[4096];
+
+    /** Decimal of a body length; the small ones computed once. */
+    private static String lengthString(long n) {
+        if (n >= SMALL_LENGTHS.length) {
+            return Long.toString(n);
+        }
+        String s = SMALL_LENGTHS[(int) n];
+        if (s == null) {
+            s = Long.toString(n);
+            SMALL_LENGTHS[(int) n] = s; // racy but idempotent
+        }
+        return s;
     }
 
     private static long parseLength(String v) {

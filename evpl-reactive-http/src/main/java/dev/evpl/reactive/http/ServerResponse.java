@@ -73,6 +73,11 @@ final class ServerResponse implements HttpServerResponse {
     }
 
     @Override
+    public Mono<Void> sendBytes(byte[] body) {
+        return sendBody(java.util.Objects.requireNonNull(body, "body"));
+    }
+
+    @Override
     public Mono<Void> sendString(Publisher<String> body) {
         return sendBody(new StringStream(body));
     }

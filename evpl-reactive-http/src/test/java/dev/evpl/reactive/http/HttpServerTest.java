@@ -130,6 +130,18 @@ class HttpServerTest {
     }
 
     @Test
+    void sendBytesCarriesItsLengthAndHeadOmitsTheBody() throws Exception {
+        try (RawHttp c = new RawHttp(server.port())) {
+            RawHttp.Response r = c.write("GET /bytes HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(r.header("Content-Length")).isEqualTo("2");
+            assertThat(r.bodyText()).isEqualTo("ok");
+            r = c.write("HEAD /bytes HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+            assertThat(r.header("Content-Length")).isEqualTo("2");
+            assertThat(c.write("GET /users/3 HTTP/1.1\r\nHost: x\r\n\r\n").read(false).bodyText()).isEqualTo("user 3");
+        }
+    }
+
+    @Test
     void noContentHasNoFramingHeaders() throws Exception {
         try (RawHttp c = new RawHttp(server.port())) {
             RawHttp.Response r = c.write("GET /nocontent HTTP/1.1\r\nHost: x\r\n\r\n").read(false);

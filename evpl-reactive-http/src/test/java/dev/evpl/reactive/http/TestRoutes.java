@@ -18,6 +18,7 @@ final class TestRoutes {
                 .get("/users/{id}", (req, res) -> res.sendString("user " + req.param("id")))
                 .get("/stream/{n}", (req, res) -> res.trailer("X-Count", req.param("n"))
                         .sendString(Flux.range(0, Integer.parseInt(req.param("n"))).map(i -> "chunk" + i + ";")))
+                .get("/bytes", (req, res) -> res.sendBytes(new byte[] {'o', 'k'}))
                 .get("/nocontent", (req, res) -> res.status(204).send())
                 .get("/fail", (req, res) -> Mono.error(new IllegalStateException("boom (expected by the test)")))
                 .get("/crlf", (req, res) -> {
