@@ -252,6 +252,10 @@ class BlockDeviceTest {
                     .subscribeOn(loop).block(T);
             assertThat(after[1] - before[1]).isEqualTo(32);
             assertThat(after[0] - before[0]).as("io_uring_enter calls for 32 submissions").isEqualTo(1);
+            String[] fixed = Mono.fromCallable(() -> new String[] {String.valueOf(LoopRing.of(loop).fixedBufferCount()),
+                    String.valueOf(LoopRing.of(loop).fixedBufferProblem())}).subscribeOn(loop).block(T);
+            assumeTrue(Integer.parseInt(fixed[0]) > 0, () -> "no fixed buffers here: " + fixed[1]);
+            assertThat(UringBackend.FIXED_OPS.sum()).as("reads into pooled memory use READ_FIXED").isGreaterThanOrEqualTo(32);
         }
     }
 }

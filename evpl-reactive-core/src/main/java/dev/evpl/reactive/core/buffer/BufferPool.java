@@ -66,6 +66,13 @@ public final class BufferPool {
         }
     }
 
+    /** Removes a hook added by {@link #addRegistrar} (its backend went away). Thread-safe. */
+    public void removeRegistrar(MemoryRegistrar registrar) {
+        synchronized (slabs) {
+            registrars.remove(registrar);
+        }
+    }
+
     /** Bytes mapped for slabs. */
     public long mappedBytes() {
         return mapped.get();

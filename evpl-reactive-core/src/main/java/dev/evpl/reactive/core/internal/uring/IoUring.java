@@ -281,6 +281,49 @@ public final class IoUring implements AutoCloseable {
         return n;
     }
 
+    private static final int REGISTER_BUFFERS2 = 15;
+    private static final int REGISTER_BUFFERS_UPDATE = 16;
+    private static final int RSRC_REGISTER_SPARSE = 1;
+
+    /**
+     * Reserves a table of {@code slots} fixed buffers, all empty (sparse); fill them with
+     * {@link #updateBuffer}. Returns false when the kernel refuses (then operations use plain reads).
+     */
+    public boolean registerSparseBuffers(int slots) {
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
+        try {
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, slots);
+            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_BUFFERS2, arg, 32, 0, 0);
+            return rc >= 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /**
+     * Puts {@code [address, address + length)} in fixed-buffer slot {@code index} (the kernel pins
+     * it). Returns 0, or {@code -errno} (ENOMEM when the locked-memory limit is reached).
+     */
+    public int updateBuffer(int index, long address, long length) {
+        long iov = NativeMemory.allocate(16);
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
+        try {
+            NativeMemory.putLong(iov, address);
+            NativeMemory.putLong(iov + 8, length);
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, index);
+            NativeMemory.putLong(arg + 8, iov);
+            NativeMemory.putInt(arg + 24, 1);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_BUFFERS_UPDATE, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+            NativeMemory.free(iov);
+        }
+    }
+
     /** Asks the kernel to signal {@code eventfd} on every completion. */
     public void registerEventFd(int eventfd) {
         long arg = NativeMemory.allocate(4);

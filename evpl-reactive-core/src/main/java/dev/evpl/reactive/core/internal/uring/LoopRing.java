@@ -64,6 +64,15 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private long submitted;
     private long completed;
     private long enters;
+    /** Fixed-buffer slots: the buffer pool's slabs, registered once (index = slab index). */
+    private static final int FIXED_SLOTS = 256;
+    private final boolean fixedTable;
+    private dev.evpl.reactive.core.buffer.MemoryRegistrar registrar;
+    private int fixedMax;
+    private final long[] fixedAddress = new long[FIXED_SLOTS];
+    private final long[] fixedLength = new long[FIXED_SLOTS];
+    private int fixedCount;
+    private String fixedError;
 
     private LoopRing(EventLoop loop, int entries) {
         this.loop = loop;
@@ -94,6 +103,64 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         loop.addFd(efd, wake, true, false);
         loop.addPollSource(this);
         loop.addCloseHook(this::close);
+        // The pool's slabs become fixed buffers, each registered once per ring (pinned by the
+        // kernel): reads and writes into pooled memory then skip the per-operation page pinning.
+        fixedTable = ring.registerSparseBuffers(FIXED_SLOTS);
+        if (fixedTable) {
+            registrar = (index, address, length) -> {
+                if (loop.inLoop()) {
+                    registerSlab(index, address, length);
+                } else {
+                    try {
+                        loop.schedule(() -> registerSlab(index, address, length));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // the loop is going away: its ring needs no more buffers
+                    }
+                }
+            };
+            dev.evpl.reactive.core.buffer.BufferPool.global().addRegistrar(registrar);
+        } else {
+            fixedError = "IORING_REGISTER_BUFFERS2 refused";
+        }
+    }
+
+    private void registerSlab(int index, long address, long length) {
+        if (closedRing || index >= FIXED_SLOTS) {
+            return;
+        }
+        int rc = ring.updateBuffer(index, address, length);
+        if (rc == 0) {
+            fixedAddress[index] = address;
+            fixedLength[index] = length;
+            fixedCount++;
+            fixedMax = Math.max(fixedMax, index + 1);
+        } else {
+            fixedError = "slab " + index + ": " + dev.evpl.reactive.core.internal.nativeio.Errno.name(-rc);
+        }
+    }
+
+    /**
+     * The fixed-buffer slot holding {@code [address, address + length)}, or -1 (memory outside the
+     * pool, or a slab the kernel would not pin): use {@code READ_FIXED}/{@code WRITE_FIXED} with it.
+     */
+    public int fixedBufferIndex(long address, int length) {
+        for (int i = 0; i < fixedMax; i++) {
+            long start = fixedAddress[i];
+            if (start != 0 && address >= start && address + length <= start + fixedLength[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Slabs registered as fixed buffers. */
+    public int fixedBufferCount() {
+        return fixedCount;
+    }
+
+    /** Why some or all slabs are not fixed buffers, or null. */
+    public String fixedBufferProblem() {
+        return fixedError;
     }
 
     /** The ring of {@code loop}, created on first use; loop thread only. */
@@ -217,8 +284,14 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         return ring.flags();
     }
 
+    private boolean closedRing;
+
     private void close() {
+        closedRing = true;
         BY_LOOP.remove(loop);
+        if (registrar != null) {
+            dev.evpl.reactive.core.buffer.BufferPool.global().removeRegistrar(registrar);
+        }
         // In-flight operations cannot complete into a closed ring: their owners were closed first
         // (close hooks run after the loop stopped accepting work); fail what is left.
         for (int i = 0; i < handlers.length; i++) {
