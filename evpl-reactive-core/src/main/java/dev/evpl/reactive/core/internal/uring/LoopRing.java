@@ -196,6 +196,10 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
      * {@code done} gets its result on the loop. Submitted at the end of this pass.
      */
     public void submit(Prep prep, Completion done) {
+        if (closedRing) {
+            done.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED); // the loop is shutting down
+            return;
+        }
         if (inFlight >= handlers.length) {
             waiting.add(new Object[] {prep, done});
             return;
