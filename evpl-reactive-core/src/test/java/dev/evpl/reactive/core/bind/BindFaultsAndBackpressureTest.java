@@ -313,6 +313,14 @@ class BindFaultsAndBackpressureTest {
                 .hasMessageStartingWith("STREAM_SOCKET_TLS is not available: not built yet");
         assertThatThrownBy(() -> Protocol.lookup("STREAM_FOO")).hasMessageStartingWith("unknown protocol 'STREAM_FOO'; known: [");
         assertThat(Protocol.lookup("stream_socket_tcp")).isSameAs(Protocol.STREAM_SOCKET_TCP);
+        // The probe decides once per process; unavailable io_uring says why and the choice falls back to epoll.
+        assertThat(Protocol.preferredTcp()).isSameAs(Protocol.STREAM_IO_URING_TCP.isAvailable()
+                ? Protocol.STREAM_IO_URING_TCP : Protocol.STREAM_SOCKET_TCP);
+        if (Protocol.STREAM_IO_URING_TCP.isAvailable()) {
+            assertThat(Protocol.STREAM_IO_URING_TCP.unavailableReason()).isNull();
+        } else {
+            assertThat(Protocol.STREAM_IO_URING_TCP.unavailableReason()).startsWith("io_uring unavailable: io_uring_setup: ");
+        }
         assertThat(Protocol.STREAM_SOCKET_UNIX.isLocal()).isTrue();
         assertThat(Protocol.DATAGRAM_SOCKET_UDP.isStream()).isFalse();
     }
