@@ -52,6 +52,8 @@ public final class Listener implements Disposable {
     private Attachment owner;
     /** Confined to the owner's loop. */
     private FdEvent acceptEvent;
+    /** STREAM_IO_URING_TCP: the multishot accept armed on the owner loop's ring. */
+    private RingAcceptor ringAcceptor;
 
     private record Attachment(EventLoop loop, Consumer<Bind> handler) {
     }
@@ -177,7 +179,20 @@ public final class Listener implements Disposable {
                 return; // a queued dispose or hand-over task on this loop takes care of the socket
             }
         }
+        if (protocol == Protocol.STREAM_IO_URING_TCP) {
+            ringAcceptor = new RingAcceptor(a.loop);
+            ringAcceptor.arm();
+            return;
+        }
         acceptEvent = a.loop.addFd(fd, new Acceptor(), true, false);
+    }
+
+    /** Owner loop: stops a multishot accept (the kernel confirms with -ECANCELED). */
+    private void stopRingAcceptor() {
+        if (ringAcceptor != null) {
+            ringAcceptor.stop();
+            ringAcceptor = null;
+        }
     }
 
     private void detach(Attachment a) {
@@ -200,6 +215,7 @@ public final class Listener implements Disposable {
             acceptEvent.close();
             acceptEvent = null;
         }
+        stopRingAcceptor();
         synchronized (this) {
             if (disposed || owner != a) {
                 return;
@@ -258,6 +274,11 @@ public final class Listener implements Disposable {
                 if (acceptEvent != null) {
                     acceptEvent.close();
                     acceptEvent = null;
+                }
+                if (ringAcceptor != null) {
+                    stopRingAcceptor();
+                    // A pending accept holds the socket in the kernel: shutting it down ends it now.
+                    LIBC.shutdown(fd, Linux.SHUT_RDWR);
                 }
                 LIBC.close(fd);
             });
@@ -331,22 +352,95 @@ public final class Listener implements Disposable {
                 dispatch(conn);
             }
         }
+    }
 
-        private void dispatch(int conn) {
-            Attachment target = snapshot.choose(policy);
-            if (target == null) {
+    /** Acceptor loop: hands an accepted connection to its chosen loop. */
+    private void dispatch(int conn) {
+        Attachment target = snapshot.choose(policy);
+        if (target == null) {
+            LIBC.close(conn);
+            return;
+        }
+        if (target.loop.inLoop()) {
+            open(target, conn);
+        } else {
+            try {
+                target.loop.schedule(() -> open(target, conn));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
                 LIBC.close(conn);
+            }
+        }
+    }
+
+    /**
+     * STREAM_IO_URING_TCP: one multishot ACCEPT on the owner loop's ring yields every connection
+     * (no readiness event, no accept call per connection). An error pauses it for 100 ms, reported
+     * once per streak like the epoll acceptor; a multishot the kernel ended is re-armed.
+     * Owner-loop confined.
+     */
+    private final class RingAcceptor implements dev.evpl.reactive.core.internal.uring.LoopRing.MultiCompletion {
+        private final EventLoop loop;
+        private final dev.evpl.reactive.core.internal.uring.LoopRing ring;
+        private long armed = -1;
+        private boolean stopped;
+        private boolean failing;
+
+        RingAcceptor(EventLoop loop) {
+            this.loop = loop;
+            this.ring = dev.evpl.reactive.core.internal.uring.LoopRing.of(loop);
+        }
+
+        void arm() {
+            if (stopped || armed >= 0) {
                 return;
             }
-            if (target.loop.inLoop()) {
-                open(target, conn);
-            } else {
-                try {
-                    target.loop.schedule(() -> open(target, conn));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    LIBC.close(conn);
+            armed = ring.submitMultishot((sqe, user) -> {
+                dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe, (byte) 13 /* IORING_OP_ACCEPT */, fd, 0, 0, 0,
+                        Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, user);
+                dev.evpl.reactive.core.internal.nativeio.NativeMemory.putShort(sqe + 2, (short) 1); // IORING_ACCEPT_MULTISHOT
+            }, this);
+        }
+
+        void stop() {
+            stopped = true;
+            ring.cancel(armed);
+        }
+
+        @Override
+        public void complete(int res, int flags) {
+            boolean more = (flags & dev.evpl.reactive.core.internal.uring.LoopRing.CQE_F_MORE) != 0;
+            if (!more) {
+                armed = -1;
+            }
+            if (res >= 0) {
+                failing = false;
+                if (stopped && disposed) {
+                    LIBC.close(res);
+                } else {
+                    dispatch(res); // also right after a hand-over: the connection is served, not dropped
+                }
+                if (!more) {
+                    arm();
+                }
+                return;
+            }
+            if (stopped || loop.isDisposed()) {
+                return; // stopped, or the loop (and its ring) is going away
+            }
+            if (res != -Errno.ECANCELED) {
+                if (!failing) {
+                    failing = true;
+                    Thread t = Thread.currentThread();
+                    t.getUncaughtExceptionHandler().uncaughtException(t,
+                            NativeIoException.of("accept", String.valueOf(localAddress), -res));
+                }
+                if (more) {
+                    ring.cancel(armed); // stop it now; its last completion schedules the retry
+                    return;
                 }
             }
+            // The multishot ended (an error, our cancel after one, or the kernel): retry after a pause.
+            loop.timer(this::arm).schedule(100, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 

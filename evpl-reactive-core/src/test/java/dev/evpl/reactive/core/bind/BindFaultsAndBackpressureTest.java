@@ -250,9 +250,10 @@ class BindFaultsAndBackpressureTest {
         }
     }
 
-    @Test
-    void acceptedConnectionsAreSteeredRoundRobinAndStayOnTheirLoop() throws Exception {
-        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tcpProtocols")
+    void acceptedConnectionsAreSteeredRoundRobinAndStayOnTheirLoop(Protocol p) throws Exception {
+        listener = Listener.listen(p, Endpoint.inet("127.0.0.1", 0));
         Set<String> threads = ConcurrentHashMap.newKeySet();
         List<String> order = new CopyOnWriteArrayList<>();
         for (EventLoop loop : group.loops()) {
@@ -277,9 +278,10 @@ class BindFaultsAndBackpressureTest {
         }
     }
 
-    @Test
-    void detachingTheAcceptingLoopMovesAcceptingAndKeepsLiveConnections() throws Exception {
-        listener = Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0), SteeringPolicy.leastConnections());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tcpProtocols")
+    void detachingTheAcceptingLoopMovesAcceptingAndKeepsLiveConnections(Protocol p) throws Exception {
+        listener = Listener.listen(p, Endpoint.inet("127.0.0.1", 0), SteeringPolicy.leastConnections());
         List<String> order = new CopyOnWriteArrayList<>();
         Disposable[] attachments = new Disposable[2];
         for (int i = 0; i < 2; i++) {

@@ -46,6 +46,20 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         void complete(int res);
     }
 
+    /** A multishot operation's completions (with their CQE flags); the last has no {@link #CQE_F_MORE}. */
+    public interface MultiCompletion extends Completion {
+        void complete(int res, int flags);
+
+        @Override
+        default void complete(int res) {
+            complete(res, 0);
+        }
+    }
+
+    /** CQE flag: more completions of this (multishot) operation will follow. */
+    public static final int CQE_F_MORE = 1 << 1;
+    private static final byte OP_ASYNC_CANCEL = 14;
+
     /** Prepares an SQE for an operation whose user data is given (the ring assigns it). */
     @FunctionalInterface
     public interface Prep {
@@ -57,6 +71,8 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private final int eventFd;
     private final Deferral flush;
     private Completion[] handlers;
+    /** Per slot: bumped when the slot is freed, so a stale user data (a late cancel target) matches nothing. */
+    private int[] generation;
     private int[] free;
     private int freeCount;
     private int inFlight;
@@ -86,6 +102,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         ring.registerEventFd(efd);
         int slots = ring.entries();
         handlers = new Completion[slots];
+        generation = new int[slots];
         free = new int[slots];
         for (int i = 0; i < slots; i++) {
             free[i] = slots - 1 - i;
@@ -218,9 +235,38 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         int slot = free[--freeCount];
         handlers[slot] = done;
         inFlight++;
-        prep.prepare(sqe, slot);
+        long user = slot | ((long) generation[slot] << 32);
+        prep.prepare(sqe, user);
         submitted++;
         flush.arm();
+        lastUserData = user;
+    }
+
+    private long lastUserData;
+
+    /**
+     * Starts a multishot operation (multishot accept, later receive): {@code done} hears every
+     * completion and the slot stays held until one arrives without {@link #CQE_F_MORE}. Returns its
+     * user data, for {@link #cancel}. Needs a free slot now (multishot operations are few).
+     */
+    public long submitMultishot(Prep prep, MultiCompletion done) {
+        if (closedRing) {
+            done.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED, 0);
+            return -1;
+        }
+        if (inFlight >= handlers.length) {
+            throw new IllegalStateException("io_uring ring of " + loop + " is full: cannot start a multishot operation");
+        }
+        start(prep, done);
+        return lastUserData;
+    }
+
+    /** Asks the kernel to cancel the operation with {@code userData} (its completion reports -ECANCELED). */
+    public void cancel(long userData) {
+        if (userData < 0 || closedRing) {
+            return;
+        }
+        submit((sqe, user) -> IoUring.prep(sqe, OP_ASYNC_CANCEL, -1, userData, 0, 0, 0, user), res -> { });
     }
 
     private void submitPending() {
@@ -234,7 +280,15 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     public void complete(long userData, int res, int flags) {
         int slot = (int) userData;
         Completion c = handlers[slot];
+        if (c == null || (int) (userData >>> 32) != generation[slot]) {
+            return; // a completion for a slot already freed (cannot happen unless the kernel repeats one)
+        }
+        if (c instanceof MultiCompletion m && (flags & CQE_F_MORE) != 0) {
+            m.complete(res, flags); // the operation stays armed: its slot stays held
+            return;
+        }
         handlers[slot] = null;
+        generation[slot]++;
         free[freeCount++] = slot;
         inFlight--;
         completed++;
@@ -242,7 +296,11 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (next != null) {
             start((Prep) next[0], (Completion) next[1]);
         }
-        c.complete(res);
+        if (c instanceof MultiCompletion m) {
+            m.complete(res, flags);
+        } else {
+            c.complete(res);
+        }
     }
 
     private int reapAll() {
@@ -290,6 +348,16 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     private boolean closedRing;
 
+    /** One owner's failure must not keep the others from getting their memory back. */
+    private void cancelled(Completion c) {
+        try {
+            c.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED);
+        } catch (RuntimeException e) {
+            Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, e);
+        }
+    }
+
     private void close() {
         closedRing = true;
         BY_LOOP.remove(loop);
@@ -302,12 +370,12 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             Completion c = handlers[i];
             if (c != null) {
                 handlers[i] = null;
-                c.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED);
+                cancelled(c);
             }
         }
         Object[] w;
         while ((w = waiting.poll()) != null) {
-            ((Completion) w[1]).complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED);
+            cancelled((Completion) w[1]);
         }
         Arrays.fill(handlers, null);
         ring.close();
