@@ -24,6 +24,12 @@ import java.util.Objects;
  *       polling loop does after an empty pass</td></tr>
  *   <tr><td>{@code clock}</td><td>{@link LoopClock#system()}</td><td></td><td>time source of timers
  *       and the spin window</td></tr>
+ *   <tr><td>{@code ringEntries}</td><td>256</td><td>8 .. 32 768, a power of two</td><td>submission
+ *       entries of the loop's io_uring (created on first use; the completion queue is twice as large,
+ *       and operations beyond the entries wait their turn)</td></tr>
+ *   <tr><td>{@code sqPoll}</td><td>false</td><td></td><td>io_uring with a kernel thread polling the
+ *       submission queue (SQPOLL): no system call to submit, but a core kept busy — on a 2-core machine
+ *       it starves everything, hence off by default</td></tr>
  * </table>
  */
 public final class LoopConfig {
@@ -38,6 +44,8 @@ public final class LoopConfig {
     private final Duration timerSlack;
     private final IdleStrategy idleStrategy;
     private final LoopClock clock;
+    private final int ringEntries;
+    private final boolean sqPoll;
 
     private LoopConfig(Builder b) {
         this.spin = b.spin;
@@ -46,6 +54,8 @@ public final class LoopConfig {
         this.timerSlack = b.timerSlack;
         this.idleStrategy = b.idleStrategy;
         this.clock = b.clock;
+        this.ringEntries = b.ringEntries;
+        this.sqPoll = b.sqPoll;
     }
 
     /** The defaults of the table above. */
@@ -93,10 +103,21 @@ public final class LoopConfig {
         return clock;
     }
 
+    /** Submission entries of the loop's io_uring. */
+    public int ringEntries() {
+        return ringEntries;
+    }
+
+    /** Whether the loop's io_uring uses a kernel submission-polling thread. */
+    public boolean sqPoll() {
+        return sqPoll;
+    }
+
     @Override
     public String toString() {
         return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
-                + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock + '}';
+                + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock
+                + ", ringEntries=" + ringEntries + ", sqPoll=" + sqPoll + '}';
     }
 
     /** Mutable builder of {@link LoopConfig}; not thread-safe. */
@@ -107,6 +128,8 @@ public final class LoopConfig {
         private Duration timerSlack = Duration.ofNanos(1000);
         private IdleStrategy idleStrategy = IdleStrategy.busySpin();
         private LoopClock clock = LoopClock.system();
+        private int ringEntries = 256;
+        private boolean sqPoll;
 
         private Builder() {
         }
@@ -118,6 +141,20 @@ public final class LoopConfig {
             this.timerSlack = c.timerSlack;
             this.idleStrategy = c.idleStrategy;
             this.clock = c.clock;
+            this.ringEntries = c.ringEntries;
+            this.sqPoll = c.sqPoll;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder ringEntries(int entries) {
+            this.ringEntries = entries;
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder sqPoll(boolean on) {
+            this.sqPoll = on;
+            return this;
         }
 
         /** See the table in {@link LoopConfig}. */
@@ -162,6 +199,11 @@ public final class LoopConfig {
             Validate.range("LoopConfig.pollIterations", pollIterations, 1, 1_000_000);
             Validate.range("LoopConfig.maxEvents", maxEvents, 1, 65_536);
             Validate.duration("LoopConfig.timerSlack", timerSlack, Duration.ZERO, MAX_SLACK);
+            Validate.range("LoopConfig.ringEntries", ringEntries, 8, 32_768);
+            if (Integer.bitCount(ringEntries) != 1) {
+                throw new IllegalArgumentException("LoopConfig.ringEntries must be a power of two between 8 and 32768, got "
+                        + ringEntries);
+            }
             return new LoopConfig(this);
         }
     }

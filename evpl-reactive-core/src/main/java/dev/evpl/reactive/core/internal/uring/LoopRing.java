@@ -37,8 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private static final Map<EventLoop, LoopRing> BY_LOOP = new ConcurrentHashMap<>();
-    /** Default submission entries of a loop's ring. */
-    public static final int DEFAULT_ENTRIES = 256;
 
     /** Called on the loop with an operation's result (bytes, or -errno). */
     @FunctionalInterface
@@ -90,9 +88,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private int fixedCount;
     private String fixedError;
 
-    private LoopRing(EventLoop loop, int entries) {
+    private LoopRing(EventLoop loop, int entries, boolean sqPoll) {
         this.loop = loop;
-        this.ring = IoUring.create(entries);
+        this.ring = IoUring.create(entries, sqPoll);
         int efd = LIBC.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
         if (efd < 0) {
             ring.close();
@@ -187,7 +185,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         }
         LoopRing r = BY_LOOP.get(loop);
         if (r == null) {
-            r = new LoopRing(loop, DEFAULT_ENTRIES);
+            r = new LoopRing(loop, loop.config().ringEntries(), loop.config().sqPoll());
             BY_LOOP.put(loop, r);
         }
         return r;

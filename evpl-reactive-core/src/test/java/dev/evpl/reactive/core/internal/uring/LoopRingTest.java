@@ -1,6 +1,7 @@
 package dev.evpl.reactive.core.internal.uring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.evpl.reactive.core.EventLoop;
@@ -78,6 +79,30 @@ class LoopRingTest {
         assertThat(results.get()).as("a NOP completes with 0").isZero();
         assertThat(threads).containsExactly("evpl-loop-0");
         assertThat(Mono.fromCallable(() -> LoopRing.of(loop).inFlight()).subscribeOn(loop).block()).isZero();
+    }
+
+    @Test
+    void theRingSizeAndSqpollComeFromTheLoopConfig() throws Exception {
+        for (boolean sqPoll : new boolean[] {false, true}) {
+            try (EventLoopGroup g = EventLoopGroup.create(GroupConfig.builder().threads(1)
+                    .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringEntries(64).sqPoll(sqPoll).build()).build())) {
+                EventLoop l = g.loop(0);
+                CountDownLatch all = new CountDownLatch(200);
+                int[] capped = Mono.fromCallable(() -> {
+                    LoopRing ring = LoopRing.of(l);
+                    for (int i = 0; i < 200; i++) {
+                        nop(ring, res -> all.countDown());
+                    }
+                    return new int[] {ring.inFlight(), ring.waiting(), ring.setupFlags()};
+                }).subscribeOn(l).block(Duration.ofSeconds(5));
+                assertThat(capped[0]).as("in flight, capped by ringEntries").isEqualTo(64);
+                assertThat(capped[1]).isEqualTo(136);
+                assertThat(capped[2] & 2).as("IORING_SETUP_SQPOLL").isEqualTo(sqPoll ? 2 : 0);
+                assertThat(all.await(10, TimeUnit.SECONDS)).as("sqPoll=%s: every NOP completed", sqPoll).isTrue();
+            }
+        }
+        assertThatThrownBy(() -> dev.evpl.reactive.core.LoopConfig.builder().ringEntries(100).build())
+                .hasMessage("LoopConfig.ringEntries must be a power of two between 8 and 32768, got 100");
     }
 
     @Test
