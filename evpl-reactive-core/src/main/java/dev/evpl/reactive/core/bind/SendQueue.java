@@ -109,25 +109,11 @@ final class SendQueue {
         long iov = bind.iovScratch();
         for (int round = 0; round < 4 && size > 0; round++) {
             // Fresh each round: completing an op may make its publisher emit and the ring grow.
-            int mask = segments.length - 1;
-            int count = 0;
-            long total = 0;
-            for (int e = 0; e < size && count < LoopSockets.MAX_IOV; e++) {
-                Segment s = segments[(head + e) & mask];
-                int slices = s.sliceCount();
-                for (int k = e == 0 ? headSlice : 0; k < slices && count < LoopSockets.MAX_IOV; k++) {
-                    int offset = e == 0 && k == headSlice ? headOffset : 0;
-                    int length = s.sliceLength(k) - offset;
-                    if (length > 0) {
-                        IoVec.set(iov, count++, s.sliceAddress(k) + offset, length);
-                        total += length;
-                    }
-                }
-            }
+            int count = fillIov(iov);
             if (count == 0) {
-                consume(0); // only empty segments at the head
-                continue;
+                return 0; // only empty segments were queued
             }
+            long total = filledBytes;
             long n = LIBC.writev(fd, iov, count);
             if (n < 0) {
                 int errno = Native.errno();
