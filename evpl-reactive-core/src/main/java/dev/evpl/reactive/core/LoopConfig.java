@@ -27,9 +27,6 @@ import java.util.Objects;
  *   <tr><td>{@code ringEntries}</td><td>256</td><td>8 .. 32 768, a power of two</td><td>submission
  *       entries of the loop's io_uring (created on first use; the completion queue is twice as large,
  *       and operations beyond the entries wait their turn)</td></tr>
- *   <tr><td>{@code sqPoll}</td><td>false</td><td></td><td>io_uring with a kernel thread polling the
- *       submission queue (SQPOLL): no system call to submit, but a core kept busy — on a 2-core machine
- *       it starves everything, hence off by default</td></tr>
  * </table>
  */
 public final class LoopConfig {
@@ -45,7 +42,6 @@ public final class LoopConfig {
     private final IdleStrategy idleStrategy;
     private final LoopClock clock;
     private final int ringEntries;
-    private final boolean sqPoll;
 
     private LoopConfig(Builder b) {
         this.spin = b.spin;
@@ -55,7 +51,6 @@ public final class LoopConfig {
         this.idleStrategy = b.idleStrategy;
         this.clock = b.clock;
         this.ringEntries = b.ringEntries;
-        this.sqPoll = b.sqPoll;
     }
 
     /** The defaults of the table above. */
@@ -108,16 +103,11 @@ public final class LoopConfig {
         return ringEntries;
     }
 
-    /** Whether the loop's io_uring uses a kernel submission-polling thread. */
-    public boolean sqPoll() {
-        return sqPoll;
-    }
-
     @Override
     public String toString() {
         return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
                 + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock
-                + ", ringEntries=" + ringEntries + ", sqPoll=" + sqPoll + '}';
+                + ", ringEntries=" + ringEntries + '}';
     }
 
     /** Mutable builder of {@link LoopConfig}; not thread-safe. */
@@ -129,7 +119,6 @@ public final class LoopConfig {
         private IdleStrategy idleStrategy = IdleStrategy.busySpin();
         private LoopClock clock = LoopClock.system();
         private int ringEntries = 256;
-        private boolean sqPoll;
 
         private Builder() {
         }
@@ -142,7 +131,6 @@ public final class LoopConfig {
             this.idleStrategy = c.idleStrategy;
             this.clock = c.clock;
             this.ringEntries = c.ringEntries;
-            this.sqPoll = c.sqPoll;
         }
 
         /** See the table in {@link LoopConfig}. */
@@ -151,11 +139,6 @@ public final class LoopConfig {
             return this;
         }
 
-        /** See the table in {@link LoopConfig}. */
-        public Builder sqPoll(boolean on) {
-            this.sqPoll = on;
-            return this;
-        }
 
         /** See the table in {@link LoopConfig}. */
         public Builder spin(Duration spin) {

@@ -35,10 +35,7 @@ public final class IoUring implements AutoCloseable {
     /** fsync flag: fdatasync semantics. */
     public static final int FSYNC_DATASYNC = 1;
 
-    static final int SETUP_SQPOLL = 1 << 1;
     static final int SETUP_SUBMIT_ALL = 1 << 7;
-    private static final int SQ_NEED_WAKEUP = 1;
-    private static final int ENTER_SQ_WAKEUP = 2;
     static final int SETUP_COOP_TASKRUN = 1 << 8;
     static final int SETUP_SINGLE_ISSUER = 1 << 12;
     private static final int FEAT_SINGLE_MMAP = 1;
@@ -61,8 +58,6 @@ public final class IoUring implements AutoCloseable {
     private final int sqMask;
     private final int sqEntries;
     private final long sqArray;
-    /** Offset of the SQ ring's flags word (NEED_WAKEUP under SQPOLL). */
-    private final int sqFlags;
     private final int cqHead;
     private final int cqTail;
     private final int cqMask;
@@ -76,26 +71,16 @@ public final class IoUring implements AutoCloseable {
     /** Why io_uring cannot be used in this process, or null when it can (probed once). */
     private static final String UNAVAILABLE = probe();
 
-    private IoUring(int entries, boolean sqPoll) {
+    private IoUring(int entries) {
         long params = NativeMemory.allocate(120);
         try {
             NativeMemory.zero(params, 120);
-            // COOP_TASKRUN does not combine with SQPOLL (the kernel thread runs the task work), and with
-            // SINGLE_ISSUER as well, completions never reached the loop here (LoopRingTest): both left out.
-            int wanted = sqPoll ? SETUP_SQPOLL | SETUP_SUBMIT_ALL
-                    : SETUP_SINGLE_ISSUER | SETUP_COOP_TASKRUN | SETUP_SUBMIT_ALL;
+            int wanted = SETUP_SINGLE_ISSUER | SETUP_COOP_TASKRUN | SETUP_SUBMIT_ALL;
             NativeMemory.putInt(params + 8, wanted);
-            if (sqPoll) {
-                NativeMemory.putInt(params + 16, 50); // sq_thread_idle: the kernel thread sleeps after 50 ms idle
-            }
             long rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
             if (rc < 0 && Native.errno() == Errno.EINVAL) {
-                // Older kernels refuse newer setup flags: fall back to a plain ring (SQPOLL kept if asked).
+                // Older kernels refuse newer setup flags: fall back to a plain ring.
                 NativeMemory.zero(params, 120);
-                if (sqPoll) {
-                    NativeMemory.putInt(params + 8, SETUP_SQPOLL);
-                    NativeMemory.putInt(params + 16, 50);
-                }
                 rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
             }
             if (rc < 0) {
@@ -134,7 +119,6 @@ public final class IoUring implements AutoCloseable {
             sqTail = NativeMemory.getInt(sq + 4);
             sqMask = NativeMemory.getInt(ring + NativeMemory.getInt(sq + 8));
             sqArray = ring + NativeMemory.getInt(sq + 24);
-            sqFlags = NativeMemory.getInt(sq + 16);
             cqHead = NativeMemory.getInt(cq);
             cqTail = NativeMemory.getInt(cq + 4);
             cqMask = NativeMemory.getInt(ring + NativeMemory.getInt(cq + 8));
@@ -147,15 +131,10 @@ public final class IoUring implements AutoCloseable {
 
     /** A ring of {@code entries} submission slots (a power of two; the CQ gets twice as many). */
     public static IoUring create(int entries) {
-        return create(entries, false);
-    }
-
-    /** Like {@link #create(int)}; {@code sqPoll} adds a kernel submission-polling thread. */
-    public static IoUring create(int entries, boolean sqPoll) {
         if (UNAVAILABLE != null) {
             throw new UnsupportedOperationException("io_uring is unavailable: " + UNAVAILABLE);
         }
-        return new IoUring(entries, sqPoll);
+        return new IoUring(entries);
     }
 
     /** Whether io_uring works in this process. */
@@ -256,15 +235,6 @@ public final class IoUring implements AutoCloseable {
     public int submit(int waitFor) {
         if (toSubmit == 0 && waitFor == 0) {
             return 0;
-        }
-        if ((flags & SETUP_SQPOLL) != 0 && waitFor == 0) {
-            // The kernel thread picks the entries up by itself; it needs a system call only when asleep.
-            int n = toSubmit;
-            toSubmit = 0;
-            if (((int) INT.getAcquire(view, sqFlags) & SQ_NEED_WAKEUP) != 0) {
-                LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, 0, 0, ENTER_SQ_WAKEUP, 0, 0);
-            }
-            return n;
         }
         long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, toSubmit, waitFor, waitFor > 0 ? ENTER_GETEVENTS : 0, 0, 0);
         if (rc < 0) {

@@ -88,9 +88,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private int fixedCount;
     private String fixedError;
 
-    private LoopRing(EventLoop loop, int entries, boolean sqPoll) {
+    private LoopRing(EventLoop loop, int entries) {
         this.loop = loop;
-        this.ring = IoUring.create(entries, sqPoll);
+        this.ring = IoUring.create(entries);
         int efd = LIBC.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
         if (efd < 0) {
             ring.close();
@@ -185,7 +185,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         }
         LoopRing r = BY_LOOP.get(loop);
         if (r == null) {
-            r = new LoopRing(loop, loop.config().ringEntries(), loop.config().sqPoll());
+            r = new LoopRing(loop, loop.config().ringEntries());
             BY_LOOP.put(loop, r);
         }
         return r;
