@@ -8,7 +8,6 @@ import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 import java.util.ArrayDeque;
-import java.util.concurrent.RejectedExecutionException;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -60,14 +59,8 @@ public final class BlockQueue {
     }
 
     private void onLoop(Runnable r, MonoSink<?> sink) {
-        if (loop.inLoop()) {
-            r.run();
-        } else {
-            try {
-                loop.schedule(r);
-            } catch (RejectedExecutionException e) {
-                sink.error(new IllegalStateException("the queue's event loop is disposed", e));
-            }
+        if (!loop.execute(r)) {
+            sink.error(new IllegalStateException("the queue's event loop is disposed"));
         }
     }
 

@@ -52,11 +52,7 @@ final class ReadStream extends Flux<Segment> {
         }
 
         private void onLoop(Runnable r) {
-            if (queue.loop().inLoop()) {
-                r.run();
-            } else {
-                queue.loop().schedule(r);
-            }
+            queue.loop().execute(r); // refused only when the loop is gone: nothing is read any more
         }
 
         @Override

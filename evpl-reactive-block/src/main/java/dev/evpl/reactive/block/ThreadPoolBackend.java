@@ -44,11 +44,7 @@ final class ThreadPoolBackend implements BlockBackend {
         POOL.execute(() -> {
             long rc = op.getAsLong();
             int res = rc < 0 ? -Native.errno() : (int) rc;
-            try {
-                loop.schedule(() -> done.complete(res));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the loop is gone (shutdown): nobody is left to take the result
-            }
+            loop.execute(() -> done.complete(res)); // refused only when the loop is gone: nobody takes the result
         });
     }
 

@@ -238,6 +238,24 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return terminated.asMono();
     }
 
+    /**
+     * Runs {@code action} now when called on this loop's thread, else hands it over like
+     * {@link #schedule(Runnable)}. Returns false when the loop no longer accepts work (disposed),
+     * so the caller decides what that means for it; never throws for that. Any thread.
+     */
+    public boolean execute(Runnable action) {
+        if (inLoop()) {
+            action.run();
+            return true;
+        }
+        try {
+            schedule(action);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     // ------------------------------------------------------------------ Scheduler
 
     @Override

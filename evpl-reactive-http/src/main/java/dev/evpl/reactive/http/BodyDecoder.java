@@ -106,7 +106,7 @@ final class BodyDecoder {
 
     /** The trailer section of a chunked body once done; empty otherwise. Read-only. */
     HttpHeaders trailers() {
-        return trailers == null ? new HttpHeaders().freeze() : trailers;
+        return trailers == null ? HttpHeaders.EMPTY : trailers;
     }
 
     /** The data slice the last {@link #decode} produced, or null; the caller owns it. */

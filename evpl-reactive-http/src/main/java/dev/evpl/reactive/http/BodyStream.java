@@ -3,7 +3,6 @@ package dev.evpl.reactive.http;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.RejectedExecutionException;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -49,15 +48,7 @@ final class BodyStream extends Flux<Segment> implements Subscription {
     }
 
     private void onLoop(Runnable r) {
-        if (loop.inLoop()) {
-            r.run();
-        } else {
-            try {
-                loop.schedule(r);
-            } catch (RejectedExecutionException e) {
-                // the loop is gone; its connections were closed with it
-            }
-        }
+        loop.execute(r); // refused only when the loop is gone; its connections were closed with it
     }
 
     @Override
@@ -143,7 +134,7 @@ final class BodyStream extends Flux<Segment> implements Subscription {
     /** The trailers once complete; empty before and for bodies without any. */
     HttpHeaders trailers() {
         HttpHeaders t = trailers;
-        return t == null ? new HttpHeaders().freeze() : t;
+        return t == null ? HttpHeaders.EMPTY : t;
     }
 
     /** The whole body as bytes (segments released; those gathered are released on error too). */

@@ -101,11 +101,7 @@ final class ClientPool {
     }
 
     private void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            loop.schedule(action);
-        }
+        loop.execute(action); // refused only when the loop is gone, with its connections
     }
 
     /** Loop: a connection finished an exchange and may be reused. */

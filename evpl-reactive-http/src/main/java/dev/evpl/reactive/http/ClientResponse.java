@@ -6,7 +6,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** A received response: its head, immutable, and its body stream (fed on the connection's loop). */
-final class ClientResponse implements HttpClientResponse {
+final class ClientResponse implements HttpClientResponse, BodyStream.Feeder {
     private final ClientConnection connection;
     private final int status;
     private final String reason;
@@ -20,22 +20,7 @@ final class ClientResponse implements HttpClientResponse {
         this.reason = head.reason;
         this.version = head.version;
         this.headers = head.headers;
-        this.body = new BodyStream(connection.loop, "response body", new BodyStream.Feeder() {
-            @Override
-            public void demanded() {
-                connection.drive();
-            }
-
-            @Override
-            public void cancelled() {
-                connection.bodyCancelled(ClientResponse.this);
-            }
-
-            @Override
-            public boolean attachable() {
-                return true; // the connection waits for the body: it is never dropped unread
-            }
-        });
+        this.body = new BodyStream(connection.loop, "response body", this);
     }
 
     @Override
@@ -86,6 +71,23 @@ final class ClientResponse implements HttpClientResponse {
     @Override
     public EventLoop loop() {
         return connection.loop;
+    }
+
+    // --- BodyStream.Feeder (loop) --------------------------------------------------------------
+
+    @Override
+    public void demanded() {
+        connection.drive();
+    }
+
+    @Override
+    public void cancelled() {
+        connection.bodyCancelled(this);
+    }
+
+    @Override
+    public boolean attachable() {
+        return true; // the connection waits for the body: it is never dropped unread
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.evpl.reactive.http;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.buffer.Segment;
-import java.util.concurrent.RejectedExecutionException;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 
@@ -46,14 +45,8 @@ abstract class ConnectionInput implements CoreSubscriber<Segment> {
     abstract void inputFailed(Throwable t);
 
     void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            try {
-                loop.schedule(action);
-            } catch (RejectedExecutionException e) {
-                bind.close();
-            }
+        if (!loop.execute(action)) {
+            bind.close();
         }
     }
 

@@ -57,7 +57,11 @@ public final class HttpClient implements Disposable {
     private final Protocol protocol;
     private final EventLoopGroup loops;
     private final ClientSettings settings;
-    private final Map<String, ClientPool> pools = new ConcurrentHashMap<>();
+    /** One pool per loop and endpoint. */
+    private record PoolKey(EventLoop loop, Endpoint endpoint) {
+    }
+
+    private final Map<PoolKey, ClientPool> pools = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private volatile EventLoopGroup ownGroup;
     private volatile boolean disposed;
@@ -197,11 +201,9 @@ public final class HttpClient implements Disposable {
             Endpoint endpoint = Endpoint.inet(uri.getHost(), port);
             EventLoop loop = pickLoop();
             ClientRequest r = new ClientRequest(method, endpoint, target, host, h, body, sink);
-            ClientPool pool = pools.computeIfAbsent(loop.name() + "|" + endpoint, k -> new ClientPool(loop, protocol, endpoint, settings));
-            if (loop.inLoop()) {
-                pool.acquire(r);
-            } else {
-                loop.schedule(() -> pool.acquire(r));
+            ClientPool pool = pools.computeIfAbsent(new PoolKey(loop, endpoint), k -> new ClientPool(loop, protocol, endpoint, settings));
+            if (!loop.execute(() -> pool.acquire(r))) {
+                sink.error(new IllegalStateException("the client's event loop " + loop.name() + " is disposed"));
             }
         });
     }
@@ -239,11 +241,7 @@ public final class HttpClient implements Disposable {
     public void dispose() {
         disposed = true;
         for (ClientPool p : pools.values()) {
-            try {
-                p.loop.schedule(p::closeIdle);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // loop already gone
-            }
+            p.loop.execute(p::closeIdle); // refused only when the loop is already gone
         }
         EventLoopGroup g = ownGroup;
         if (g != null) {

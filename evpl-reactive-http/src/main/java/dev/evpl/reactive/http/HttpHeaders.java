@@ -16,6 +16,9 @@ import java.util.function.BiConsumer;
  * <p>Not thread-safe; a request's headers are read-only ({@link #isReadOnly()}).
  */
 public final class HttpHeaders {
+    /** The empty, read-only list (no trailers): shared, so a request without any allocates none. */
+    static final HttpHeaders EMPTY = new HttpHeaders().freeze();
+
     private String[] entries;
     private int size;
     private boolean readOnly;
@@ -162,12 +165,6 @@ public final class HttpHeaders {
         return this;
     }
 
-    /** Empties a list for reuse (internal). */
-    void clear() {
-        Arrays.fill(entries, 0, 2 * size, null);
-        size = 0;
-        readOnly = false;
-    }
 
     private void removeAll(String name) {
         int w = 0;

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
@@ -292,39 +290,19 @@ final class ResponseWriter {
         sending.subscribe(new Written(r.request, sink));
     }
 
-    /** Completion of a response's write: one object per response (no lambdas). */
-    private final class Written implements CoreSubscriber<Completion>, Runnable {
+    /** Completion of a response's write. */
+    private final class Written extends TerminalOnLoop<Completion> {
         private final ServerRequest request;
         private final ServerResponse.SendSubscription sink;
-        private Throwable error;
 
         Written(ServerRequest request, ServerResponse.SendSubscription sink) {
+            super(connection);
             this.request = request;
             this.sink = sink;
         }
 
         @Override
-        public void onSubscribe(Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(Completion c) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            connection.onLoop(this);
-        }
-
-        @Override
-        public void onComplete() {
-            connection.onLoop(this);
-        }
-
-        @Override
-        public void run() {
+        void terminated(Throwable error) {
             if (error == null) {
                 sink.success();
                 connection.responseWritten(request);

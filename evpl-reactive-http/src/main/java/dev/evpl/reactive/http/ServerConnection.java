@@ -6,9 +6,6 @@ import dev.evpl.reactive.core.buffer.Segment;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
-import reactor.core.publisher.Flux;
 
 /**
  * One HTTP/1.x server connection over a {@link Bind}: reads with demand (one segment at a time, only
@@ -197,41 +194,20 @@ final class ServerConnection extends ConnectionInput {
             handlerFailed(r, t);
             return;
         }
-        Flux.from(done).subscribe(new HandlerSubscriber(r));
+        done.subscribe(new HandlerSubscriber(r)); // no Flux wrapper: a CoreSubscriber goes straight in
     }
 
-    /** Watches the handler's publisher of one exchange; one object per request (no lambdas). */
-    private final class HandlerSubscriber implements CoreSubscriber<Void>, Runnable {
+    /** Watches the handler's publisher of one exchange. */
+    private final class HandlerSubscriber extends TerminalOnLoop<Void> {
         private final ServerRequest request;
-        private Throwable error;
 
         HandlerSubscriber(ServerRequest request) {
+            super(ServerConnection.this);
             this.request = request;
         }
 
         @Override
-        public void onSubscribe(Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(Void v) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            onLoop(this);
-        }
-
-        @Override
-        public void onComplete() {
-            onLoop(this);
-        }
-
-        /** Loop: the handler terminated. */
-        @Override
-        public void run() {
+        void terminated(Throwable error) {
             if (error != null) {
                 handlerFailed(request, error);
             } else {

@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
  * One received request and its body stream. The head fields are immutable; the body state is
  * confined to the connection's loop (subscription signals hop there).
  */
-final class ServerRequest implements HttpServerRequest {
+final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
     private final ServerConnection connection;
     private final String method;
     private final String target;
@@ -34,22 +34,7 @@ final class ServerRequest implements HttpServerRequest {
         this.contentLength = head.chunked ? -1 : head.contentLength;
         this.keepAlive = head.keepAlive;
         this.expectContinue = head.expectContinue;
-        this.body = new BodyStream(connection.loop, "request body", new BodyStream.Feeder() {
-            @Override
-            public void demanded() {
-                connection.bodyDemanded(ServerRequest.this);
-            }
-
-            @Override
-            public void cancelled() {
-                // Nothing to stop now: the connection discards (or closes for) the rest after the response.
-            }
-
-            @Override
-            public boolean attachable() {
-                return connection.isCurrent(ServerRequest.this);
-            }
-        });
+        this.body = new BodyStream(connection.loop, "request body", this);
     }
 
     @Override
@@ -142,6 +127,23 @@ final class ServerRequest implements HttpServerRequest {
     @Override
     public SocketAddress localAddress() {
         return connection.bind.localAddress();
+    }
+
+    // --- BodyStream.Feeder (loop) --------------------------------------------------------------
+
+    @Override
+    public void demanded() {
+        connection.bodyDemanded(this);
+    }
+
+    @Override
+    public void cancelled() {
+        // Nothing to stop now: the connection discards (or closes for) the rest after the response.
+    }
+
+    @Override
+    public boolean attachable() {
+        return connection.isCurrent(this);
     }
 
     @Override

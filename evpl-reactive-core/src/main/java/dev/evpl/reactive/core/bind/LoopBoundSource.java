@@ -23,15 +23,7 @@ abstract class LoopBoundSource implements ReceiveSource {
 
     @Override
     public final void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            try {
-                loop.schedule(action);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // The loop is gone: its close hook already closed this bind.
-            }
-        }
+        loop.execute(action); // refused only when the loop is gone: its close hook already closed this bind
     }
 
     @Override

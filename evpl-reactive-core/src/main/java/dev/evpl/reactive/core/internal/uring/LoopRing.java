@@ -122,17 +122,8 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         // kernel): reads and writes into pooled memory then skip the per-operation page pinning.
         fixedTable = ring.registerSparseBuffers(FIXED_SLOTS);
         if (fixedTable) {
-            registrar = (index, address, length) -> {
-                if (loop.inLoop()) {
-                    registerSlab(index, address, length);
-                } else {
-                    try {
-                        loop.schedule(() -> registerSlab(index, address, length));
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        // the loop is going away: its ring needs no more buffers
-                    }
-                }
-            };
+            // Refused only when the loop is going away: its ring needs no more buffers.
+            registrar = (index, address, length) -> loop.execute(() -> registerSlab(index, address, length));
             dev.evpl.reactive.core.buffer.BufferPool.global().addRegistrar(registrar);
         } else {
             fixedError = "IORING_REGISTER_BUFFERS2 refused";
