@@ -81,6 +81,10 @@ final class ClientRequest {
             content.setBytes(0, bytes, 0, bytes.length);
             return Mono.just(Segment.composite(List.of(head, content)));
         }
+        String declared = headers.get("Content-Length");
+        if (declared != null) {
+            return fixedLength(encoder, loop, (Publisher<Segment>) body, declared);
+        }
         Segment head = encoder.field("Transfer-Encoding", "chunked").crlf().toSegment(allocator);
         boolean[] any = new boolean[1];
         Flux<Segment> chunks = Flux.from((Publisher<Segment>) body).publishOn(loop, 32)
@@ -106,6 +110,54 @@ final class ClientRequest {
             return encoder.append('0').crlf().crlf().toSegment(allocator);
         });
         return Flux.concat(Mono.just(head), chunks, last);
+    }
+
+    /**
+     * A streamed body whose length the caller declared: sent as is after a Content-Length head (a
+     * peer that refuses chunked uploads gets them), the declared length enforced both ways.
+     */
+    private static Publisher<Segment> fixedLength(HeadEncoder encoder, EventLoop loop, Publisher<Segment> body,
+            String declared) {
+        long fixed = digits(declared.trim());
+        if (fixed < 0) {
+            Flux.from(body).subscribe(Segment::release, e -> { });
+            return Flux.error(new IllegalArgumentException("invalid Content-Length '" + declared + "' in the request headers"));
+        }
+        Segment head = encoder.field("Content-Length", Long.toString(fixed)).crlf().toSegment(loop.allocator());
+        long[] sent = new long[1];
+        Flux<Segment> content = Flux.from(body).publishOn(loop, 32)
+                .handle((Segment s, reactor.core.publisher.SynchronousSink<Segment> out) -> {
+                    int n = s.readableBytes();
+                    sent[0] += n;
+                    if (sent[0] > fixed) {
+                        s.release();
+                        out.error(new IllegalStateException("the request body is longer than its Content-Length " + fixed));
+                    } else if (n == 0) {
+                        s.release();
+                    } else {
+                        out.next(s);
+                    }
+                });
+        Mono<Segment> end = Mono.defer(() -> sent[0] == fixed ? Mono.empty()
+                : Mono.error(new IllegalStateException("the request body ended after " + sent[0]
+                        + " bytes, short of its Content-Length " + fixed)));
+        return Flux.concat(Mono.just(head), content, end);
+    }
+
+    /** The non-negative decimal {@code v} (at most 18 digits), or -1. */
+    private static long digits(String v) {
+        if (v.isEmpty() || v.length() > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class DisposableHttpServer implements Disposable {
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile List<Disposable> attachments = List.of();
     private volatile boolean disposed;
+    private volatile boolean closed;
 
     DisposableHttpServer(Listener listener, EventLoopGroup ownGroup) {
         this.listener = listener;
@@ -70,17 +71,47 @@ public final class DisposableHttpServer implements Disposable {
      * every connection (and the server's own loops). Blocking: call it off the loops.
      */
     public void disposeNow(Duration timeout) {
-        if (disposed) {
+        if (closed) {
             return;
         }
-        disposed = true;
+        closed = true;
+        shutdown();
+        awaitTermination(timeout);
+        for (ServerConnection c : connections) {
+            c.onLoop(c::closeNow);
+        }
+        if (ownGroup != null) {
+            ownGroup.close();
+        }
+    }
+
+    /**
+     * The graceful half of {@link #disposeNow}, without waiting: stops accepting, closes idle
+     * connections, and lets each busy one close after its exchange in progress (the response carries
+     * {@code Connection: close}). Returns at once; idempotent. Follow with {@link #awaitTermination}
+     * and {@link #disposeNow} (which closes what is left).
+     */
+    public void shutdown() {
+        synchronized (this) {
+            if (disposed) {
+                return;
+            }
+            disposed = true;
+        }
         attachments.forEach(Disposable::dispose);
         listener.dispose();
         for (ServerConnection c : connections) {
             c.onLoop(c::shutdown);
         }
+    }
+
+    /**
+     * Waits up to {@code timeout} for every connection to close; true when none is left. Blocking:
+     * call it off the loops.
+     */
+    public boolean awaitTermination(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+        while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -88,12 +119,7 @@ public final class DisposableHttpServer implements Disposable {
                 break;
             }
         }
-        for (ServerConnection c : connections) {
-            c.onLoop(c::closeNow);
-        }
-        if (ownGroup != null) {
-            ownGroup.close();
-        }
+        return connections.isEmpty();
     }
 
     @Override

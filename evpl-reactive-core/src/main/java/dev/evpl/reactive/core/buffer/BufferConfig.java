@@ -52,6 +52,16 @@ public final class BufferConfig {
         return maxMemory;
     }
 
+    /** Same parameters as {@code other}. */
+    boolean sameAs(BufferConfig other) {
+        return bufferSize == other.bufferSize && slabSize == other.slabSize && maxMemory == other.maxMemory;
+    }
+
+    @Override
+    public String toString() {
+        return "BufferConfig[bufferSize=" + bufferSize + ", slabSize=" + slabSize + ", maxMemory=" + maxMemory + "]";
+    }
+
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
         private int bufferSize = 2 << 20;

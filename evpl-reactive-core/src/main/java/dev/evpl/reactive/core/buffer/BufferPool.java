@@ -48,6 +48,25 @@ public final class BufferPool {
         return p;
     }
 
+    /**
+     * Gives {@link #global()} its configuration before first use (an application's start-up, e.g.
+     * the Spring Boot starter's {@code evpl.buffer.*}). Returns the global pool. Throws
+     * {@link IllegalStateException} when the pool exists already with another configuration: slabs
+     * in use cannot change size. Thread-safe.
+     */
+    public static BufferPool configureGlobal(BufferConfig config) {
+        synchronized (BufferPool.class) {
+            BufferPool p = global;
+            if (p == null) {
+                global = p = new BufferPool(config);
+            } else if (!p.config.sameAs(config)) {
+                throw new IllegalStateException("the global buffer pool is in use already with " + p.config
+                        + "; cannot switch to " + config + " (configure it before the first loop or segment)");
+            }
+            return p;
+        }
+    }
+
     /** The pool's configuration. */
     public BufferConfig config() {
         return config;
