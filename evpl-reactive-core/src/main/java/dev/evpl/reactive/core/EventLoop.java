@@ -228,6 +228,47 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return wakeups.sum();
     }
 
+    /** Nanoseconds spent blocked in the kernel waiting for events (sleeping). Any thread (racy read). */
+    public long sleepNanos() {
+        long s = sleepNanos;
+        long since = waitStart;
+        return since != 0 ? s + Math.max(0, System.nanoTime() - since) : s;
+    }
+
+    /** Nanoseconds spent in polling mode (spinning on completions and the work done meanwhile). Any thread (racy read). */
+    public long pollNanos() {
+        long p = pollNanos;
+        return polling ? p + (System.nanoTime() - pollingSince) : p;
+    }
+
+    /**
+     * Nanoseconds awake in event mode: since creation, neither sleeping nor polling (handling events,
+     * timers, tasks). Any thread (racy read).
+     */
+    public long busyNanos() {
+        return Math.max(0, System.nanoTime() - startNanos - sleepNanos() - pollNanos());
+    }
+
+    /** Tasks run so far (scheduled and handed-over work, not events). Any thread (racy read). */
+    public long tasksRun() {
+        return tasksRun;
+    }
+
+    /** Bytes this loop's transports received from sockets. Any thread (racy read). */
+    public long bytesReceived() {
+        return io.received;
+    }
+
+    /** Bytes this loop's transports wrote to sockets. Any thread (racy read). */
+    public long bytesSent() {
+        return io.sent;
+    }
+
+    /** Internal: the counters transports add to (loop thread only). Not API. */
+    public dev.evpl.reactive.core.internal.loop.IoCounters ioCounters() {
+        return io;
+    }
+
     /** Whether the loop is in polling mode. Any thread (racy read). */
     public boolean isPolling() {
         return polling;

@@ -66,7 +66,7 @@ abstract class LoopCore {
 
     volatile int state;
     volatile boolean stopRequested;
-    private volatile int sleeping;
+    volatile int sleeping;
     private final AtomicInteger wakersInFlight = new AtomicInteger();
     /** eventfd writes made to wake this loop (metrics; proves on-loop work makes none). */
     final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
@@ -91,6 +91,15 @@ abstract class LoopCore {
     private final FdTable fds;
     dev.evpl.reactive.core.buffer.SegmentAllocator allocator;
     long iterations;
+    /** Metrics, written by the loop and read racily elsewhere: time blocked in the kernel wait, time in polling mode, tasks run. */
+    long sleepNanos;
+    long pollNanos;
+    long pollingSince;
+    /** Start of the kernel wait in progress, 0 when none (lets readers count a long sleep as it happens). */
+    long waitStart;
+    long tasksRun;
+    final dev.evpl.reactive.core.internal.loop.IoCounters io = new dev.evpl.reactive.core.internal.loop.IoCounters();
+    final long startNanos = System.nanoTime();
     private boolean inPass;
 
     LoopCore(LoopConfig config, String name, Thread owner) {
@@ -254,7 +263,16 @@ abstract class LoopCore {
                         timeout = 0;
                     }
                 }
-                ready = poller.waitFor(timeout);
+                if (timeout != 0) {
+                    // Two clock reads per kernel sleep (not per pass): the sleep itself costs far more.
+                    long t0 = System.nanoTime();
+                    waitStart = t0;
+                    ready = poller.waitFor(timeout);
+                    sleepNanos += System.nanoTime() - t0;
+                    waitStart = 0;
+                } else {
+                    ready = poller.waitFor(0);
+                }
                 sleeping = 0;
             }
             hooks.run(LoopHook.AFTER_WAIT.ordinal());
@@ -479,6 +497,16 @@ abstract class LoopCore {
         return work;
     }
 
+    /** Accounts the polling stretch that begins or ends now (metrics; wall-clock, not the loop's clock). */
+    private void notePollMode(boolean on) {
+        long t = System.nanoTime();
+        if (on) {
+            pollingSince = t;
+        } else {
+            pollNanos += t - pollingSince;
+        }
+    }
+
     private void updatePollMode(long now) {
         if (activity) {
             activity = false;
@@ -490,6 +518,7 @@ abstract class LoopCore {
         if (want != polling) {
             polling = want;
             pollPasses = 0;
+            notePollMode(want);
             for (PollSource source : pollSources) {
                 try {
                     if (want) {
@@ -565,6 +594,7 @@ abstract class LoopCore {
         fds.closeAll();
         if (polling) {
             polling = false;
+            notePollMode(false);
             for (PollSource source : pollSources) {
                 try {
                     source.exit();

@@ -81,6 +81,7 @@ final class LoopTask extends TimerNode implements Disposable {
     }
 
     private void invoke() {
+        loop.tasksRun++;
         try {
             task.run();
         } catch (Throwable t) {

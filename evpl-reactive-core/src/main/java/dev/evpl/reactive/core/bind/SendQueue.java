@@ -28,8 +28,11 @@ final class SendQueue {
     /** Bytes written since the last {@link #takeWrittenBytes()}. */
     private long writtenBytes;
 
+    private final dev.evpl.reactive.core.internal.loop.IoCounters counters;
+
     SendQueue(SocketStreamBind bind) {
         this.bind = bind;
+        this.counters = bind.loop().ioCounters();
     }
 
     boolean isEmpty() {
@@ -101,6 +104,7 @@ final class SendQueue {
     /** {@code n} bytes of the filled slices were written: completes the segments they cover. */
     void afterWrite(long n) {
         writtenBytes += n;
+        counters.sent += n;
         consume(n);
     }
 
@@ -126,6 +130,7 @@ final class SendQueue {
                 return -errno;
             }
             writtenBytes += n;
+            counters.sent += n;
             consume(n);
             if (n < total) {
                 return 0; // the socket buffer is full

@@ -215,6 +215,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     private void received(Segment buffer, int res) {
         recvArmed = false;
         if (res > 0 && !closed) {
+            loop.ioCounters().received += res;
             Segment data = buffer.slice(0, res);
             buffer.release();
             receiver.deliver(data);
@@ -256,6 +257,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             int room = Math.min(allocator.reservedLength(), MAX_READ);
             long n = LIBC.read(fd, address, room);
             if (n > 0) {
+                loop.ioCounters().received += n;
                 Segment s = allocator.commit((int) n);
                 receiver.deliver(s);
                 if (n < room && !ev.isHangup()) {

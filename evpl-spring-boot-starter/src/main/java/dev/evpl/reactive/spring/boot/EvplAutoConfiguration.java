@@ -138,6 +138,30 @@ public final class EvplAutoConfiguration {
         }
     }
 
+    /** Actuator health of the loops ({@code /actuator/health/evpl}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class Health {
+        @Bean
+        @ConditionalOnMissingBean(name = "evplHealthIndicator")
+        EvplHealthIndicator evplHealthIndicator(EventLoopGroup loops, EvplProtocol protocol,
+                org.springframework.beans.factory.ObjectProvider<EvplReactiveWebServerFactory> servers) {
+            return new EvplHealthIndicator(loops, protocol, servers);
+        }
+    }
+
+    /** Micrometer meters of the loops, buffers and server. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Meters {
+        @Bean
+        @ConditionalOnMissingBean
+        EvplMeters evplMeters(EventLoopGroup loops,
+                org.springframework.beans.factory.ObjectProvider<EvplReactiveWebServerFactory> servers) {
+            return new EvplMeters(loops, servers);
+        }
+    }
+
     /** Runs a builder, prefixing its validation message with the property group it came from. */
     static <T> T named(String group, java.util.function.Supplier<T> build) {
         try {

@@ -30,6 +30,7 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
     private final EventLoopGroup loops;
     private Protocol protocol = Protocol.STREAM_SOCKET_TCP;
     private final List<UnaryOperator<HttpServer>> serverCustomizers = new ArrayList<>();
+    private final List<EvplWebServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A factory whose servers run on {@code loops} (owned by the caller). */
     public EvplReactiveWebServerFactory(EventLoopGroup loops) {
@@ -81,6 +82,13 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
         for (UnaryOperator<HttpServer> c : serverCustomizers) {
             server = c.apply(server);
         }
-        return new EvplWebServer(server, getPort(), getShutdown(), protocol.name());
+        EvplWebServer web = new EvplWebServer(server, getPort(), getShutdown(), protocol.name());
+        servers.add(web);
+        return web;
+    }
+
+    /** The web servers this factory made (usually one), for health and metrics. Thread-safe. */
+    public List<EvplWebServer> getWebServers() {
+        return List.copyOf(servers);
     }
 }
