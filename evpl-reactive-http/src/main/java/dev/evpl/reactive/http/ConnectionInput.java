@@ -44,10 +44,13 @@ abstract class ConnectionInput implements CoreSubscriber<Segment> {
     /** The connection failed while reading. */
     abstract void inputFailed(Throwable t);
 
-    void onLoop(Runnable action) {
+    /** Runs {@code action} on the loop (now when already there); false, closing the bind, when the loop is gone. */
+    boolean onLoop(Runnable action) {
         if (!loop.execute(action)) {
             bind.close();
+            return false;
         }
+        return true;
     }
 
     @Override

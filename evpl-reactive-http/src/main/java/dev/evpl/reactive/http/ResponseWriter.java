@@ -54,8 +54,26 @@ final class ResponseWriter {
 
     /** Loop: writes the committed response {@code r} with {@code body} (see {@code ServerResponse.sendBody}). */
     @SuppressWarnings("unchecked")
+    /**
+     * A body that will not be sent: a {@code Mono.just}-style body holds its segment already (take
+     * it and release it); other publishers are not subscribed, so a cold one has produced nothing.
+     */
+    static void discardUnsent(Object body) {
+        if (body instanceof Callable<?> callable && body instanceof Mono<?>) {
+            try {
+                Object value = callable.call();
+                if (value instanceof Segment s) {
+                    s.release();
+                }
+            } catch (Throwable ignored) {
+                // the body failed on its own: nothing was allocated for it
+            }
+        }
+    }
+
     void write(ServerResponse r, Object body, ServerResponse.SendSubscription sink) {
         if (!connection.isCurrent(r.request)) {
+            discardUnsent(body);
             sink.error(new IllegalStateException("the connection was closed before the response was sent"));
             return;
         }

@@ -132,7 +132,10 @@ final class ServerResponse implements HttpServerResponse {
                 s.error(new IllegalStateException("the response was already sent (one send per response)"));
                 return;
             }
-            connection.onLoop(() -> connection.writer.write(ServerResponse.this, body, s));
+            if (!connection.onLoop(() -> connection.writer.write(ServerResponse.this, body, s))) {
+                ResponseWriter.discardUnsent(body);
+                s.error(new IllegalStateException("the connection's event loop is gone; the response was not sent"));
+            }
         }
     }
 
