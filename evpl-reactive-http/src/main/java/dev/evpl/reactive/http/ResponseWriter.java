@@ -59,7 +59,9 @@ final class ResponseWriter {
      * it and release it); other publishers are not subscribed, so a cold one has produced nothing.
      */
     static void discardUnsent(Object body) {
-        if (body instanceof Callable<?> callable && body instanceof Mono<?>) {
+        if (body instanceof EagerBody eager) {
+            eager.discard();
+        } else if (body instanceof Callable<?> callable && body instanceof Mono<?>) {
             try {
                 Object value = callable.call();
                 if (value instanceof Segment s) {
@@ -103,9 +105,9 @@ final class ResponseWriter {
                     s -> connection.onLoop(() -> writeKnown(r, s.orElse(null), sink)),
                     e -> connection.onLoop(() -> bodyFailedBeforeHead(r, e, sink)));
         } else if (body instanceof ServerResponse.StringStream strings) {
-            writeStream(r, Flux.from(strings.strings()).publishOn(connection.loop, 32).map(this::utf8), sink);
+            writeStream(r, Flux.from(strings.strings()).publishOn(connection.loop, 32).map(this::utf8), body, sink);
         } else {
-            writeStream(r, Flux.from((Publisher<Segment>) body).publishOn(connection.loop, 32), sink);
+            writeStream(r, Flux.from((Publisher<Segment>) body).publishOn(connection.loop, 32), body, sink);
         }
     }
 
@@ -193,7 +195,7 @@ final class ResponseWriter {
         send(r, out, sink);
     }
 
-    private void writeStream(ServerResponse r, Flux<Segment> body, ServerResponse.SendSubscription sink) {
+    private void writeStream(ServerResponse r, Flux<Segment> body, Object raw, ServerResponse.SendSubscription sink) {
         int status = r.status();
         boolean noContent = HttpStatus.hasNoContent(status);
         boolean head = r.request.method().equals(HttpMethods.HEAD);
@@ -209,7 +211,8 @@ final class ResponseWriter {
             connection.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
         }
         if (noContent || head) {
-            send(r, head(r, h, declared == null ? null : declared.trim(), chunked), sink); // body not subscribed
+            discardUnsent(raw); // body not subscribed
+            send(r, head(r, h, declared == null ? null : declared.trim(), chunked), sink);
             return;
         }
         // The head goes out with the first body segment (or alone at the end), so a handler that

@@ -132,8 +132,16 @@ final class ServerResponse implements HttpServerResponse {
                 s.error(new IllegalStateException("the response was already sent (one send per response)"));
                 return;
             }
-            if (!connection.onLoop(() -> connection.writer.write(ServerResponse.this, body, s))) {
-                ResponseWriter.discardUnsent(body);
+            Object b = body;
+            if (b instanceof Publisher<?> p && !(b instanceof Mono<?>) && !connection.loop.inLoop()) {
+                // A streamed body sent from another thread gets its demand now, not after the hop.
+                @SuppressWarnings("unchecked")
+                Publisher<Segment> segments = (Publisher<Segment>) p;
+                b = new EagerBody(segments, 32);
+            }
+            Object sent = b;
+            if (!connection.onLoop(() -> connection.writer.write(ServerResponse.this, sent, s))) {
+                ResponseWriter.discardUnsent(sent);
                 s.error(new IllegalStateException("the connection's event loop is gone; the response was not sent"));
             }
         }

@@ -11,6 +11,10 @@ final class TestRoutes {
     private TestRoutes() {
     }
 
+    /** Allocators for segments made on Reactor's own threads. */
+    static final ThreadLocal<dev.evpl.reactive.core.buffer.SegmentAllocator> OFF_LOOP = ThreadLocal.withInitial(
+            () -> new dev.evpl.reactive.core.buffer.SegmentAllocator(dev.evpl.reactive.core.buffer.BufferPool.global()));
+
     static void configure(HttpServerRoutes r) {
         r.get("/hello", (req, res) -> res.header("Content-Type", "text/plain").sendString("Hello, World!"))
                 .post("/echo", (req, res) -> res.send(req.receive()))
@@ -19,6 +23,10 @@ final class TestRoutes {
                 .get("/stream/{n}", (req, res) -> res.trailer("X-Count", req.param("n"))
                         .sendString(Flux.range(0, Integer.parseInt(req.param("n"))).map(i -> "chunk" + i + ";")))
                 .get("/bytes", (req, res) -> res.sendBytes(new byte[] {'o', 'k'}))
+                // sent from a timer thread: the body is subscribed there (EagerBody), written on the loop
+                .get("/ticks/{n}", (req, res) -> Mono.delay(java.time.Duration.ofMillis(1)).flatMap(x -> res.send(
+                        Flux.interval(java.time.Duration.ofMillis(1)).take(Integer.parseInt(req.param("n")))
+                                .map(i -> OFF_LOOP.get().copyOf(("t" + i + ";").getBytes(java.nio.charset.StandardCharsets.US_ASCII))))))
                 .get("/nocontent", (req, res) -> res.status(204).send())
                 .get("/fail", (req, res) -> Mono.error(new IllegalStateException("boom (expected by the test)")))
                 .get("/crlf", (req, res) -> {

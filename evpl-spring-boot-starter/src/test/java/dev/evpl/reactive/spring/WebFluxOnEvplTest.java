@@ -100,6 +100,17 @@ class WebFluxOnEvplTest {
     }
 
     @Test
+    void fastEventsKeepUpWithAnIntervalThatCannotBuffer() {
+        // Flux.interval fails when a tick finds no demand: the writer must keep requesting events
+        Flux<ServerSentEvent<String>> events = client.get().uri("/events?count=300&everyMs=1")
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                .getResponseBody();
+        StepVerifier.create(events.count()).expectNext(300L).expectComplete().verify(Duration.ofSeconds(30));
+    }
+
+    @Test
     void errorStatuses() {
         client.get().uri("/nowhere").exchange().expectStatus().isNotFound();
         client.post().uri("/hello").exchange().expectStatus().isEqualTo(405);

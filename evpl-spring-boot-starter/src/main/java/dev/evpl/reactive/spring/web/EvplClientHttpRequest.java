@@ -67,7 +67,7 @@ final class EvplClientHttpRequest extends AbstractClientHttpRequest {
 
     @Override
     public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-        return writeWith(Flux.from(body).concatMap(Flux::from, 1));
+        return writeWith(Flux.from(body).concatMap(Flux::from));
     }
 
     @Override

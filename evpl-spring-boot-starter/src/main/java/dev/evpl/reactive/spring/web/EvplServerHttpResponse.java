@@ -67,7 +67,7 @@ final class EvplServerHttpResponse extends AbstractServerHttpResponse {
 
     @Override
     protected Mono<Void> writeAndFlushWithInternal(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-        return response.send(Flux.from(body).concatMap(Flux::from, 1).map(buffers::toSegment));
+        return response.send(Flux.from(body).concatMap(Flux::from).map(buffers::toSegment));
     }
 
     @Override

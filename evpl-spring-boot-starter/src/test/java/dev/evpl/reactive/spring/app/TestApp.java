@@ -63,8 +63,9 @@ public class TestApp {
         }
 
         @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-        Flux<ServerSentEvent<String>> events(@RequestParam(defaultValue = "3") int count) {
-            return Flux.interval(Duration.ofMillis(20)).take(count)
+        Flux<ServerSentEvent<String>> events(@RequestParam(defaultValue = "3") int count,
+                @RequestParam(defaultValue = "20") long everyMs) {
+            return Flux.interval(Duration.ofMillis(everyMs)).take(count)
                     .map(i -> ServerSentEvent.builder("tick " + i).id(Long.toString(i)).event("tick").build());
         }
 
