@@ -17,9 +17,9 @@ public class EvplProperties {
     private boolean enabled = true;
 
     /**
-     * Stream protocol the HTTP server and client use, by name (STREAM_SOCKET_TCP, STREAM_IO_URING_TCP,
-     * STREAM_SOCKET_UNIX is not for HTTP over IP). When it is unavailable on this machine the starter
-     * falls back to STREAM_SOCKET_TCP and logs why.
+     * Stream protocol over IP the HTTP server and client use, by name: STREAM_SOCKET_TCP or
+     * STREAM_IO_URING_TCP. When it is unavailable on this machine the starter falls back to
+     * STREAM_SOCKET_TCP and logs why.
      */
     private String protocol = "STREAM_SOCKET_TCP";
 
