@@ -57,6 +57,8 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     private boolean recvArmed;
     private boolean writeInFlight;
     private long ringIov;
+    /** io_uring with provided buffers: the multishot receive (else one RECV per credit, {@link #armRecv}). */
+    private RingReceiver ringReceiver;
     private static final int RING_RECV = 16 * 1024;
 
     private volatile boolean closed;
@@ -91,6 +93,10 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             int flags = LIBC.fcntl(fd, 3 /* F_GETFL */, 0);
             LIBC.fcntl(fd, 4 /* F_SETFL */, flags & ~Linux.O_NONBLOCK);
             ringIov = dev.evpl.reactive.core.internal.nativeio.NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE);
+            dev.evpl.reactive.core.internal.uring.ProvidedBuffers provided = ring.providedBuffers();
+            if (provided != null) {
+                ringReceiver = new RingReceiver(this, ring, provided, fd);
+            }
         }
     }
 
@@ -192,7 +198,9 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     @Override
     public void resumeReading() {
         if (!closed && receiver.wantsData()) {
-            if (ring != null) {
+            if (ringReceiver != null) {
+                ringReceiver.resume();
+            } else if (ring != null) {
                 armRecv();
             } else {
                 event.readInterest(true);
@@ -242,8 +250,32 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     @Override
     public void receiveCancelled() {
         if (!closed) {
-            event.readInterest(false);
+            if (ringReceiver != null) {
+                ringReceiver.stop();
+            } else {
+                event.readInterest(false);
+            }
         }
+    }
+
+    /** Multishot receive over: end of stream (0) or a connection error (-errno), after the data before it. */
+    void ringEnded(int res) {
+        if (closed) {
+            return;
+        }
+        if (res == 0) {
+            receiver.complete();
+            if (sendQueue.isEmpty() && finishing) {
+                closeNow(null);
+            }
+        } else {
+            closeNow(NativeIoException.of("recv", String.valueOf(remote), -res));
+        }
+    }
+
+    /** Receive completions with data on the multishot path (-1 when it is not in use). Tests. */
+    long ringReceives() {
+        return ringReceiver == null ? -1 : ringReceiver.receives();
     }
 
     @Override
@@ -445,7 +477,11 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         closed = true;
         event.close();
         if (ring != null) {
-            // An armed RECV holds the socket open in the kernel: shutting it down completes it.
+            // An armed RECV holds the socket open in the kernel: cancel it, and shut the socket
+            // down so a WRITEV in flight ends too.
+            if (ringReceiver != null) {
+                ringReceiver.close();
+            }
             LIBC.shutdown(fd, Linux.SHUT_RDWR);
             freeRingIov(); // or when the write in flight completes
         }

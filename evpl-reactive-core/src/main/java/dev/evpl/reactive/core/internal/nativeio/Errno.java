@@ -32,6 +32,7 @@ public final class Errno {
     public static final int EHOSTUNREACH = 113;
     public static final int EALREADY = 114;
     public static final int EINPROGRESS = 115;
+    public static final int ENOBUFS = 105;
     public static final int ECANCELED = 125;
 
     /** The symbolic name of {@code errno}, e.g. {@code "ECONNREFUSED"}; {@code "errno N"} if unknown. */

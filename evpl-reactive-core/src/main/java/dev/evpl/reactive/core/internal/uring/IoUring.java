@@ -324,6 +324,39 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
+    private static final int REGISTER_PBUF_RING = 22;
+    private static final int UNREGISTER_PBUF_RING = 23;
+
+    /**
+     * Registers a provided-buffer ring of {@code entries} (a power of two) at {@code ringAddress}
+     * (page-aligned, {@code entries * 16} bytes) as buffer group {@code group}. Returns 0 or -errno.
+     */
+    public int registerBufferRing(long ringAddress, int entries, int group) {
+        long arg = NativeMemory.allocate(40); // struct io_uring_buf_reg
+        try {
+            NativeMemory.zero(arg, 40);
+            NativeMemory.putLong(arg, ringAddress);
+            NativeMemory.putInt(arg + 8, entries);
+            NativeMemory.putShort(arg + 12, (short) group);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_PBUF_RING, arg, 1, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /** Unregisters buffer group {@code group}. */
+    public void unregisterBufferRing(int group) {
+        long arg = NativeMemory.allocate(40);
+        try {
+            NativeMemory.zero(arg, 40);
+            NativeMemory.putShort(arg + 12, (short) group);
+            LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, UNREGISTER_PBUF_RING, arg, 1, 0, 0);
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
     /** Asks the kernel to signal {@code eventfd} on every completion. */
     public void registerEventFd(int eventfd) {
         long arg = NativeMemory.allocate(4);

@@ -88,6 +88,31 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private int fixedCount;
     private String fixedError;
 
+    /** The loop's provided-buffer ring for socket receives; created on first use. */
+    private ProvidedBuffers provided;
+    private String providedError;
+    static final int PROVIDED_ENTRIES = 256;
+    static final int PROVIDED_SIZE = 16 * 1024;
+
+    /**
+     * The loop's provided buffers (256 pooled buffers of 16 KiB, registered on first use), or null
+     * when the kernel refuses them ({@link #providedBuffersProblem()} says why); receives then
+     * name their buffer up front.
+     */
+    public ProvidedBuffers providedBuffers() {
+        if (provided == null && providedError == null && !closedRing) {
+            String[] why = new String[1];
+            provided = ProvidedBuffers.create(ring, loop.allocator(), PROVIDED_ENTRIES, PROVIDED_SIZE, why);
+            providedError = why[0];
+        }
+        return provided;
+    }
+
+    /** Why the provided-buffer ring is unavailable, or null. */
+    public String providedBuffersProblem() {
+        return providedError;
+    }
+
     private LoopRing(EventLoop loop, int entries) {
         this.loop = loop;
         this.ring = IoUring.create(entries);
@@ -367,6 +392,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             cancelled((Completion) w[1]);
         }
         Arrays.fill(handlers, null);
+        if (provided != null) {
+            provided.close();
+        }
         ring.close();
         LIBC.close(eventFd);
     }

@@ -1,0 +1,158 @@
+package dev.evpl.reactive.core.bind;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
+import dev.evpl.reactive.core.internal.uring.IoUring;
+import dev.evpl.reactive.core.internal.uring.LoopRing;
+import dev.evpl.reactive.core.internal.uring.ProvidedBuffers;
+import java.util.ArrayDeque;
+
+/**
+ * The io_uring receive side of one stream bind: one multishot {@code RECV} selecting from the
+ * loop's provided buffers, armed while the subscriber has credit and cancelled when it runs out
+ * (libevpl's "no demand, no receive": the socket buffer fills and TCP's window closes). One SQE
+ * then serves any number of receives, and an idle connection holds no buffer.
+ *
+ * <p>Completions already on their way when the credit ran out are kept (a few segments) and
+ * delivered when credit returns; an end of stream waits behind them. Closing cancels the multishot
+ * and releases what was kept; later completions are released as they come. Loop-confined.
+ */
+final class RingReceiver implements LoopRing.MultiCompletion {
+    private static final byte OP_RECV = 27;
+    private static final byte IOSQE_BUFFER_SELECT = 1 << 5;
+    private static final short RECV_MULTISHOT = 1 << 1;
+    private static final int CQE_F_BUFFER = 1;
+
+    private final SocketStreamBind bind;
+    private final LoopRing ring;
+    private final ProvidedBuffers buffers;
+    private final int fd;
+    /** User data of the armed multishot, or -1. */
+    private long armed = -1;
+    private boolean cancelling;
+    private boolean closed;
+    private final ArrayDeque<Segment> early = new ArrayDeque<>();
+    /** An end of stream (0) or error (-errno) seen while {@link #early} still held data; 1 = none. */
+    private int pendingEnd = 1;
+    private long receives;
+    /** Inside {@link #arm}: a completion now means the ring refused it at once (it is closed). */
+    private boolean arming;
+
+    RingReceiver(SocketStreamBind bind, LoopRing ring, ProvidedBuffers buffers, int fd) {
+        this.bind = bind;
+        this.ring = ring;
+        this.buffers = buffers;
+        this.fd = fd;
+    }
+
+    /** Completions with data so far (tests: one multishot serves many). */
+    long receives() {
+        return receives;
+    }
+
+    /** Credit is available (or came back): deliver what was kept, then keep a receive armed. */
+    void resume() {
+        ReceivePublisher<Segment> r = bind.receiver;
+        while (!early.isEmpty() && r.wantsData()) {
+            r.deliver(early.poll());
+        }
+        if (!early.isEmpty() || closed) {
+            return;
+        }
+        if (pendingEnd != 1) {
+            int end = pendingEnd;
+            pendingEnd = 1;
+            bind.ringEnded(end);
+            return;
+        }
+        if (armed < 0 && r.wantsData()) {
+            arm();
+        }
+    }
+
+    private void arm() {
+        cancelling = false;
+        int socket = fd;
+        arming = true;
+        armed = ring.submitMultishot((sqe, user) -> {
+            IoUring.prep(sqe, OP_RECV, socket, 0, 0, 0, 0, user);
+            NativeMemory.putByte(sqe + 1, IOSQE_BUFFER_SELECT);
+            NativeMemory.putShort(sqe + 2, RECV_MULTISHOT);
+            NativeMemory.putShort(sqe + 40, (short) ProvidedBuffers.GROUP);
+        }, this);
+        arming = false;
+    }
+
+    /** The subscriber has no credit left or went away: stop receiving. */
+    void stop() {
+        if (armed >= 0 && !cancelling) {
+            cancelling = true;
+            ring.cancel(armed);
+        }
+    }
+
+    /** The bind closed: cancel the receive, release what was kept. */
+    void close() {
+        closed = true;
+        stop();
+        for (Segment s; (s = early.poll()) != null; ) {
+            s.release();
+        }
+    }
+
+    @Override
+    public void complete(int res, int flags) {
+        if (arming) {
+            closed = true; // the loop's ring is closing: no receive can be armed any more
+            return;
+        }
+        boolean more = (flags & LoopRing.CQE_F_MORE) != 0;
+        if (!more) {
+            armed = -1;
+        }
+        if (res > 0 && (flags & CQE_F_BUFFER) != 0) {
+            Segment data = buffers.take(flags >>> 16, res);
+            buffers.publish();
+            receives++;
+            bind.loop().ioCounters().received += res;
+            ReceivePublisher<Segment> r = bind.receiver;
+            if (closed) {
+                data.release();
+                return;
+            }
+            if (early.isEmpty() && r.wantsData()) {
+                r.deliver(data);
+            } else {
+                early.add(data);
+            }
+            if (!r.wantsData()) {
+                stop();
+            } else if (!more) {
+                arm(); // the kernel ended it (e.g. its buffers ran short): start another
+            }
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        if (res == -Errno.ECANCELED || res == -Errno.ENOBUFS || res == -Errno.EINTR || res == -Errno.EAGAIN) {
+            // Cancelled for lack of credit, or out of buffers for a moment (they are given back as
+            // they are taken): start again if there is credit now.
+            if (!more) {
+                cancelling = false;
+                resume();
+            }
+            return;
+        }
+        // End of stream (0) or a connection error: after what was kept.
+        if (!more) {
+            armed = -1;
+        }
+        if (early.isEmpty()) {
+            bind.ringEnded(res);
+        } else {
+            pendingEnd = res;
+        }
+    }
+}

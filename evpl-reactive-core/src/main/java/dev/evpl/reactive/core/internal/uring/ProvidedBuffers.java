@@ -1,0 +1,139 @@
+package dev.evpl.reactive.core.internal.uring;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A loop's provided-buffer ring ({@code IORING_REGISTER_PBUF_RING}): pooled segments the kernel
+ * picks from when a buffer-select receive has data, so an idle connection holds no memory (a plain
+ * RECV must name its buffer up front). Every connection of the loop shares the group.
+ *
+ * <p>When a receive completes in buffer {@code bid}, {@link #take} turns the bytes into a segment
+ * for the application and gives the slot a buffer again: a short message is copied into an
+ * exact-size segment and the same buffer goes back (no memory pinned for a few bytes); a long one is
+ * handed over without a copy and a fresh pooled buffer takes its place. So no received byte is ever
+ * owned by the ring and by the application at once, and closing a connection leaves nothing behind.
+ * The ring's buffers are released when the loop's ring closes.
+ *
+ * <p>Loop-confined. The ring tail is published with a release store, as the kernel requires.
+ */
+public final class ProvidedBuffers {
+    /** The buffer group id receives select from. */
+    public static final int GROUP = 0;
+    /** Shorter receives are copied out and the buffer reused in place. */
+    static final int COPY_BELOW = 2048;
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+    private final IoUring ring;
+    private final SegmentAllocator allocator;
+    private final int entries;
+    private final int mask;
+    private final int size;
+    private final long raw;
+    private final long base;
+    private final ByteBuffer view;
+    private final Segment[] buffers;
+    private int tail;
+    private boolean dirty;
+    private boolean closed;
+
+    private ProvidedBuffers(IoUring ring, SegmentAllocator allocator, int entries, int size, long raw, long base) {
+        this.ring = ring;
+        this.allocator = allocator;
+        this.entries = entries;
+        this.mask = entries - 1;
+        this.size = size;
+        this.raw = raw;
+        this.base = base;
+        this.view = NativeMemory.view(base, entries * 16);
+        this.buffers = new Segment[entries];
+    }
+
+    /**
+     * Registers a ring of {@code entries} buffers of {@code size} bytes, filled from
+     * {@code allocator}; null when the kernel refuses (older than 5.19, or memory limits), with the
+     * reason in {@code why[0]}.
+     */
+    static ProvidedBuffers create(IoUring ring, SegmentAllocator allocator, int entries, int size, String[] why) {
+        long bytes = (long) entries * 16;
+        long raw = NativeMemory.allocate(bytes + 4096);
+        long base = (raw + 4095) & ~4095L; // the kernel wants the ring page-aligned
+        NativeMemory.zero(base, bytes);
+        int rc = ring.registerBufferRing(base, entries, GROUP);
+        if (rc < 0) {
+            NativeMemory.free(raw);
+            why[0] = "IORING_REGISTER_PBUF_RING: " + dev.evpl.reactive.core.internal.nativeio.Errno.name(-rc);
+            return null;
+        }
+        ProvidedBuffers b = new ProvidedBuffers(ring, allocator, entries, size, raw, base);
+        for (int bid = 0; bid < entries; bid++) {
+            b.provide(bid, allocator.allocate(size));
+        }
+        b.publish();
+        return b;
+    }
+
+    /** Bytes of one buffer (the most one receive completion carries). */
+    public int bufferSize() {
+        return size;
+    }
+
+    private void provide(int bid, Segment buffer) {
+        buffers[bid] = buffer;
+        long entry = base + (long) (tail & mask) * 16;
+        NativeMemory.putLong(entry, buffer.sliceAddress(0));
+        NativeMemory.putInt(entry + 8, size);
+        NativeMemory.putShort(entry + 12, (short) bid);
+        tail++;
+        dirty = true;
+    }
+
+    /** Makes the buffers given back since the last call visible to the kernel (once per batch). */
+    public void publish() {
+        if (dirty) {
+            dirty = false;
+            // The tail is the u16 at offset 14, sharing an aligned int with entry 0's bid (offset 12):
+            // one release store of that int publishes the tail after every entry written before it.
+            int bid0 = NativeMemory.getShort(base + 12) & 0xffff;
+            INT.setRelease(view, 12, (tail << 16) | bid0);
+        }
+    }
+
+    /**
+     * The {@code length} bytes a receive put in buffer {@code bid}, as a segment the caller owns; the
+     * slot gets a buffer back (publish with {@link #publish}).
+     */
+    public Segment take(int bid, int length) {
+        Segment buffer = buffers[bid];
+        if (length < COPY_BELOW) {
+            Segment copy = allocator.allocate(length);
+            NativeMemory.copy(buffer.sliceAddress(0), copy.sliceAddress(0), length);
+            provide(bid, buffer);
+            return copy;
+        }
+        Segment data = buffer.slice(0, length);
+        buffer.release();
+        provide(bid, allocator.allocate(size));
+        return data;
+    }
+
+    /** Unregisters the group and releases every buffer (the ring's close). */
+    void close() {
+        if (!closed) {
+            closed = true;
+            ring.unregisterBufferRing(GROUP);
+            for (int i = 0; i < entries; i++) {
+                if (buffers[i] != null) {
+                    buffers[i].release();
+                    buffers[i] = null;
+                }
+            }
+            NativeMemory.free(raw);
+        }
+    }
+}
