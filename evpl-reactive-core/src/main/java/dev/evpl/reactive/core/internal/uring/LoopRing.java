@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Submission:</b> SQEs prepared during a pass are submitted together by one
  * {@code io_uring_enter} at the end of the pass (a {@link Deferral}), however many there are.
  * Operations beyond the ring's capacity wait in a queue and go out as completions free slots; at
- * most {@code entries} are in flight, half the completion queue, so the CQ cannot overflow and no
- * completion is ever lost.
+ * most {@code entries} are in flight, half the completion queue. Multishot operations (accept,
+ * receive) can still post more completions than the CQ holds; the kernel keeps those aside and
+ * {@link IoUring#reap} flushes them back, so no completion is ever lost.
  *
  * <p><b>Completion:</b> the ring signals an eventfd that sits in the loop's epoll set
  * (edge-triggered, never read: no extra system call), so a sleeping loop wakes for a disk
