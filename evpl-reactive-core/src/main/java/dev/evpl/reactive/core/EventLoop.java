@@ -264,6 +264,19 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return io.sent;
     }
 
+    /** Internal: hands the loop's kernel wait to its io_uring ring (null gives it back to epoll). Loop thread. Not API. */
+    public void ringWait(dev.evpl.reactive.core.internal.loop.RingWait wait) {
+        if (wait != null) {
+            checkInLoop("ringWait");
+        }
+        this.ringWait = wait;
+    }
+
+    /** Internal: the epoll descriptor the loop waits on (for a ring that polls it). Not API. */
+    public int epollFd() {
+        return ((dev.evpl.reactive.core.internal.loop.EpollPoller) poller).fd();
+    }
+
     /** Internal: the counters transports add to (loop thread only). Not API. */
     public dev.evpl.reactive.core.internal.loop.IoCounters ioCounters() {
         return io;

@@ -27,6 +27,10 @@ import java.util.Objects;
  *   <tr><td>{@code ringEntries}</td><td>256</td><td>8 .. 32 768, a power of two</td><td>submission
  *       entries of the loop's io_uring (created on first use; the completion queue is twice as large,
  *       and operations beyond the entries wait their turn)</td></tr>
+ *   <tr><td>{@code ringWait}</td><td>false</td><td></td><td>once the loop has an io_uring ring, the
+ *       ring does the kernel wait: one {@code io_uring_enter} per pass submits and waits, the epoll
+ *       set being polled by the ring; off, the loop waits in epoll and the ring's completions
+ *       signal an eventfd in it (one more system call per pass that submits)</td></tr>
  * </table>
  */
 public final class LoopConfig {
@@ -42,6 +46,7 @@ public final class LoopConfig {
     private final IdleStrategy idleStrategy;
     private final LoopClock clock;
     private final int ringEntries;
+    private final boolean ringWait;
 
     private LoopConfig(Builder b) {
         this.spin = b.spin;
@@ -51,6 +56,7 @@ public final class LoopConfig {
         this.idleStrategy = b.idleStrategy;
         this.clock = b.clock;
         this.ringEntries = b.ringEntries;
+        this.ringWait = b.ringWait;
     }
 
     /** The defaults of the table above. */
@@ -103,11 +109,16 @@ public final class LoopConfig {
         return ringEntries;
     }
 
+    /** Whether the loop's io_uring ring (once it exists) does the kernel wait instead of epoll. */
+    public boolean ringWait() {
+        return ringWait;
+    }
+
     @Override
     public String toString() {
         return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
                 + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock
-                + ", ringEntries=" + ringEntries + '}';
+                + ", ringEntries=" + ringEntries + ", ringWait=" + ringWait + '}';
     }
 
     /** Mutable builder of {@link LoopConfig}; not thread-safe. */
@@ -119,6 +130,7 @@ public final class LoopConfig {
         private IdleStrategy idleStrategy = IdleStrategy.busySpin();
         private LoopClock clock = LoopClock.system();
         private int ringEntries = 256;
+        private boolean ringWait = false;
 
         private Builder() {
         }
@@ -131,6 +143,13 @@ public final class LoopConfig {
             this.idleStrategy = c.idleStrategy;
             this.clock = c.clock;
             this.ringEntries = c.ringEntries;
+            this.ringWait = c.ringWait;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder ringWait(boolean on) {
+            this.ringWait = on;
+            return this;
         }
 
         /** See the table in {@link LoopConfig}. */

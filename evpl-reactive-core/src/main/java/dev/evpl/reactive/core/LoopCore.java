@@ -58,7 +58,9 @@ abstract class LoopCore {
     final LoopClock clock;
     final String name;
     final Thread owner;
-    private final Poller poller;
+    final Poller poller;
+    /** Set when the loop's io_uring ring does the kernel wait (LoopConfig.ringWait). */
+    dev.evpl.reactive.core.internal.loop.RingWait ringWait;
     private final int wakeFd;
     /** 16 bytes: [0, 8) the constant 1 every waker writes; the rest spare. */
     private final long wakeMemory;
@@ -263,15 +265,16 @@ abstract class LoopCore {
                         timeout = 0;
                     }
                 }
+                dev.evpl.reactive.core.internal.loop.RingWait rw = ringWait;
                 if (timeout != 0) {
                     // Two clock reads per kernel sleep (not per pass): the sleep itself costs far more.
                     long t0 = System.nanoTime();
                     waitStart = t0;
-                    ready = poller.waitFor(timeout);
+                    ready = rw != null ? rw.waitFor(timeout, poller) : poller.waitFor(timeout);
                     sleepNanos += System.nanoTime() - t0;
                     waitStart = 0;
                 } else {
-                    ready = poller.waitFor(0);
+                    ready = rw != null ? rw.waitFor(0, poller) : poller.waitFor(0);
                 }
                 sleeping = 0;
             }

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code http-server --port P [--host H] [--threads N] [--protocol NAME]}: prints
+ * {@code http-server --port P [--host H] [--threads N] [--protocol NAME] [--ring-wait]}: prints
  * {@code LISTENING http <address>} once it accepts, then serves until killed:
  * {@code GET /hello} → 200 {@code text/plain} {@code Hello, World!}; {@code POST /echo} → 200 with the
  * request body streamed back; any method on {@code /inspect} → 200 {@code application/json} with what
@@ -28,11 +28,16 @@ final class HttpServerSample {
 
     static int run(String[] argv, PrintStream out) throws InterruptedException {
         Args args = new Args(argv);
+        // --ring-wait: the loops' io_uring rings do the kernel wait (LoopConfig.ringWait)
+        dev.evpl.reactive.core.EventLoopGroup loops = dev.evpl.reactive.core.EventLoopGroup.create(
+                dev.evpl.reactive.core.GroupConfig.builder().threads(args.getInt("threads", 1))
+                        .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(args.has("ring-wait")).build())
+                        .build());
         HttpServer config = HttpServer.create()
                 .protocol(Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP")))
                 .host(args.get("host", "127.0.0.1"))
                 .port(args.getInt("port", 8080))
-                .threads(args.getInt("threads", 1))
+                .runOn(loops)
                 .route(r -> r.get("/hello", HttpServerSample::hello)
                         .post("/echo", (req, res) -> res.send(req.receive()))
                         .any("/inspect", HttpServerSample::inspect));

@@ -253,6 +253,45 @@ public final class IoUring implements AutoCloseable {
         return (int) rc;
     }
 
+    private static final int ENTER_EXT_ARG = 1 << 3;
+    private static final int ETIME = 62;
+    /** struct io_uring_getevents_arg (24 bytes) followed by a __kernel_timespec; allocated on first wait. */
+    private long waitArg;
+
+    /**
+     * Submits everything prepared and waits up to {@code timeoutNanos} (negative: no limit; zero: no
+     * wait) for at least one completion; one system call (the kernel's {@code EXT_ARG} timeout, no
+     * timeout SQE). Returns the number submitted; a wait that timed out or was interrupted returns
+     * normally.
+     */
+    public int submitAndWait(long timeoutNanos) {
+        if (timeoutNanos == 0) {
+            return submit(0);
+        }
+        if (waitArg == 0) {
+            waitArg = NativeMemory.allocate(40);
+            NativeMemory.zero(waitArg, 40);
+        }
+        long ts = waitArg + 24;
+        if (timeoutNanos > 0) {
+            NativeMemory.putLong(ts, timeoutNanos / 1_000_000_000L);
+            NativeMemory.putLong(ts + 8, timeoutNanos % 1_000_000_000L);
+            NativeMemory.putLong(waitArg + 16, ts);
+        } else {
+            NativeMemory.putLong(waitArg + 16, 0);
+        }
+        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, toSubmit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG, waitArg, 24);
+        if (rc < 0) {
+            int errno = Native.errno();
+            if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == ETIME || errno == 16 /* EBUSY: CQ overflow to flush */) {
+                return 0; // nothing submitted (else the count would have been returned); the wait ended
+            }
+            throw NativeIoException.of("io_uring_enter", "ring " + fd, errno);
+        }
+        toSubmit -= (int) rc;
+        return (int) rc;
+    }
+
     /** Whether completions are waiting (reads the CQ tail: no system call). */
     public boolean hasCompletions() {
         return (int) INT.getAcquire(view, cqTail) != (int) INT.getAcquire(view, cqHead);
@@ -405,6 +444,9 @@ public final class IoUring implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            if (waitArg != 0) {
+                NativeMemory.free(waitArg);
+            }
             LIBC.munmap(sqes, sqesSize);
             LIBC.munmap(ring, ringSize);
             LIBC.close(fd);

@@ -117,13 +117,17 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private LoopRing(EventLoop loop, int entries) {
         this.loop = loop;
         this.ring = IoUring.create(entries);
-        int efd = LIBC.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
-        if (efd < 0) {
-            ring.close();
-            throw Native.error("eventfd", "io_uring completions");
+        this.waitOnRing = loop.config().ringWait();
+        int efd = -1;
+        if (!waitOnRing) {
+            efd = LIBC.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
+            if (efd < 0) {
+                ring.close();
+                throw Native.error("eventfd", "io_uring completions");
+            }
+            ring.registerEventFd(efd);
         }
         this.eventFd = efd;
-        ring.registerEventFd(efd);
         int slots = ring.entries();
         handlers = new Completion[slots];
         generation = new int[slots];
@@ -141,7 +145,15 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
                 reapAll();
             }
         };
-        loop.addFd(efd, wake, true, false);
+        if (waitOnRing) {
+            // The ring does the loop's kernel wait; the epoll set (sockets, doorbell) is one of
+            // its polled files, so one io_uring_enter per pass submits and waits.
+            epollFd = loop.epollFd();
+            armEpollPoll();
+            loop.ringWait(this::waitFor);
+        } else {
+            loop.addFd(efd, wake, true, false);
+        }
         loop.addPollSource(this);
         loop.addCloseHook(this::close);
         // The pool's slabs become fixed buffers, each registered once per ring (pinned by the
@@ -284,7 +296,54 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         submit((sqe, user) -> IoUring.prep(sqe, OP_ASYNC_CANCEL, -1, userData, 0, 0, 0, user), res -> { });
     }
 
+    /** Ring wait: is the epoll set ready (its poll completed since the last look)? */
+    private boolean epollReady;
+    private final boolean waitOnRing;
+    private int epollFd = -1;
+    private static final byte OP_POLL_ADD = 6;
+    private static final int POLL_ADD_MULTI = 1;
+    private static final int POLLIN = 1;
+
+    /** Ring wait: a multishot poll of the epoll descriptor; each completion says "epoll has events". */
+    private void armEpollPoll() {
+        submitMultishot((sqe, user) -> IoUring.prep(sqe, OP_POLL_ADD, epollFd, 0, POLL_ADD_MULTI, 0, POLLIN, user),
+                (res, flags) -> {
+                    epollReady = true;
+                    if ((flags & CQE_F_MORE) == 0 && !closedRing) {
+                        armEpollPoll(); // the kernel ended it (or it failed): poll again
+                    }
+                });
+    }
+
+    /**
+     * The loop's kernel wait (ring-wait mode): submits the pass's operations and waits in one
+     * {@code io_uring_enter}, reaps the ring, and asks epoll (without waiting) only when its poll
+     * completed. An epoll wait that filled its array may hold more: the next wait does not block.
+     */
+    private int waitFor(long timeoutNanos, dev.evpl.reactive.core.internal.loop.Poller epoll) {
+        if (epollReady || ring.hasCompletions()) {
+            timeoutNanos = 0; // something is ready already: look, do not sleep
+        }
+        if (timeoutNanos != 0 || ring.pending() > 0) {
+            ring.submitAndWait(timeoutNanos);
+            enters++;
+        }
+        reapAll();
+        if (!epollReady) {
+            return 0;
+        }
+        epollReady = false;
+        int n = epoll.waitFor(0);
+        if (n == loop.config().maxEvents()) {
+            epollReady = true; // a full array: there may be more
+        }
+        return n;
+    }
+
     private void submitPending() {
+        if (waitOnRing && !loop.isPolling()) {
+            return; // the next pass's wait submits (the same system call)
+        }
         if (ring.pending() > 0) {
             ring.submit(0);
             enters++;
@@ -328,6 +387,10 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     @Override
     public int poll() {
+        if (waitOnRing && ring.pending() > 0) {
+            ring.submit(0); // polling passes skip the wait that would submit
+            enters++;
+        }
         return ring.hasCompletions() ? reapAll() : 0;
     }
 
@@ -396,7 +459,12 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (provided != null) {
             provided.close();
         }
+        if (waitOnRing) {
+            loop.ringWait(null);
+        }
         ring.close();
-        LIBC.close(eventFd);
+        if (eventFd >= 0) {
+            LIBC.close(eventFd);
+        }
     }
 }

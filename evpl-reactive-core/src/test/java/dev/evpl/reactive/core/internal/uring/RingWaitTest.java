@@ -1,0 +1,112 @@
+package dev.evpl.reactive.core.internal.uring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.LoopConfig;
+import dev.evpl.reactive.core.LoopTimer;
+import dev.evpl.reactive.core.bind.Bind;
+import dev.evpl.reactive.core.bind.Endpoint;
+import dev.evpl.reactive.core.bind.Listener;
+import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.buffer.Segment;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * {@code LoopConfig.ringWait}: the ring does the loop's kernel wait. Timers, hand-overs from other
+ * threads, epoll descriptors and ring completions all still wake the loop, and a pass that submits
+ * and waits makes one {@code io_uring_enter}.
+ */
+class RingWaitTest {
+    private EventLoopGroup group;
+    private EventLoop loop;
+    private LoopRing ring;
+
+    @BeforeEach
+    void start() {
+        assumeTrue(LoopRing.isAvailable(), () -> "io_uring unavailable here: " + LoopRing.unavailableReason());
+        group = EventLoopGroup.create(GroupConfig.builder().threads(2)
+                .loopConfig(LoopConfig.builder().ringWait(true).build()).build());
+        loop = group.loop(0);
+        ring = Mono.fromCallable(() -> LoopRing.of(loop)).subscribeOn(loop).block(Duration.ofSeconds(5));
+        Mono.fromRunnable(() -> LoopRing.of(group.loop(1))).subscribeOn(group.loop(1)).block(Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() {
+        if (group != null) {
+            group.close();
+        }
+    }
+
+    @Test
+    void timersAndHandOversWakeALoopWaitingInItsRing() throws Exception {
+        CountDownLatch fired = new CountDownLatch(1);
+        long[] at = new long[2];
+        loop.execute(() -> {
+            at[0] = System.nanoTime();
+            LoopTimer t = loop.timer(() -> {
+                at[1] = System.nanoTime();
+                fired.countDown();
+            });
+            t.schedule(50, TimeUnit.MILLISECONDS);
+        });
+        assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(at[1] - at[0]).as("never early").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+        Thread.sleep(100); // asleep in io_uring_enter now
+        for (int i = 0; i < 100; i++) {
+            CountDownLatch ran = new CountDownLatch(1);
+            loop.schedule(ran::countDown); // from this thread: the doorbell in epoll, epoll polled by the ring
+            assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void tcpOnTheRingWithOneEnterPerPass() throws Exception {
+        Listener listener = Listener.listen(Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", 0));
+        try {
+            Sinks.One<Bind> accepted = Sinks.one();
+            listener.attach(group.loop(1), accepted::tryEmitValue);
+            Bind client = Bind.connect(loop, Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", listener.port()))
+                    .block(Duration.ofSeconds(5));
+            Bind server = accepted.asMono().block(Duration.ofSeconds(5));
+            server.send(server.receive()).subscribe(c -> { }, e -> { }); // echo
+            long passesBefore = loop.iterations();
+            long entersBefore = ring.enterCount();
+            int n = 2000;
+            AtomicLong echoed = new AtomicLong();
+            CountDownLatch done = new CountDownLatch(1);
+            client.receive().subscribe(s -> {
+                if (echoed.addAndGet(s.readableBytes()) >= 6L * n) {
+                    done.countDown();
+                }
+                s.release();
+            });
+            // one message at a time: each round trip is a pass that submits a write and waits
+            Flux.range(0, n).concatMap(i -> client.send(Mono.fromCallable(
+                    () -> loop.allocator().copyOf("ping!\n".getBytes(StandardCharsets.US_ASCII))).subscribeOn(loop))
+                    .then(Mono.delay(Duration.ofNanos(1), loop)), 1).blockLast(Duration.ofSeconds(60));
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            long passes = loop.iterations() - passesBefore;
+            long enters = ring.enterCount() - entersBefore;
+            assertThat(enters).as("io_uring_enter calls for %d passes", passes).isLessThanOrEqualTo(passes);
+            client.close();
+            server.close();
+        } finally {
+            listener.dispose();
+        }
+    }
+}
