@@ -27,10 +27,10 @@ import java.util.Objects;
  *   <tr><td>{@code ringEntries}</td><td>256</td><td>8 .. 32 768, a power of two</td><td>submission
  *       entries of the loop's io_uring (created on first use; the completion queue is twice as large,
  *       and operations beyond the entries wait their turn)</td></tr>
- *   <tr><td>{@code ringWait}</td><td>false</td><td></td><td>once the loop has an io_uring ring, the
- *       ring does the kernel wait: one {@code io_uring_enter} per pass submits and waits, the epoll
- *       set being polled by the ring; off, the loop waits in epoll and the ring's completions
- *       signal an eventfd in it (one more system call per pass that submits)</td></tr>
+ *   <tr><td>{@code ringWait}</td><td>true</td><td></td><td>once the loop has an io_uring ring, the
+ *       ring (with {@code DEFER_TASKRUN}) does the kernel wait: one {@code io_uring_enter} per pass
+ *       submits, completes and waits, the epoll set being polled by the ring; off, the loop waits in
+ *       epoll and the ring's completions signal an eventfd in it</td></tr>
  * </table>
  */
 public final class LoopConfig {
@@ -130,7 +130,7 @@ public final class LoopConfig {
         private IdleStrategy idleStrategy = IdleStrategy.busySpin();
         private LoopClock clock = LoopClock.system();
         private int ringEntries = 256;
-        private boolean ringWait = false;
+        private boolean ringWait = true;
 
         private Builder() {
         }

@@ -14,7 +14,7 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--ring-wait]}:
+ * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait]}:
  * echoes every byte (stream) or datagram (UDP) back, zero-copy (the received segments are sent as
  * they are), until killed.
  * With {@code --framing length32} it frames by a 4-byte big-endian length prefix and answers each
@@ -41,9 +41,9 @@ final class EchoServer {
         if (protocol == Protocol.STREAM_SOCKET_UNIX) {
             new java.io.File(endpoint.path()).delete();
         }
-        // --ring-wait: the loops' io_uring rings do the kernel wait (LoopConfig.ringWait)
+        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ringWait false)
         try (EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(threads)
-                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(args.has("ring-wait")).build()).build())) {
+                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(!args.has("epoll-wait")).build()).build())) {
             if (!protocol.isStream()) {
                 // One datagram socket (UDP has no connections to steer): every datagram back to its sender.
                 DatagramBind bind = DatagramBind.open(group.loop(0), protocol, endpoint).block();

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code http-server --port P [--host H] [--threads N] [--protocol NAME] [--ring-wait]}: prints
+ * {@code http-server --port P [--host H] [--threads N] [--protocol NAME] [--epoll-wait]}: prints
  * {@code LISTENING http <address>} once it accepts, then serves until killed:
  * {@code GET /hello} → 200 {@code text/plain} {@code Hello, World!}; {@code POST /echo} → 200 with the
  * request body streamed back; any method on {@code /inspect} → 200 {@code application/json} with what
@@ -28,10 +28,10 @@ final class HttpServerSample {
 
     static int run(String[] argv, PrintStream out) throws InterruptedException {
         Args args = new Args(argv);
-        // --ring-wait: the loops' io_uring rings do the kernel wait (LoopConfig.ringWait)
+        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ringWait false)
         dev.evpl.reactive.core.EventLoopGroup loops = dev.evpl.reactive.core.EventLoopGroup.create(
                 dev.evpl.reactive.core.GroupConfig.builder().threads(args.getInt("threads", 1))
-                        .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(args.has("ring-wait")).build())
+                        .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(!args.has("epoll-wait")).build())
                         .build());
         HttpServer config = HttpServer.create()
                 .protocol(Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP")))

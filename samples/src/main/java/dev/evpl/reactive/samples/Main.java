@@ -20,11 +20,11 @@ public final class Main {
     static {
         register("loop-demo", "timers, a doorbell rung from another thread, and the loops as Reactor schedulers",
                 LoopDemo::run);
-        register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--ring-wait]",
+        register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait]",
                 EchoServer::run);
         register("bench", "--protocol NAME --mode pingpong|stream --conns C --inflight Q --size S --seconds T "
                 + "[--framing length32] [--connect H:P]", Bench::run);
-        register("http-server", "--port P [--host H] [--threads N] [--protocol NAME] [--ring-wait]", HttpServerSample::run);
+        register("http-server", "--port P [--host H] [--threads N] [--protocol NAME] [--epoll-wait]", HttpServerSample::run);
         register("block-bench", "--file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite --seconds T "
                 + "[--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL] [--spin-ms N]", BlockBench::run);
         register("file-serve", "--port P --dir D [--host H] [--threads N] [--protocol IO_URING|THREAD_POOL]", FileServe::run);

@@ -38,6 +38,7 @@ public final class IoUring implements AutoCloseable {
     static final int SETUP_SUBMIT_ALL = 1 << 7;
     static final int SETUP_COOP_TASKRUN = 1 << 8;
     static final int SETUP_SINGLE_ISSUER = 1 << 12;
+    static final int SETUP_DEFER_TASKRUN = 1 << 13;
     private static final int FEAT_SINGLE_MMAP = 1;
     private static final int ENTER_GETEVENTS = 1;
     /** sq_flags bit: the CQ overflowed and the kernel holds completions aside. */
@@ -75,11 +76,13 @@ public final class IoUring implements AutoCloseable {
     /** Why io_uring cannot be used in this process, or null when it can (probed once). */
     private static final String UNAVAILABLE = probe();
 
-    private IoUring(int entries) {
+    private IoUring(int entries, boolean deferTaskrun) {
         long params = NativeMemory.allocate(120);
         try {
             NativeMemory.zero(params, 120);
-            int wanted = SETUP_SINGLE_ISSUER | SETUP_COOP_TASKRUN | SETUP_SUBMIT_ALL;
+            // DEFER_TASKRUN: completion work runs only inside this thread's io_uring_enter(GETEVENTS),
+            // for a ring that is also where the thread waits; else COOP_TASKRUN (no IPI per completion).
+            int wanted = SETUP_SINGLE_ISSUER | SETUP_SUBMIT_ALL | (deferTaskrun ? SETUP_DEFER_TASKRUN : SETUP_COOP_TASKRUN);
             NativeMemory.putInt(params + 8, wanted);
             long rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
             if (rc < 0 && Native.errno() == Errno.EINVAL) {
@@ -136,10 +139,37 @@ public final class IoUring implements AutoCloseable {
 
     /** A ring of {@code entries} submission slots (a power of two; the CQ gets twice as many). */
     public static IoUring create(int entries) {
+        return create(entries, false);
+    }
+
+    /**
+     * A ring as {@link #create(int)}; {@code deferTaskrun}: with {@code DEFER_TASKRUN}, whose
+     * completions appear only after {@link #submitAndWait} (or {@link #runTaskWork}) on the owner thread.
+     */
+    public static IoUring create(int entries, boolean deferTaskrun) {
         if (UNAVAILABLE != null) {
             throw new UnsupportedOperationException("io_uring is unavailable: " + UNAVAILABLE);
         }
-        return new IoUring(entries);
+        return new IoUring(entries, deferTaskrun);
+    }
+
+    /** Whether completion work is deferred to this thread's enters ({@code DEFER_TASKRUN} accepted). */
+    public boolean defersTaskWork() {
+        return (flags & SETUP_DEFER_TASKRUN) != 0;
+    }
+
+    /** Submits what was prepared and runs deferred completion work without waiting; one system call. */
+    public int runTaskWork() {
+        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, toSubmit, 0, ENTER_GETEVENTS, 0, 0);
+        if (rc < 0) {
+            int errno = Native.errno();
+            if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == 16) {
+                return 0;
+            }
+            throw NativeIoException.of("io_uring_enter", "ring " + fd, errno);
+        }
+        toSubmit -= (int) rc;
+        return (int) rc;
     }
 
     /** Whether io_uring works in this process. */
@@ -266,7 +296,7 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(long timeoutNanos) {
         if (timeoutNanos == 0) {
-            return submit(0);
+            return defersTaskWork() ? runTaskWork() : submit(0);
         }
         if (waitArg == 0) {
             waitArg = NativeMemory.allocate(40);

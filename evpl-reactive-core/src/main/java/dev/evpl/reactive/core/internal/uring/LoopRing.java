@@ -116,7 +116,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     private LoopRing(EventLoop loop, int entries) {
         this.loop = loop;
-        this.ring = IoUring.create(entries);
+        this.ring = IoUring.create(entries, loop.config().ringWait());
         this.waitOnRing = loop.config().ringWait();
         int efd = -1;
         if (!waitOnRing) {
@@ -255,6 +255,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         long sqe = ring.nextSqe();
         if (sqe == 0) {
             // SQ full of unsubmitted entries: push them now, then take a slot.
+            submitting();
             ring.submit(0);
             enters++;
             sqe = ring.nextSqe();
@@ -300,6 +301,22 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private boolean epollReady;
     private final boolean waitOnRing;
     private int epollFd = -1;
+    private long submittingEnters;
+
+    /** Counts an enter that carries submissions (called just before it). */
+    private void submitting() {
+        if (ring.pending() > 0) {
+            submittingEnters++;
+        }
+    }
+
+    /** {@code io_uring_enter} calls that submitted something (the others only waited or ran completion work). */
+    public long submittingEnterCount() {
+        return submittingEnters;
+    }
+
+    /** Ring wait: the pass ({@code loop.iterations()}) that made its io_uring_enter already. */
+    private long enteredInPass = -1;
     private static final byte OP_POLL_ADD = 6;
     private static final int POLL_ADD_MULTI = 1;
     private static final int POLLIN = 1;
@@ -324,9 +341,11 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (epollReady || ring.hasCompletions()) {
             timeoutNanos = 0; // something is ready already: look, do not sleep
         }
-        if (timeoutNanos != 0 || ring.pending() > 0) {
-            ring.submitAndWait(timeoutNanos);
+        if (timeoutNanos != 0 || ring.pending() > 0 || ring.defersTaskWork()) {
+            submitting();
+            ring.submitAndWait(timeoutNanos); // with DEFER_TASKRUN this is also where completions are made
             enters++;
+            enteredInPass = loop.iterations();
         }
         reapAll();
         if (!epollReady) {
@@ -341,10 +360,12 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     }
 
     private void submitPending() {
-        if (waitOnRing && !loop.isPolling()) {
-            return; // the next pass's wait submits (the same system call)
+        if (waitOnRing) {
+            // The next pass's one io_uring_enter submits: its wait, or (polling) its poll.
+            return;
         }
         if (ring.pending() > 0) {
+            submitting();
             ring.submit(0);
             enters++;
         }
@@ -387,9 +408,17 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     @Override
     public int poll() {
-        if (waitOnRing && ring.pending() > 0) {
-            ring.submit(0); // polling passes skip the wait that would submit
+        if (waitOnRing && enteredInPass != loop.iterations() && (ring.pending() > 0 || ring.defersTaskWork())) {
+            // Polling passes skip the wait, which would submit (and, with DEFER_TASKRUN, run the
+            // completion work): do both here, one system call.
+            submitting();
+            if (ring.defersTaskWork()) {
+                ring.runTaskWork();
+            } else {
+                ring.submit(0);
+            }
             enters++;
+            enteredInPass = loop.iterations();
         }
         return ring.hasCompletions() ? reapAll() : 0;
     }

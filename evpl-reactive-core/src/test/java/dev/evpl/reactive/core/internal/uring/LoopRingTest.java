@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-/** The loop's ring over real io_uring: batching, completions on the loop, waiting beyond capacity, wake-ups. */
+/**
+ * The loop's ring over real io_uring, the loop waiting in epoll: batching, completions on the loop,
+ * waiting beyond capacity, wake-ups.
+ */
 class LoopRingTest {
     private EventLoopGroup group;
     private EventLoop loop;
@@ -26,7 +29,9 @@ class LoopRingTest {
     @BeforeEach
     void start() {
         assumeTrue(LoopRing.isAvailable(), () -> "io_uring unavailable here: " + LoopRing.unavailableReason());
-        group = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+        // The loop waits in epoll here (the ring signals an eventfd); RingWaitTest covers the ring wait.
+        group = EventLoopGroup.create(GroupConfig.builder().threads(1)
+                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(false).build()).build());
         loop = group.loop(0);
     }
 
@@ -85,7 +90,7 @@ class LoopRingTest {
     void theRingSizeComesFromTheLoopConfig() throws Exception {
         {
             try (EventLoopGroup g = EventLoopGroup.create(GroupConfig.builder().threads(1)
-                    .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringEntries(64).build()).build())) {
+                    .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringEntries(64).ringWait(false).build()).build())) {
                 EventLoop l = g.loop(0);
                 CountDownLatch all = new CountDownLatch(200);
                 int[] capped = Mono.fromCallable(() -> {
