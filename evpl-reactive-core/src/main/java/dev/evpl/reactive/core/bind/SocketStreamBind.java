@@ -231,18 +231,10 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             return;
         }
         buffer.release();
-        if (closed) {
-            return;
-        }
-        if (res == 0) {
-            receiver.complete();
-            if (sendQueue.isEmpty() && finishing) {
-                closeNow(null);
-            }
-        } else if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
+        if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
             armRecv();
         } else {
-            closeNow(NativeIoException.of("recv", String.valueOf(remote), -res));
+            ringEnded(res);
         }
     }
 
@@ -258,7 +250,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
     }
 
-    /** Multishot receive over: end of stream (0) or a connection error (-errno), after the data before it. */
+    /** io_uring receive over: end of stream (0) or a connection error (-errno), after the data before it. */
     void ringEnded(int res) {
         if (closed) {
             return;

@@ -75,7 +75,7 @@ class BindFaultsAndBackpressureTest {
         long total = 1L << 30;
         EventLoop loop = client.loop();
         AtomicLong generated = new AtomicLong();
-        Flux<Segment> data = patternStream(loop, total, 256 * 1024, generated);
+        Flux<Segment> data = Pattern.stream(loop, total, 256 * 1024, generated);
         Mono<Completion> sent = client.send(data).cache();
         sent.subscribe();
 
@@ -124,20 +124,6 @@ class BindFaultsAndBackpressureTest {
         assertThat(verified.get()).isEqualTo(total);
         client.close();
         receiver.close();
-    }
-
-    /** {@code total} pattern bytes in chunks, generated on {@code loop} as demand comes; counts what was made. */
-    private static Flux<Segment> patternStream(EventLoop loop, long total, int chunk, AtomicLong generated) {
-        return Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
-            if (position >= total) {
-                sink.complete();
-                return position;
-            }
-            int n = (int) Math.min(total - position, chunk);
-            sink.next(Pattern.segment(loop.allocator(), position, n));
-            generated.set(position + n);
-            return position + n;
-        }).subscribeOn(loop);
     }
 
     /** Waits until {@code counter} stops moving for {@code quietMillis}; returns where it stopped. */
@@ -353,7 +339,7 @@ class BindFaultsAndBackpressureTest {
         long total = 64L << 20;
         EventLoop loop = client.loop();
         AtomicLong generated = new AtomicLong();
-        Flux<Segment> data = patternStream(loop, total, 64 * 1024, generated);
+        Flux<Segment> data = Pattern.stream(loop, total, 64 * 1024, generated);
         Mono<Completion> sent = client.send(data).cache();
         sent.subscribe();
         long after = awaitStall(generated, 100);

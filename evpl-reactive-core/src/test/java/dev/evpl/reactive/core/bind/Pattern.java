@@ -32,6 +32,21 @@ final class Pattern {
         return s;
     }
 
+    /** {@code total} bytes of the stream in chunks, generated on {@code loop} as demand comes; counts what was made. */
+    static reactor.core.publisher.Flux<Segment> stream(dev.evpl.reactive.core.EventLoop loop, long total, int chunk,
+            java.util.concurrent.atomic.AtomicLong generated) {
+        return reactor.core.publisher.Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
+            if (position >= total) {
+                sink.complete();
+                return position;
+            }
+            int n = (int) Math.min(total - position, chunk);
+            sink.next(segment(loop.allocator(), position, n));
+            generated.set(position + n);
+            return position + n;
+        }).subscribeOn(loop);
+    }
+
     /** Checks {@code s} holds the stream's bytes from {@code position}; throws naming the first mismatch. */
     static void verify(Segment s, long position, byte[] scratch) {
         int length = s.readableBytes();

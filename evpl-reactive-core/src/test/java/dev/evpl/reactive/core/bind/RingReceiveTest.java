@@ -53,19 +53,6 @@ class RingReceiveTest {
         return new Bind[] {client, accepted.asMono().block(Duration.ofSeconds(5))};
     }
 
-    private static Flux<Segment> pattern(EventLoop loop, long total, int chunk, AtomicLong generated) {
-        return Flux.<Segment, Long>generate(() -> 0L, (position, sink) -> {
-            if (position >= total) {
-                sink.complete();
-                return position;
-            }
-            int n = (int) Math.min(total - position, chunk);
-            sink.next(Pattern.segment(loop.allocator(), position, n));
-            generated.set(position + n);
-            return position + n;
-        }).subscribeOn(loop);
-    }
-
     @Test
     void oneMultishotServesManyReceivesFromProvidedBuffers() throws Exception {
         Bind[] p = pair();
@@ -87,7 +74,7 @@ class RingReceiveTest {
         LoopRing ring = reactor.core.publisher.Mono.fromCallable(() -> LoopRing.of(group.loop(1)))
                 .subscribeOn(group.loop(1)).block(Duration.ofSeconds(5));
         long submittedBefore = ring.submittedCount();
-        p[0].send(pattern(group.loop(0), total, 64 * 1024, new AtomicLong())).block(Duration.ofSeconds(30));
+        p[0].send(Pattern.stream(group.loop(0), total, 64 * 1024, new AtomicLong())).block(Duration.ofSeconds(30));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (verified.get() < total && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -109,7 +96,7 @@ class RingReceiveTest {
         Bind[] p = pair();
         SocketStreamBind receiver = (SocketStreamBind) p[1];
         AtomicLong generated = new AtomicLong();
-        p[0].send(pattern(group.loop(0), 1L << 30, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
+        p[0].send(Pattern.stream(group.loop(0), 1L << 30, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
         AtomicLong got = new AtomicLong();
         BaseSubscriber<Segment> slow = new BaseSubscriber<>() {
             @Override
