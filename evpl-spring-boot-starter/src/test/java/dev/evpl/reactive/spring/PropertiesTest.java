@@ -52,6 +52,28 @@ class PropertiesTest {
     }
 
     @Test
+    void cpuAffinityAndSpinReachTheLoops() {
+        runner.withPropertyValues("evpl.loops.count=2", "evpl.loops.cpu-affinity=0", "evpl.loops.spin=0s",
+                "evpl.io-uring.ring-entries=64").run(ctx -> {
+                    EventLoopGroup group = ctx.getBean(EventLoopGroup.class);
+                    assertThat(group.config().cpuAffinity()).containsExactly(0);
+                    assertThat(group.loop(1).config().spin()).isEqualTo(Duration.ZERO);
+                    assertThat(group.loop(0).config().ringEntries()).isEqualTo(64);
+                    // both loops pinned to CPU 0: each reports it from its own thread
+                    for (int i = 0; i < 2; i++) {
+                        dev.evpl.reactive.core.EventLoop loop = group.loop(i);
+                        Integer cpu = reactor.core.publisher.Mono.fromCallable(() -> sched_getcpu())
+                                .subscribeOn(loop).block(Duration.ofSeconds(5));
+                        assertThat(cpu).as(loop.name()).isZero();
+                    }
+                });
+    }
+
+    private static int sched_getcpu() {
+        return dev.evpl.reactive.core.internal.nativeio.Native.LIBC.sched_getcpu();
+    }
+
+    @Test
     void badValuesFailStartUpNamingTheProperty() {
         failsWith("evpl.loops.count=5000", "evpl.loops.count must be between 0 and 1024");
         failsWith("evpl.loops.spin=5s", "evpl.loops.spin must be between");
