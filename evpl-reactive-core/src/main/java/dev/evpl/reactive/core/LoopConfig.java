@@ -31,6 +31,9 @@ import java.util.Objects;
  *       ring (with {@code DEFER_TASKRUN}) does the kernel wait: one {@code io_uring_enter} per pass
  *       submits, completes and waits, the epoll set being polled by the ring; off, the loop waits in
  *       epoll and the ring's completions signal an eventfd in it</td></tr>
+ *   <tr><td>{@code sendZeroCopyMin}</td><td>0 (off)</td><td>0, or 1 KiB .. 64 MiB</td><td>an io_uring TCP
+ *       write of at least this many bytes goes out with {@code SENDMSG_ZC}: the kernel sends from the
+ *       segments' memory, which is released when its notification arrives</td></tr>
  * </table>
  */
 public final class LoopConfig {
@@ -47,6 +50,7 @@ public final class LoopConfig {
     private final LoopClock clock;
     private final int ringEntries;
     private final boolean ringWait;
+    private final int sendZeroCopyMin;
 
     private LoopConfig(Builder b) {
         this.spin = b.spin;
@@ -57,6 +61,7 @@ public final class LoopConfig {
         this.clock = b.clock;
         this.ringEntries = b.ringEntries;
         this.ringWait = b.ringWait;
+        this.sendZeroCopyMin = b.sendZeroCopyMin;
     }
 
     /** The defaults of the table above. */
@@ -109,6 +114,11 @@ public final class LoopConfig {
         return ringEntries;
     }
 
+    /** io_uring TCP writes of at least this many bytes go out with {@code SENDMSG_ZC}; 0 = never. */
+    public int sendZeroCopyMin() {
+        return sendZeroCopyMin;
+    }
+
     /** Whether the loop's io_uring ring (once it exists) does the kernel wait instead of epoll. */
     public boolean ringWait() {
         return ringWait;
@@ -118,7 +128,7 @@ public final class LoopConfig {
     public String toString() {
         return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
                 + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock
-                + ", ringEntries=" + ringEntries + ", ringWait=" + ringWait + '}';
+                + ", ringEntries=" + ringEntries + ", ringWait=" + ringWait + ", sendZeroCopyMin=" + sendZeroCopyMin + '}';
     }
 
     /** Mutable builder of {@link LoopConfig}; not thread-safe. */
@@ -131,6 +141,7 @@ public final class LoopConfig {
         private LoopClock clock = LoopClock.system();
         private int ringEntries = 256;
         private boolean ringWait = true;
+        private int sendZeroCopyMin = 0;
 
         private Builder() {
         }
@@ -144,6 +155,13 @@ public final class LoopConfig {
             this.clock = c.clock;
             this.ringEntries = c.ringEntries;
             this.ringWait = c.ringWait;
+            this.sendZeroCopyMin = c.sendZeroCopyMin;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder sendZeroCopyMin(int bytes) {
+            this.sendZeroCopyMin = bytes;
+            return this;
         }
 
         /** See the table in {@link LoopConfig}. */
@@ -205,6 +223,10 @@ public final class LoopConfig {
             if (Integer.bitCount(ringEntries) != 1) {
                 throw new IllegalArgumentException("LoopConfig.ringEntries must be a power of two between 8 and 32768, got "
                         + ringEntries);
+            }
+            if (sendZeroCopyMin != 0 && (sendZeroCopyMin < 1024 || sendZeroCopyMin > (64 << 20))) {
+                throw new IllegalArgumentException("LoopConfig.sendZeroCopyMin must be 0 (off) or between 1024 and "
+                        + (64 << 20) + ", got " + sendZeroCopyMin);
             }
             return new LoopConfig(this);
         }

@@ -92,7 +92,8 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         if (ring != null && ringIov == 0) {
             int flags = LIBC.fcntl(fd, 3 /* F_GETFL */, 0);
             LIBC.fcntl(fd, 4 /* F_SETFL */, flags & ~Linux.O_NONBLOCK);
-            ringIov = dev.evpl.reactive.core.internal.nativeio.NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE);
+            // iovecs, then a msghdr for zero-copy sends
+            ringIov = dev.evpl.reactive.core.internal.nativeio.NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE + 64);
             dev.evpl.reactive.core.internal.uring.ProvidedBuffers provided = ring.providedBuffers();
             if (provided != null) {
                 ringReceiver = new RingReceiver(this, ring, provided, fd);
@@ -380,8 +381,50 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
         writeInFlight = true;
         long iov = ringIov;
+        int zcMin = loop.config().sendZeroCopyMin();
+        if (zcMin > 0 && sendQueue.filledBytes >= zcMin) {
+            sendZeroCopy(iov, count);
+            return;
+        }
         ring.submit((sqe, user) -> dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe,
                 dev.evpl.reactive.core.internal.uring.IoUring.OP_WRITEV, fd, iov, count, 0, 0, user), this::written);
+    }
+
+    private static final byte OP_SENDMSG_ZC = 48;
+    private static final int CQE_F_NOTIF = 1 << 3;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    private long zeroCopySends;
+
+    /**
+     * io_uring: the queued slices with {@code SENDMSG_ZC}. The kernel sends from the segments' own
+     * memory, so they are completed (released) only when its notification says it is done with them;
+     * the next write waits for that. A first completion without {@code F_MORE} (an error) has no
+     * notification after it.
+     */
+    private void sendZeroCopy(long iov, int count) {
+        long hdr = iov + (long) LoopSockets.MAX_IOV * IoVec.SIZE;
+        dev.evpl.reactive.core.internal.nativeio.MsgHdr.set(hdr, 0, 0, iov, count);
+        zeroCopySends++;
+        ring.submit((sqe, user) -> dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe, OP_SENDMSG_ZC, fd, hdr, 1, 0,
+                MSG_NOSIGNAL, user), new dev.evpl.reactive.core.internal.uring.LoopRing.MultiCompletion() {
+                    private int sent;
+
+                    @Override
+                    public void complete(int res, int flags) {
+                        if ((flags & CQE_F_NOTIF) != 0) {
+                            written(sent); // the kernel let go of the memory
+                        } else if ((flags & dev.evpl.reactive.core.internal.uring.LoopRing.CQE_F_MORE) != 0) {
+                            sent = res; // bytes sent; the notification follows
+                        } else {
+                            written(res);
+                        }
+                    }
+                });
+    }
+
+    /** Writes that went out with SENDMSG_ZC (tests). */
+    long zeroCopySends() {
+        return zeroCopySends;
     }
 
     private void written(int res) {
