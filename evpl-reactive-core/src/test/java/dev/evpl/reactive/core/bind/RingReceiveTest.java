@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * STREAM_IO_URING_TCP's receive side: one multishot RECV from the loop's provided buffers serves
@@ -26,7 +25,6 @@ import reactor.core.publisher.Sinks;
  */
 class RingReceiveTest {
     private EventLoopGroup group;
-    private Listener listener;
 
     @BeforeEach
     void start() {
@@ -36,27 +34,15 @@ class RingReceiveTest {
 
     @AfterEach
     void stop() {
-        if (listener != null) {
-            listener.dispose();
-        }
         if (group != null) {
             group.close();
         }
     }
 
-    private Bind[] pair() {
-        listener = Listener.listen(Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", 0));
-        Sinks.One<Bind> accepted = Sinks.one();
-        listener.attach(group.loop(1), accepted::tryEmitValue);
-        Bind client = Bind.connect(group.loop(0), Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", listener.port()))
-                .block(Duration.ofSeconds(5));
-        return new Bind[] {client, accepted.asMono().block(Duration.ofSeconds(5))};
-    }
-
     @Test
     void oneMultishotServesManyReceivesFromProvidedBuffers() throws Exception {
-        Bind[] p = pair();
-        SocketStreamBind receiver = (SocketStreamBind) p[1];
+        UringPair p = new UringPair(group);
+        SocketStreamBind receiver = (SocketStreamBind) p.server;
         long total = 32L << 20;
         AtomicLong verified = new AtomicLong();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -74,7 +60,7 @@ class RingReceiveTest {
         LoopRing ring = reactor.core.publisher.Mono.fromCallable(() -> LoopRing.of(group.loop(1)))
                 .subscribeOn(group.loop(1)).block(Duration.ofSeconds(5));
         long submittedBefore = ring.submittedCount();
-        p[0].send(Pattern.stream(group.loop(0), total, 64 * 1024, new AtomicLong())).block(Duration.ofSeconds(30));
+        p.client.send(Pattern.stream(group.loop(0), total, 64 * 1024, new AtomicLong())).block(Duration.ofSeconds(30));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (verified.get() < total && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -87,16 +73,15 @@ class RingReceiveTest {
         // WRITEVs of the echo are not on this loop (the client sends): the receiving loop submitted
         // a handful of SQEs (the multishot, re-arms after buffer shortages) for thousands of receives
         assertThat(submitted).as("SQEs for %d receives", receives).isLessThan(receives / 10);
-        p[0].close();
-        p[1].close();
+        p.close();
     }
 
     @Test
     void noCreditCancelsTheReceiveAndTheSenderStalls() throws Exception {
-        Bind[] p = pair();
-        SocketStreamBind receiver = (SocketStreamBind) p[1];
+        UringPair p = new UringPair(group);
+        SocketStreamBind receiver = (SocketStreamBind) p.server;
         AtomicLong generated = new AtomicLong();
-        p[0].send(Pattern.stream(group.loop(0), 1L << 30, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
+        p.client.send(Pattern.stream(group.loop(0), 1L << 30, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
         AtomicLong got = new AtomicLong();
         BaseSubscriber<Segment> slow = new BaseSubscriber<>() {
             @Override
@@ -123,23 +108,20 @@ class RingReceiveTest {
         Thread.sleep(200);
         assertThat(generated.get()).as("credit back: the receive is armed again").isGreaterThan(generatedAtStall);
         slow.cancel();
-        p[0].close();
-        p[1].close();
+        p.close();
     }
 
     @Test
     void closingWithAReceiveArmedLeavesNothingBehind() throws Exception {
         for (int i = 0; i < 20; i++) {
-            Bind[] p = pair();
-            p[1].receive().subscribe(Segment::release);
+            UringPair p = new UringPair(group);
+            p.server.receive().subscribe(Segment::release);
             EventLoop l0 = group.loop(0);
-            p[0].send(Flux.defer(() -> Flux.just(Pattern.segment(l0.allocator(), 0, 1000))).subscribeOn(l0))
+            p.client.send(Flux.defer(() -> Flux.just(Pattern.segment(l0.allocator(), 0, 1000))).subscribeOn(l0))
                     .subscribe(c -> { }, e -> { });
             Thread.sleep(5);
-            p[1].close();
-            p[0].close();
-            listener.dispose();
-            listener = null;
+            p.server.close(); // the side with the receive armed first
+            p.close();
         }
         // the paranoid leak check after the test sees any segment a closed receive kept
     }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Sinks;
 
 /**
  * {@code LoopConfig.sendZeroCopyMin}: large io_uring TCP writes go out with {@code SENDMSG_ZC}, their
@@ -22,7 +21,6 @@ import reactor.core.publisher.Sinks;
  */
 class RingZeroCopySendTest {
     private EventLoopGroup group;
-    private Listener listener;
 
     @BeforeEach
     void start() {
@@ -33,31 +31,19 @@ class RingZeroCopySendTest {
 
     @AfterEach
     void stop() {
-        if (listener != null) {
-            listener.dispose();
-        }
         if (group != null) {
             group.close();
         }
     }
 
-    private Bind[] pair() {
-        listener = Listener.listen(Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", 0));
-        Sinks.One<Bind> accepted = Sinks.one();
-        listener.attach(group.loop(1), accepted::tryEmitValue);
-        Bind client = Bind.connect(group.loop(0), Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", listener.port()))
-                .block(Duration.ofSeconds(5));
-        return new Bind[] {client, accepted.asMono().block(Duration.ofSeconds(5))};
-    }
-
     @Test
     void largeWritesGoOutZeroCopyAndArriveIntact() throws Exception {
-        Bind[] p = pair();
+        UringPair p = new UringPair(group);
         long total = 48L << 20;
         AtomicLong verified = new AtomicLong();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         byte[] scratch = new byte[1 << 20];
-        p[1].receive().subscribe(s -> {
+        p.server.receive().subscribe(s -> {
             try {
                 Pattern.verify(s, verified.get(), scratch);
                 verified.addAndGet(s.readableBytes());
@@ -67,7 +53,7 @@ class RingZeroCopySendTest {
                 s.release();
             }
         });
-        assertThat(p[0].send(Pattern.stream(group.loop(0), total, 256 * 1024, new AtomicLong()))
+        assertThat(p.client.send(Pattern.stream(group.loop(0), total, 256 * 1024, new AtomicLong()))
                 .block(Duration.ofSeconds(60)).bytes()).isEqualTo(total);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (verified.get() < total && System.nanoTime() < deadline) {
@@ -75,22 +61,18 @@ class RingZeroCopySendTest {
         }
         assertThat(errors).isEmpty();
         assertThat(verified.get()).isEqualTo(total);
-        assertThat(((SocketStreamBind) p[0]).zeroCopySends()).as("writes sent with SENDMSG_ZC").isGreaterThan(0);
-        p[0].close();
-        p[1].close();
+        assertThat(((SocketStreamBind) p.client).zeroCopySends()).as("writes sent with SENDMSG_ZC").isGreaterThan(0);
+        p.close();
     }
 
     @Test
     void closingWithAZeroCopySendUnderWayLeavesNothingBehind() throws Exception {
         for (int i = 0; i < 10; i++) {
-            Bind[] p = pair();
+            UringPair p = new UringPair(group);
             // nobody reads: the writes stall in the kernel with a zero-copy send in flight
-            p[0].send(Pattern.stream(group.loop(0), 64L << 20, 256 * 1024, new AtomicLong())).subscribe(c -> { }, e -> { });
+            p.client.send(Pattern.stream(group.loop(0), 64L << 20, 256 * 1024, new AtomicLong())).subscribe(c -> { }, e -> { });
             Thread.sleep(30);
-            p[0].close();
-            p[1].close();
-            listener.dispose();
-            listener = null;
+            p.close();
         }
         Thread.sleep(100);
         // the paranoid leak check after the test sees any segment the sends kept
