@@ -10,7 +10,8 @@ import java.util.ArrayDeque;
 
 /**
  * The io_uring receive side of one stream bind: one multishot {@code RECV} selecting from the
- * loop's provided buffers, armed while the subscriber has credit and cancelled when it runs out
+ * loop's provided buffers (or, where the kernel refuses buffer rings, one {@code RECV} into a fresh
+ * 16 KiB pooled segment per credit), armed while the subscriber has credit and cancelled when it runs out
  * (libevpl's "no demand, no receive": the socket buffer fills and TCP's window closes). One SQE
  * then serves any number of receives, and an idle connection holds no buffer.
  *
@@ -39,11 +40,22 @@ final class RingReceiver implements LoopRing.MultiCompletion {
     /** Inside {@link #arm}: a completion now means the ring refused it at once (it is closed). */
     private boolean arming;
 
+    /** Without provided buffers: bytes of the segment one plain RECV reads into. */
+    private static final int ONCE_SIZE = 16 * 1024;
+    /** Without provided buffers: a plain RECV is in flight. */
+    private boolean onceArmed;
+
+    /** {@code buffers} null: one plain RECV per credit. */
     RingReceiver(SocketStreamBind bind, LoopRing ring, ProvidedBuffers buffers, int fd) {
         this.bind = bind;
         this.ring = ring;
         this.buffers = buffers;
         this.fd = fd;
+    }
+
+    /** Whether receives are multishot from provided buffers. */
+    boolean multishot() {
+        return buffers != null;
     }
 
     /** Completions with data so far (tests: one multishot serves many). */
@@ -53,6 +65,10 @@ final class RingReceiver implements LoopRing.MultiCompletion {
 
     /** Credit is available (or came back): deliver what was kept, then keep a receive armed. */
     void resume() {
+        if (buffers == null) {
+            armOnce();
+            return;
+        }
         ReceivePublisher<Segment> r = bind.receiver;
         while (!early.isEmpty() && r.wantsData()) {
             r.deliver(early.poll());
@@ -82,6 +98,40 @@ final class RingReceiver implements LoopRing.MultiCompletion {
             NativeMemory.putShort(sqe + 40, (short) ProvidedBuffers.GROUP);
         }, this);
         arming = false;
+    }
+
+    /** Without provided buffers: one RECV into a fresh pooled segment while there is credit. */
+    private void armOnce() {
+        if (onceArmed || closed || !bind.receiver.wantsData()) {
+            return;
+        }
+        onceArmed = true;
+        Segment buffer = bind.allocator().allocate(ONCE_SIZE);
+        long address = buffer.sliceAddress(0);
+        int socket = fd;
+        ring.submit((sqe, user) -> IoUring.prep(sqe, OP_RECV, socket, address, ONCE_SIZE, 0, 0, user),
+                res -> receivedOnce(buffer, res));
+    }
+
+    private void receivedOnce(Segment buffer, int res) {
+        onceArmed = false;
+        if (res > 0 && !closed) {
+            bind.loop().ioCounters().received += res;
+            Segment data = buffer.slice(0, res);
+            buffer.release();
+            bind.receiver.deliver(data);
+            armOnce();
+            return;
+        }
+        buffer.release();
+        if (closed) {
+            return;
+        }
+        if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
+            armOnce();
+        } else {
+            bind.ringEnded(res);
+        }
     }
 
     /** The subscriber has no credit left or went away: stop receiving. */

@@ -53,13 +53,11 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     /** Non-null when the data path runs on the loop's io_uring. */
     private final dev.evpl.reactive.core.internal.uring.LoopRing ring;
-    /** io_uring: a RECV is armed; a WRITEV is in flight (its iovecs live in {@link #ringIov}). */
-    private boolean recvArmed;
+    /** io_uring: a WRITEV is in flight (its iovecs live in {@link #ringIov}). */
     private boolean writeInFlight;
     private long ringIov;
-    /** io_uring with provided buffers: the multishot receive (else one RECV per credit, {@link #armRecv}). */
+    /** io_uring: the receive side (multishot from provided buffers, or one RECV per credit). */
     private RingReceiver ringReceiver;
-    private static final int RING_RECV = 16 * 1024;
 
     private volatile boolean closed;
     private volatile Throwable closeCause;
@@ -94,10 +92,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             LIBC.fcntl(fd, 4 /* F_SETFL */, flags & ~Linux.O_NONBLOCK);
             // iovecs, then a msghdr for zero-copy sends
             ringIov = dev.evpl.reactive.core.internal.nativeio.NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE + 64);
-            dev.evpl.reactive.core.internal.uring.ProvidedBuffers provided = ring.providedBuffers();
-            if (provided != null) {
-                ringReceiver = new RingReceiver(this, ring, provided, fd);
-            }
+            ringReceiver = new RingReceiver(this, ring, ring.providedBuffers(), fd);
         }
     }
 
@@ -199,43 +194,13 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     @Override
     public void resumeReading() {
         if (!closed && receiver.wantsData()) {
-            if (ringReceiver != null) {
-                ringReceiver.resume();
-            } else if (ring != null) {
-                armRecv();
+            if (ring != null) {
+                if (ringReceiver != null) { // null while connecting: the connect resumes reading
+                    ringReceiver.resume();
+                }
             } else {
                 event.readInterest(true);
             }
-        }
-    }
-
-    /** io_uring: one RECV into a fresh pooled segment while there is credit. */
-    private void armRecv() {
-        if (recvArmed || closed || connecting != null || ringIov == 0 || !receiver.wantsData()) {
-            return;
-        }
-        recvArmed = true;
-        Segment buffer = allocator.allocate(RING_RECV);
-        long address = buffer.sliceAddress(0);
-        ring.submit((sqe, user) -> dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe, (byte) 27 /* IORING_OP_RECV */,
-                fd, address, RING_RECV, 0, 0, user), res -> received(buffer, res));
-    }
-
-    private void received(Segment buffer, int res) {
-        recvArmed = false;
-        if (res > 0 && !closed) {
-            loop.ioCounters().received += res;
-            Segment data = buffer.slice(0, res);
-            buffer.release();
-            receiver.deliver(data);
-            armRecv();
-            return;
-        }
-        buffer.release();
-        if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
-            armRecv();
-        } else {
-            ringEnded(res);
         }
     }
 
@@ -268,7 +233,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     /** Receive completions with data on the multishot path (-1 when it is not in use). Tests. */
     long ringReceives() {
-        return ringReceiver == null ? -1 : ringReceiver.receives();
+        return ringReceiver == null || !ringReceiver.multishot() ? -1 : ringReceiver.receives();
     }
 
     @Override

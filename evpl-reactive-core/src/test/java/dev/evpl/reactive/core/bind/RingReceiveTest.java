@@ -112,6 +112,57 @@ class RingReceiveTest {
     }
 
     @Test
+    void withoutBufferRingsOneRecvPerCreditCarriesTheSameContract() throws Exception {
+        group.close();
+        LoopRing.refuseProvidedBuffers(true);
+        try {
+            group = EventLoopGroup.create(GroupConfig.builder().threads(2).build());
+            UringPair p = new UringPair(group);
+            SocketStreamBind receiver = (SocketStreamBind) p.server;
+            AtomicLong generated = new AtomicLong();
+            p.client.send(Pattern.stream(group.loop(0), 64L << 20, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
+            AtomicLong verified = new AtomicLong();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            byte[] scratch = new byte[1 << 20];
+            BaseSubscriber<Segment> slow = new BaseSubscriber<>() {
+                @Override
+                protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                    s.request(8);
+                }
+
+                @Override
+                protected void hookOnNext(Segment s) {
+                    try {
+                        Pattern.verify(s, verified.get(), scratch);
+                        verified.addAndGet(s.readableBytes());
+                    } catch (Throwable t) {
+                        errors.add(t);
+                    } finally {
+                        s.release();
+                    }
+                }
+            };
+            receiver.receive().subscribe(slow);
+            Thread.sleep(300);
+            assertThat(receiver.ringReceives()).as("not the multishot path").isEqualTo(-1);
+            assertThat(verified.get()).as("8 reads of credit").isLessThanOrEqualTo(8L * 16 * 1024);
+            long stalledAt = generated.get();
+            Thread.sleep(200);
+            assertThat(generated.get()).as("the sender stalls").isEqualTo(stalledAt).isLessThan(64L << 20);
+            slow.request(Long.MAX_VALUE);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (verified.get() < (64L << 20) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(errors).isEmpty();
+            assertThat(verified.get()).isEqualTo(64L << 20);
+            p.close();
+        } finally {
+            LoopRing.refuseProvidedBuffers(false);
+        }
+    }
+
+    @Test
     void closingWithAReceiveArmedLeavesNothingBehind() throws Exception {
         for (int i = 0; i < 20; i++) {
             UringPair p = new UringPair(group);

@@ -101,12 +101,25 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
      * name their buffer up front.
      */
     public ProvidedBuffers providedBuffers() {
+        if (refuseProvided && provided == null) {
+            return null;
+        }
         if (provided == null && providedError == null && !closedRing) {
             String[] why = new String[1];
             provided = ProvidedBuffers.create(ring, loop.allocator(), PROVIDED_ENTRIES, PROVIDED_SIZE, why);
             providedError = why[0];
         }
         return provided;
+    }
+
+    private static volatile boolean refuseProvided;
+
+    /**
+     * Tests: rings created from now on behave as on a kernel without buffer rings (receives fall
+     * back to one RECV per credit), or again normally.
+     */
+    public static void refuseProvidedBuffers(boolean refuse) {
+        refuseProvided = refuse;
     }
 
     /** Why the provided-buffer ring is unavailable, or null. */
