@@ -196,9 +196,6 @@ final class RingReceiver implements LoopRing.MultiCompletion {
             return;
         }
         // End of stream (0) or a connection error: after what was kept.
-        if (!more) {
-            armed = -1;
-        }
         if (early.isEmpty()) {
             bind.ringEnded(res);
         } else {

@@ -3,7 +3,6 @@ package dev.evpl.reactive.core.bind;
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.Deferral;
-import dev.evpl.reactive.core.Doorbell;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.FdEvent;
 import dev.evpl.reactive.core.FdHandler;

@@ -87,9 +87,7 @@ class BindFaultsAndBackpressureTest {
         assertThat(inUse).as("buffered in this process while stalled").isLessThan(16L << 20);
 
         // Slow demand: a few segments, and the sender is still held back.
-        byte[] scratch = new byte[256 * 1024];
-        AtomicLong verified = new AtomicLong();
-        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        Pattern.Check check = new Pattern.Check();
         BaseSubscriber<Segment> slow = new BaseSubscriber<>() {
             @Override
             protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
@@ -98,14 +96,7 @@ class BindFaultsAndBackpressureTest {
 
             @Override
             protected void hookOnNext(Segment seg) {
-                try {
-                    Pattern.verify(seg, verified.get(), scratch);
-                    verified.addAndGet(seg.readableBytes());
-                } catch (Throwable t) {
-                    errors.add(t);
-                } finally {
-                    seg.release();
-                }
+                check.accept(seg);
             }
         };
         receiver.receive().subscribe(slow);
@@ -117,11 +108,11 @@ class BindFaultsAndBackpressureTest {
         Completion c = sent.block(Duration.ofSeconds(60));
         assertThat(c.bytes()).isEqualTo(total);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (verified.get() < total && System.nanoTime() < deadline) {
+        while (check.verified() < total && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(errors).isEmpty();
-        assertThat(verified.get()).isEqualTo(total);
+        assertThat(check.errors()).isEmpty();
+        assertThat(check.verified()).isEqualTo(total);
         client.close();
         receiver.close();
     }

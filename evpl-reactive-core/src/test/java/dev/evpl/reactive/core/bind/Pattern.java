@@ -62,4 +62,36 @@ final class Pattern {
             done += n;
         }
     }
+
+    /**
+     * A receiver's check of the stream: each segment verified at the running position, counted and
+     * released; mismatches collected (a receive callback must not throw).
+     */
+    static final class Check implements java.util.function.Consumer<Segment> {
+        private final java.util.concurrent.atomic.AtomicLong verified = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final byte[] scratch = new byte[1 << 20];
+
+        @Override
+        public void accept(Segment s) {
+            try {
+                verify(s, verified.get(), scratch);
+                verified.addAndGet(s.readableBytes());
+            } catch (Throwable t) {
+                errors.add(t);
+            } finally {
+                s.release();
+            }
+        }
+
+        /** Bytes verified so far. */
+        long verified() {
+            return verified.get();
+        }
+
+        /** Mismatches seen. */
+        java.util.List<Throwable> errors() {
+            return errors;
+        }
+    }
 }

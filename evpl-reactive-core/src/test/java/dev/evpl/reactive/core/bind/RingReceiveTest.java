@@ -8,8 +8,6 @@ import dev.evpl.reactive.core.GroupConfig;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -44,29 +42,18 @@ class RingReceiveTest {
         UringPair p = new UringPair(group);
         SocketStreamBind receiver = (SocketStreamBind) p.server;
         long total = 32L << 20;
-        AtomicLong verified = new AtomicLong();
-        List<Throwable> errors = new CopyOnWriteArrayList<>();
-        byte[] scratch = new byte[1 << 20];
-        receiver.receive().subscribe(s -> {
-            try {
-                Pattern.verify(s, verified.get(), scratch);
-                verified.addAndGet(s.readableBytes());
-            } catch (Throwable t) {
-                errors.add(t);
-            } finally {
-                s.release();
-            }
-        });
+        Pattern.Check check = new Pattern.Check();
+        receiver.receive().subscribe(check);
         LoopRing ring = reactor.core.publisher.Mono.fromCallable(() -> LoopRing.of(group.loop(1)))
                 .subscribeOn(group.loop(1)).block(Duration.ofSeconds(5));
         long submittedBefore = ring.submittedCount();
         p.client.send(Pattern.stream(group.loop(0), total, 64 * 1024, new AtomicLong())).block(Duration.ofSeconds(30));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (verified.get() < total && System.nanoTime() < deadline) {
+        while (check.verified() < total && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(errors).isEmpty();
-        assertThat(verified.get()).isEqualTo(total);
+        assertThat(check.errors()).isEmpty();
+        assertThat(check.verified()).isEqualTo(total);
         long receives = receiver.ringReceives();
         long submitted = ring.submittedCount() - submittedBefore;
         assertThat(receives).as("receives on the multishot path").isGreaterThan(total / (16 * 1024) - 1);
@@ -121,9 +108,7 @@ class RingReceiveTest {
             SocketStreamBind receiver = (SocketStreamBind) p.server;
             AtomicLong generated = new AtomicLong();
             p.client.send(Pattern.stream(group.loop(0), 64L << 20, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
-            AtomicLong verified = new AtomicLong();
-            List<Throwable> errors = new CopyOnWriteArrayList<>();
-            byte[] scratch = new byte[1 << 20];
+            Pattern.Check check = new Pattern.Check();
             BaseSubscriber<Segment> slow = new BaseSubscriber<>() {
                 @Override
                 protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
@@ -132,30 +117,23 @@ class RingReceiveTest {
 
                 @Override
                 protected void hookOnNext(Segment s) {
-                    try {
-                        Pattern.verify(s, verified.get(), scratch);
-                        verified.addAndGet(s.readableBytes());
-                    } catch (Throwable t) {
-                        errors.add(t);
-                    } finally {
-                        s.release();
-                    }
+                    check.accept(s);
                 }
             };
             receiver.receive().subscribe(slow);
             Thread.sleep(300);
             assertThat(receiver.ringReceives()).as("not the multishot path").isEqualTo(-1);
-            assertThat(verified.get()).as("8 reads of credit").isLessThanOrEqualTo(8L * 16 * 1024);
+            assertThat(check.verified()).as("8 reads of credit").isLessThanOrEqualTo(8L * 16 * 1024);
             long stalledAt = generated.get();
             Thread.sleep(200);
             assertThat(generated.get()).as("the sender stalls").isEqualTo(stalledAt).isLessThan(64L << 20);
             slow.request(Long.MAX_VALUE);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (verified.get() < (64L << 20) && System.nanoTime() < deadline) {
+            while (check.verified() < (64L << 20) && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(errors).isEmpty();
-            assertThat(verified.get()).isEqualTo(64L << 20);
+            assertThat(check.errors()).isEmpty();
+            assertThat(check.verified()).isEqualTo(64L << 20);
             p.close();
         } finally {
             LoopRing.refuseProvidedBuffers(false);

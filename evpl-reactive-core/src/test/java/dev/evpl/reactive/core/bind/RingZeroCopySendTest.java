@@ -6,8 +6,6 @@ import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
 import dev.evpl.reactive.core.LoopConfig;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -40,27 +38,16 @@ class RingZeroCopySendTest {
     void largeWritesGoOutZeroCopyAndArriveIntact() throws Exception {
         UringPair p = new UringPair(group);
         long total = 48L << 20;
-        AtomicLong verified = new AtomicLong();
-        List<Throwable> errors = new CopyOnWriteArrayList<>();
-        byte[] scratch = new byte[1 << 20];
-        p.server.receive().subscribe(s -> {
-            try {
-                Pattern.verify(s, verified.get(), scratch);
-                verified.addAndGet(s.readableBytes());
-            } catch (Throwable t) {
-                errors.add(t);
-            } finally {
-                s.release();
-            }
-        });
+        Pattern.Check check = new Pattern.Check();
+        p.server.receive().subscribe(check);
         assertThat(p.client.send(Pattern.stream(group.loop(0), total, 256 * 1024, new AtomicLong()))
                 .block(Duration.ofSeconds(60)).bytes()).isEqualTo(total);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (verified.get() < total && System.nanoTime() < deadline) {
+        while (check.verified() < total && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(errors).isEmpty();
-        assertThat(verified.get()).isEqualTo(total);
+        assertThat(check.errors()).isEmpty();
+        assertThat(check.verified()).isEqualTo(total);
         assertThat(((SocketStreamBind) p.client).zeroCopySends()).as("writes sent with SENDMSG_ZC").isGreaterThan(0);
         p.close();
     }

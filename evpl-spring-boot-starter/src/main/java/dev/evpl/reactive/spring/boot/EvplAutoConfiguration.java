@@ -3,7 +3,6 @@ package dev.evpl.reactive.spring.boot;
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
 import dev.evpl.reactive.core.LoopConfig;
-import dev.evpl.reactive.core.bind.Protocol;
 import dev.evpl.reactive.core.buffer.BufferConfig;
 import dev.evpl.reactive.core.buffer.BufferPool;
 import dev.evpl.reactive.http.HttpClient;

@@ -4,9 +4,7 @@ import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.bind.Protocol;
 import dev.evpl.reactive.core.buffer.BufferPool;
-import dev.evpl.reactive.http.DisposableHttpServer;
 import dev.evpl.reactive.spring.web.EvplReactiveWebServerFactory;
-import dev.evpl.reactive.spring.web.EvplWebServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -63,12 +61,7 @@ public final class EvplHealthIndicator implements HealthIndicator {
         h.withDetail("bufferMappedBytes", pool.mappedBytes()).withDetail("bufferInUseBytes", pool.inUseBytes());
         EvplReactiveWebServerFactory factory = servers.getIfAvailable();
         if (factory != null) {
-            int connections = 0;
-            for (EvplWebServer w : factory.getWebServers()) {
-                DisposableHttpServer s = w.server();
-                connections += s == null ? 0 : s.connectionCount();
-            }
-            h.withDetail("httpConnections", connections);
+            h.withDetail("httpConnections", factory.getConnectionCount());
         }
         return h.build();
     }

@@ -3,9 +3,7 @@ package dev.evpl.reactive.spring.boot;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.buffer.BufferPool;
-import dev.evpl.reactive.http.DisposableHttpServer;
 import dev.evpl.reactive.spring.web.EvplReactiveWebServerFactory;
-import dev.evpl.reactive.spring.web.EvplWebServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,14 +58,7 @@ public final class EvplMeters implements MeterBinder {
 
     private static double connections(ObjectProvider<EvplReactiveWebServerFactory> servers) {
         EvplReactiveWebServerFactory factory = servers.getIfAvailable();
-        int n = 0;
-        if (factory != null) {
-            for (EvplWebServer w : factory.getWebServers()) {
-                DisposableHttpServer s = w.server();
-                n += s == null ? 0 : s.connectionCount();
-            }
-        }
-        return n;
+        return factory == null ? 0 : factory.getConnectionCount();
     }
 
     private static void counter(MeterRegistry registry, String name, EventLoop loop, ToDoubleFunction<EventLoop> f,

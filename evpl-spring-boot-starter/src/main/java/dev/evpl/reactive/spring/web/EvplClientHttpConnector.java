@@ -2,8 +2,6 @@ package dev.evpl.reactive.spring.web;
 
 import dev.evpl.reactive.http.HttpClient;
 import java.net.URI;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.springframework.http.HttpMethod;
@@ -36,13 +34,8 @@ public final class EvplClientHttpConnector implements ClientHttpConnector {
             Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
         EvplClientHttpRequest request = new EvplClientHttpRequest(method, uri, buffers);
         return requestCallback.apply(request)
-                .then(Mono.defer(() -> client.request(method.name(), uri.toString(), h -> {
-                    for (Map.Entry<String, List<String>> e : request.getHeaders().headerSet()) {
-                        for (String v : e.getValue()) {
-                            h.add(e.getKey(), v);
-                        }
-                    }
-                }, request.body())))
+                .then(Mono.defer(() -> client.request(method.name(), uri.toString(),
+                        h -> SpringHeaders.forEach(request.getHeaders(), h::add), request.body())))
                 .map(r -> new EvplClientHttpResponse(r, buffers));
     }
 }

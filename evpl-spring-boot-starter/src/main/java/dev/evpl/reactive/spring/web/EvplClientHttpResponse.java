@@ -14,15 +14,12 @@ import reactor.core.publisher.Flux;
 final class EvplClientHttpResponse implements ClientHttpResponse {
     private final HttpClientResponse response;
     private final SegmentDataBufferFactory buffers;
-    private final HttpHeaders headers = new HttpHeaders();
+    private final HttpHeaders headers;
 
     EvplClientHttpResponse(HttpClientResponse response, SegmentDataBufferFactory buffers) {
         this.response = response;
         this.buffers = buffers;
-        dev.evpl.reactive.http.HttpHeaders in = response.headers();
-        for (int i = 0; i < in.size(); i++) {
-            headers.add(in.name(i), in.value(i));
-        }
+        this.headers = SpringHeaders.of(response.headers());
     }
 
     @Override

@@ -87,8 +87,13 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
         return web;
     }
 
-    /** The web servers this factory made (usually one), for health and metrics. Thread-safe. */
-    public List<EvplWebServer> getWebServers() {
-        return List.copyOf(servers);
+    /** Open connections of the running servers this factory made. Thread-safe. */
+    public int getConnectionCount() {
+        int n = 0;
+        for (EvplWebServer w : servers) {
+            dev.evpl.reactive.http.DisposableHttpServer s = w.server();
+            n += s == null ? 0 : s.connectionCount();
+        }
+        return n;
     }
 }

@@ -24,7 +24,7 @@ final class EvplServerHttpRequest extends AbstractServerHttpRequest {
     private final SegmentDataBufferFactory buffers;
 
     EvplServerHttpRequest(HttpServerRequest request, SegmentDataBufferFactory buffers, URI uri) {
-        super(HttpMethod.valueOf(request.method()), uri, "", copyHeaders(request));
+        super(HttpMethod.valueOf(request.method()), uri, "", SpringHeaders.of(request.headers()));
         this.request = request;
         this.buffers = buffers;
     }
@@ -50,15 +50,6 @@ final class EvplServerHttpRequest extends AbstractServerHttpRequest {
                     : "localhost";
         }
         return URI.create("http://" + host + target);
-    }
-
-    private static HttpHeaders copyHeaders(HttpServerRequest request) {
-        dev.evpl.reactive.http.HttpHeaders in = request.headers();
-        HttpHeaders out = new HttpHeaders();
-        for (int i = 0; i < in.size(); i++) {
-            out.add(in.name(i), in.value(i));
-        }
-        return out;
     }
 
     @Override

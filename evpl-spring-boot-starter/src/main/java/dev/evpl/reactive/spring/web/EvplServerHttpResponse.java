@@ -2,7 +2,6 @@ package dev.evpl.reactive.spring.web;
 
 import dev.evpl.reactive.http.HttpServerResponse;
 import java.util.List;
-import java.util.Map;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -44,11 +43,7 @@ final class EvplServerHttpResponse extends AbstractServerHttpResponse {
 
     @Override
     protected void applyHeaders() {
-        for (Map.Entry<String, List<String>> e : getHeaders().headerSet()) {
-            for (String value : e.getValue()) {
-                response.header(e.getKey(), value);
-            }
-        }
+        SpringHeaders.forEach(getHeaders(), response::header);
     }
 
     @Override
@@ -62,6 +57,11 @@ final class EvplServerHttpResponse extends AbstractServerHttpResponse {
 
     @Override
     protected Mono<Void> writeWithInternal(Publisher<? extends DataBuffer> body) {
+        if (body instanceof Mono<? extends DataBuffer> one) {
+            // WebFlux's usual body (an encoded value): the server's one-segment path, length known,
+            // no streaming machinery
+            return response.send(one.map(buffers::toSegment));
+        }
         return response.send(Flux.from(body).map(buffers::toSegment));
     }
 

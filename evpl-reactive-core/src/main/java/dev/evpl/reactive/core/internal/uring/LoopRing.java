@@ -279,7 +279,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         long user = slot | ((long) generation[slot] << 32);
         prep.prepare(sqe, user);
         submitted++;
-        flush.arm();
+        if (!waitOnRing) {
+            flush.arm(); // with the ring wait, the next pass's one enter submits
+        }
         lastUserData = user;
     }
 
@@ -372,11 +374,8 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         return n;
     }
 
+    /** End of pass, waiting in epoll: one enter for the pass's submissions. */
     private void submitPending() {
-        if (waitOnRing) {
-            // The next pass's one io_uring_enter submits: its wait, or (polling) its poll.
-            return;
-        }
         if (ring.pending() > 0) {
             submitting();
             ring.submit(0);

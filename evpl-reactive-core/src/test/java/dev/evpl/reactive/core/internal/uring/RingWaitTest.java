@@ -12,7 +12,6 @@ import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.bind.Endpoint;
 import dev.evpl.reactive.core.bind.Listener;
 import dev.evpl.reactive.core.bind.Protocol;
-import dev.evpl.reactive.core.buffer.Segment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
