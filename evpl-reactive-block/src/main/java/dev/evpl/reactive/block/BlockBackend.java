@@ -14,4 +14,8 @@ interface BlockBackend {
     void fsync(int fd, boolean dataOnly, LoopRing.Completion done);
 
     void fallocate(int fd, int mode, long offset, long len, LoopRing.Completion done);
+
+    /** The device is closing; called on the loop. Resources held for it go back. */
+    default void close() {
+    }
 }

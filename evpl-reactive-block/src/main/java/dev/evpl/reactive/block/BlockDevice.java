@@ -140,6 +140,9 @@ public final class BlockDevice implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            // Rings holding the descriptor as a registered file let go of it on their loops; the
+            // file itself stays open until they have (and until operations under way complete).
+            queues.values().forEach(BlockQueue::close);
             LIBC.close(fd);
         }
     }

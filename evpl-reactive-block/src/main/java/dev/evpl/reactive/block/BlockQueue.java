@@ -53,9 +53,22 @@ public final class BlockQueue {
 
     private BlockBackend backend() {
         if (backend == null) {
-            backend = device.protocol() == BlockProtocol.IO_URING ? new UringBackend(LoopRing.of(loop)) : new ThreadPoolBackend(loop);
+            backend = device.protocol() == BlockProtocol.IO_URING ? new UringBackend(LoopRing.of(loop), device.fd())
+                    : new ThreadPoolBackend(loop);
+            if (device.isClosed()) {
+                backend.close(); // closed while this operation hopped here: register nothing
+            }
         }
         return backend;
+    }
+
+    /** The device is closing: the backend lets go of it on the loop (a loop already gone has nothing left to free). */
+    void close() {
+        loop.execute(() -> {
+            if (backend != null) {
+                backend.close();
+            }
+        });
     }
 
     private void onLoop(Runnable r, MonoSink<?> sink) {

@@ -2,17 +2,40 @@ package dev.evpl.reactive.block;
 
 import dev.evpl.reactive.core.internal.uring.IoUring;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Block operations as SQEs on the loop's ring (submitted together at the end of the pass). */
+/**
+ * Block operations of one device on one loop, as SQEs on the loop's ring (submitted with the
+ * pass's other operations). The device's descriptor is registered with the ring once, so each
+ * operation names a registered-file slot instead of a descriptor; pooled memory sits in registered
+ * slabs, so reads and writes use the fixed-buffer opcodes. Loop-confined.
+ */
 final class UringBackend implements BlockBackend {
-    private final LoopRing ring;
+    /** Operations that went through a fixed (pre-registered) buffer. */
+    static final LongAdder FIXED_OPS = new LongAdder();
+    /** Operations that named a registered file. */
+    static final LongAdder FIXED_FILE_OPS = new LongAdder();
 
-    UringBackend(LoopRing ring) {
+    private final LoopRing ring;
+    private final int fd;
+    /** The registered-file slot of {@link #fd}, or -1 (the kernel refused: the descriptor is used). */
+    private int slot;
+
+    UringBackend(LoopRing ring, int fd) {
         this.ring = ring;
+        this.fd = fd;
+        this.slot = ring.registerFile(fd);
     }
 
-    /** Operations that went through a fixed (pre-registered) buffer. */
-    static final java.util.concurrent.atomic.LongAdder FIXED_OPS = new java.util.concurrent.atomic.LongAdder();
+    /** The SQE's fd field: the registered slot when there is one (and marks the SQE so). */
+    private int target(long sqe, int fd) {
+        if (slot >= 0 && fd == this.fd) {
+            IoUring.fixedFile(sqe);
+            FIXED_FILE_OPS.increment();
+            return slot;
+        }
+        return fd;
+    }
 
     @Override
     public void read(int fd, long addr, int len, long offset, LoopRing.Completion done) {
@@ -30,23 +53,32 @@ final class UringBackend implements BlockBackend {
         if (index >= 0) {
             FIXED_OPS.increment();
             ring.submit((sqe, user) -> {
-                IoUring.prep(sqe, fixedOp, fd, addr, len, offset, 0, user);
+                IoUring.prep(sqe, fixedOp, target(sqe, fd), addr, len, offset, 0, user);
                 IoUring.bufIndex(sqe, index);
             }, done);
         } else {
-            ring.submit((sqe, user) -> IoUring.prep(sqe, plainOp, fd, addr, len, offset, 0, user), done);
+            ring.submit((sqe, user) -> IoUring.prep(sqe, plainOp, target(sqe, fd), addr, len, offset, 0, user), done);
         }
     }
 
     @Override
     public void fsync(int fd, boolean dataOnly, LoopRing.Completion done) {
-        ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_FSYNC, fd, 0, 0, 0,
+        ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_FSYNC, target(sqe, fd), 0, 0, 0,
                 dataOnly ? IoUring.FSYNC_DATASYNC : 0, user), done);
     }
 
     @Override
     public void fallocate(int fd, int mode, long offset, long len, LoopRing.Completion done) {
         // IORING_OP_FALLOCATE: the length travels in addr, the mode in len.
-        ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_FALLOCATE, fd, len, mode, offset, 0, user), done);
+        ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_FALLOCATE, target(sqe, fd), len, mode, offset, 0, user), done);
+    }
+
+    /** The device is closing: its slot is given back (operations under way keep the file until they end). */
+    @Override
+    public void close() {
+        if (slot >= 0) {
+            ring.unregisterFile(slot);
+            slot = -1;
+        }
     }
 }

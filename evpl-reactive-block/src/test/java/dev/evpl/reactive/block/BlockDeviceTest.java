@@ -39,9 +39,14 @@ class BlockDeviceTest {
     @TempDir
     Path dir;
 
+    /** The loop's configuration (a subclass runs the suite with an SQPOLL ring). */
+    GroupConfig groupConfig() {
+        return GroupConfig.builder().threads(1).build();
+    }
+
     @BeforeEach
     void loops() {
-        group = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+        group = EventLoopGroup.create(groupConfig());
         loop = group.loop(0);
     }
 
@@ -234,6 +239,11 @@ class BlockDeviceTest {
         }
     }
 
+    /** Enters that carry submissions for one pass of 32 reads. */
+    long submittingEntersForOnePass() {
+        return 1;
+    }
+
     @Test
     void ioUringSubmitsAPassWorthOfOperationsWithOneSystemCall() throws Exception {
         assumeAvailable(BlockProtocol.IO_URING);
@@ -252,11 +262,45 @@ class BlockDeviceTest {
             long[] after = Mono.fromCallable(() -> new long[] {LoopRing.of(loop).submittingEnterCount(), LoopRing.of(loop).submittedCount()})
                     .subscribeOn(loop).block(T);
             assertThat(after[1] - before[1]).isEqualTo(32);
-            assertThat(after[0] - before[0]).as("io_uring_enter calls for 32 submissions").isEqualTo(1);
+            assertThat(after[0] - before[0]).as("io_uring_enter calls for 32 submissions").isEqualTo(submittingEntersForOnePass());
             String[] fixed = Mono.fromCallable(() -> new String[] {String.valueOf(LoopRing.of(loop).fixedBufferCount()),
                     String.valueOf(LoopRing.of(loop).fixedBufferProblem())}).subscribeOn(loop).block(T);
             assumeTrue(Integer.parseInt(fixed[0]) > 0, () -> "no fixed buffers here: " + fixed[1]);
             assertThat(UringBackend.FIXED_OPS.sum()).as("reads into pooled memory use READ_FIXED").isGreaterThanOrEqualTo(32);
         }
+    }
+
+    @Test
+    void ioUringRegistersTheDescriptorOncePerLoopAndLetsGoOnClose() throws Exception {
+        assumeAvailable(BlockProtocol.IO_URING);
+        Path file = dir.resolve("registered");
+        byte[] data = new byte[256 * 1024];
+        new Random(3).nextBytes(data);
+        Files.write(file, data);
+        BlockDevice dev = BlockDevice.open(BlockProtocol.IO_URING, file, BlockOptions.defaults());
+        BlockQueue q = dev.queue(loop);
+        long before = UringBackend.FIXED_FILE_OPS.sum();
+        List<byte[]> all = Flux.range(0, 64).flatMap(i -> q.read(i * 4096L, 4096), 16).map(BlockDeviceTest::bytes)
+                .collectList().block(T);
+        assertThat(all).hasSize(64);
+        String[] state = Mono.fromCallable(() -> new String[] {String.valueOf(LoopRing.of(loop).registeredFileCount()),
+                String.valueOf(LoopRing.of(loop).registeredFileProblem())}).subscribeOn(loop).block(T);
+        assumeTrue(Integer.parseInt(state[0]) > 0, () -> "no registered files here: " + state[1]);
+        assertThat(state[0]).as("one registered file for the device on this loop").isEqualTo("1");
+        assertThat(UringBackend.FIXED_FILE_OPS.sum() - before).as("reads naming the registered slot").isGreaterThanOrEqualTo(64);
+        // in order, the content read through the registered file is the file's
+        byte[] back = Flux.range(0, 64).concatMap(i -> q.read(i * 4096L, 4096)).map(BlockDeviceTest::bytes)
+                .reduce(new java.io.ByteArrayOutputStream(), (out, b) -> {
+                    out.writeBytes(b);
+                    return out;
+                }).block(T).toByteArray();
+        assertThat(back).isEqualTo(data);
+        dev.close();
+        long deadline = System.nanoTime() + T.toNanos();
+        int left;
+        do {
+            left = Mono.fromCallable(() -> LoopRing.of(loop).registeredFileCount()).subscribeOn(loop).block(T);
+        } while (left != 0 && System.nanoTime() < deadline);
+        assertThat(left).as("the slot is given back when the device closes").isZero();
     }
 }

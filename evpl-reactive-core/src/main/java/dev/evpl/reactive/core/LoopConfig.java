@@ -34,11 +34,17 @@ import java.util.Objects;
  *   <tr><td>{@code sendZeroCopyMin}</td><td>0 (off)</td><td>0, or 1 KiB .. 64 MiB</td><td>an io_uring TCP
  *       write of at least this many bytes goes out with {@code SENDMSG_ZC}: the kernel sends from the
  *       segments' memory, which is released when its notification arrives</td></tr>
+ *   <tr><td>{@code sqPollIdle}</td><td>0 (off)</td><td>0, or 1 ms .. 60 s</td><td>the loop's io_uring
+ *       gets a kernel submission thread ({@code SQPOLL}) that sleeps after this long without work:
+ *       submitting then needs no system call while it is awake, but it takes a CPU of its own while
+ *       it polls (off by default: on a machine with few cores it competes with the loops; it
+ *       excludes {@code DEFER_TASKRUN}, so the ring wait runs on a plain ring)</td></tr>
  * </table>
  */
 public final class LoopConfig {
     static final Duration MAX_SPIN = Duration.ofSeconds(1);
     static final Duration MAX_SLACK = Duration.ofSeconds(1);
+    static final Duration MAX_SQPOLL_IDLE = Duration.ofSeconds(60);
 
     private static final LoopConfig DEFAULTS = new Builder().build();
 
@@ -51,6 +57,7 @@ public final class LoopConfig {
     private final int ringEntries;
     private final boolean ringWait;
     private final int sendZeroCopyMin;
+    private final Duration sqPollIdle;
 
     private LoopConfig(Builder b) {
         this.spin = b.spin;
@@ -62,6 +69,7 @@ public final class LoopConfig {
         this.ringEntries = b.ringEntries;
         this.ringWait = b.ringWait;
         this.sendZeroCopyMin = b.sendZeroCopyMin;
+        this.sqPollIdle = b.sqPollIdle;
     }
 
     /** The defaults of the table above. */
@@ -119,6 +127,11 @@ public final class LoopConfig {
         return sendZeroCopyMin;
     }
 
+    /** Idle time after which the io_uring SQPOLL thread sleeps; zero: no SQPOLL thread. */
+    public Duration sqPollIdle() {
+        return sqPollIdle;
+    }
+
     /** Whether the loop's io_uring ring (once it exists) does the kernel wait instead of epoll. */
     public boolean ringWait() {
         return ringWait;
@@ -128,7 +141,7 @@ public final class LoopConfig {
     public String toString() {
         return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
                 + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock
-                + ", ringEntries=" + ringEntries + ", ringWait=" + ringWait + ", sendZeroCopyMin=" + sendZeroCopyMin + '}';
+                + ", ringEntries=" + ringEntries + ", ringWait=" + ringWait + ", sendZeroCopyMin=" + sendZeroCopyMin + ", sqPollIdle=" + sqPollIdle + '}';
     }
 
     /** Mutable builder of {@link LoopConfig}; not thread-safe. */
@@ -142,6 +155,7 @@ public final class LoopConfig {
         private int ringEntries = 256;
         private boolean ringWait = true;
         private int sendZeroCopyMin = 0;
+        private Duration sqPollIdle = Duration.ZERO;
 
         private Builder() {
         }
@@ -156,6 +170,13 @@ public final class LoopConfig {
             this.ringEntries = c.ringEntries;
             this.ringWait = c.ringWait;
             this.sendZeroCopyMin = c.sendZeroCopyMin;
+            this.sqPollIdle = c.sqPollIdle;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder sqPollIdle(Duration idle) {
+            this.sqPollIdle = Objects.requireNonNull(idle, "sqPollIdle");
+            return this;
         }
 
         /** See the table in {@link LoopConfig}. */
@@ -227,6 +248,10 @@ public final class LoopConfig {
             if (sendZeroCopyMin != 0 && (sendZeroCopyMin < 1024 || sendZeroCopyMin > (64 << 20))) {
                 throw new IllegalArgumentException("LoopConfig.sendZeroCopyMin must be 0 (off) or between 1024 and "
                         + (64 << 20) + ", got " + sendZeroCopyMin);
+            }
+            if (!sqPollIdle.isZero() && (sqPollIdle.compareTo(Duration.ofMillis(1)) < 0 || sqPollIdle.compareTo(MAX_SQPOLL_IDLE) > 0)) {
+                throw new IllegalArgumentException("LoopConfig.sqPollIdle must be 0 (off) or between 1 ms and 60 s, got "
+                        + sqPollIdle);
             }
             return new LoopConfig(this);
         }

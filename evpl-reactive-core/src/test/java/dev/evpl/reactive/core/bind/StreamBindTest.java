@@ -35,9 +35,14 @@ class StreamBindTest {
                 Protocol.STREAM_IO_URING_TCP).filter(Protocol::isAvailable);
     }
 
+    /** The loops' configuration (subclasses run the matrix on other ring set-ups). */
+    GroupConfig groupConfig() {
+        return GroupConfig.builder().threads(2).build();
+    }
+
     @BeforeEach
     void loops() {
-        group = EventLoopGroup.create(GroupConfig.builder().threads(2).build());
+        group = EventLoopGroup.create(groupConfig());
     }
 
     @AfterEach

@@ -35,12 +35,17 @@ public final class IoUring implements AutoCloseable {
     /** fsync flag: fdatasync semantics. */
     public static final int FSYNC_DATASYNC = 1;
 
+    static final int SETUP_SQPOLL = 1 << 1;
     static final int SETUP_SUBMIT_ALL = 1 << 7;
     static final int SETUP_COOP_TASKRUN = 1 << 8;
     static final int SETUP_SINGLE_ISSUER = 1 << 12;
     static final int SETUP_DEFER_TASKRUN = 1 << 13;
     private static final int FEAT_SINGLE_MMAP = 1;
     private static final int ENTER_GETEVENTS = 1;
+    private static final int ENTER_SQ_WAKEUP = 1 << 1;
+    private static final int ENTER_SQ_WAIT = 1 << 2;
+    /** sq_flags bit: the SQPOLL thread went to sleep and needs a wake-up to see new entries. */
+    private static final int SQ_NEED_WAKEUP = 1;
     /** sq_flags bit: the CQ overflowed and the kernel holds completions aside. */
     private static final int SQ_CQ_OVERFLOW = 1 << 1;
     private static final int REGISTER_EVENTFD = 4;
@@ -68,26 +73,35 @@ public final class IoUring implements AutoCloseable {
     private final int cqMask;
     private final int cqes;
     private final int flags;
-    /** Our copy of the SQ tail (published with release on submit). */
+    /** SQPOLL: a kernel thread consumes the SQ; the owner only wakes it when it sleeps. */
+    private final boolean sqPoll;
+    private long sqWakeups;
+    /** Our copy of the SQ tail (published with release by {@link #commit}). */
     private int tail;
+    /** Committed SQEs the kernel has not consumed yet (always 0 with SQPOLL: its thread consumes them). */
     private int toSubmit;
     private boolean closed;
 
     /** Why io_uring cannot be used in this process, or null when it can (probed once). */
     private static final String UNAVAILABLE = probe();
 
-    private IoUring(int entries, boolean deferTaskrun) {
+    private IoUring(int entries, boolean deferTaskrun, int sqPollIdleMillis) {
         long params = NativeMemory.allocate(120);
         try {
             NativeMemory.zero(params, 120);
             // DEFER_TASKRUN: completion work runs only inside this thread's io_uring_enter(GETEVENTS),
             // for a ring that is also where the thread waits; else COOP_TASKRUN (no IPI per completion).
-            int wanted = SETUP_SINGLE_ISSUER | SETUP_SUBMIT_ALL | (deferTaskrun ? SETUP_DEFER_TASKRUN : SETUP_COOP_TASKRUN);
+            // SQPOLL excludes both (its kernel thread runs the completion work).
+            int wanted = SETUP_SINGLE_ISSUER | SETUP_SUBMIT_ALL | (sqPollIdleMillis > 0 ? SETUP_SQPOLL
+                    : deferTaskrun ? SETUP_DEFER_TASKRUN : SETUP_COOP_TASKRUN);
             NativeMemory.putInt(params + 8, wanted);
+            NativeMemory.putInt(params + 16, sqPollIdleMillis); // sq_thread_idle
             long rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
             if (rc < 0 && Native.errno() == Errno.EINVAL) {
-                // Older kernels refuse newer setup flags: fall back to a plain ring.
+                // Older kernels refuse newer setup flags: fall back to a plain ring (SQPOLL kept when asked).
                 NativeMemory.zero(params, 120);
+                NativeMemory.putInt(params + 8, sqPollIdleMillis > 0 ? SETUP_SQPOLL : 0);
+                NativeMemory.putInt(params + 16, sqPollIdleMillis);
                 rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
             }
             if (rc < 0) {
@@ -95,6 +109,7 @@ public final class IoUring implements AutoCloseable {
             }
             fd = (int) rc;
             flags = NativeMemory.getInt(params + 8);
+            sqPoll = (flags & SETUP_SQPOLL) != 0;
             int features = NativeMemory.getInt(params + 20);
             if ((features & FEAT_SINGLE_MMAP) == 0) {
                 LIBC.close(fd);
@@ -139,18 +154,30 @@ public final class IoUring implements AutoCloseable {
 
     /** A ring of {@code entries} submission slots (a power of two; the CQ gets twice as many). */
     public static IoUring create(int entries) {
-        return create(entries, false);
+        return create(entries, false, 0);
     }
 
     /**
      * A ring as {@link #create(int)}; {@code deferTaskrun}: with {@code DEFER_TASKRUN}, whose
-     * completions appear only after {@link #submitAndWait} (or {@link #runTaskWork}) on the owner thread.
+     * completions appear only after {@link #submitAndWait} (or {@link #runTaskWork}) on the owner thread;
+     * {@code sqPollIdleMillis > 0}: with {@code SQPOLL} instead, a kernel thread that consumes the
+     * SQ and sleeps after that many idle milliseconds (no enter needed to submit while it is awake).
      */
-    public static IoUring create(int entries, boolean deferTaskrun) {
+    public static IoUring create(int entries, boolean deferTaskrun, int sqPollIdleMillis) {
         if (UNAVAILABLE != null) {
             throw new UnsupportedOperationException("io_uring is unavailable: " + UNAVAILABLE);
         }
-        return new IoUring(entries, deferTaskrun);
+        return new IoUring(entries, deferTaskrun, sqPollIdleMillis);
+    }
+
+    /** Whether a kernel thread polls the submission queue ({@code SQPOLL}). */
+    public boolean sqPoll() {
+        return sqPoll;
+    }
+
+    /** Times the SQPOLL thread was asleep and had to be woken by an enter. */
+    public long sqWakeups() {
+        return sqWakeups;
     }
 
     /** Whether completion work is deferred to this thread's enters ({@code DEFER_TASKRUN} accepted). */
@@ -229,8 +256,9 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * Address of the next free SQE, zeroed, or 0 when the submission queue is full (submit first).
-     * Fill it with {@link #prep} and friends.
+     * Address of the next free SQE, zeroed, or 0 when the submission queue is full ({@link #makeRoom}
+     * first). Fill it with {@link #prep} and friends, then {@link #commit} it: until then the kernel
+     * does not see it (an SQPOLL thread would otherwise read it half written).
      */
     public long nextSqe() {
         int head = (int) INT.getAcquire(view, sqHead);
@@ -241,10 +269,47 @@ public final class IoUring implements AutoCloseable {
         long sqe = sqes + (long) index * SQE_SIZE;
         NativeMemory.zero(sqe, SQE_SIZE);
         NativeMemory.putInt(sqArray + 4L * index, index);
-        tail++;
-        toSubmit++;
-        INT.setRelease(view, sqTail, tail); // visible to the kernel at the next enter
         return sqe;
+    }
+
+    /**
+     * Publishes the SQE {@link #nextSqe} returned (filled): a release store of the tail. Without
+     * SQPOLL the next enter submits it; with SQPOLL the kernel thread picks it up, and is woken
+     * here (one enter) only when it has gone to sleep.
+     */
+    public void commit() {
+        tail++;
+        INT.setRelease(view, sqTail, tail);
+        if (!sqPoll) {
+            toSubmit++;
+            return;
+        }
+        // The tail store must be visible before the flag is read (the kernel orders its side the
+        // same way before it sleeps), else both could miss each other: a full fence.
+        VarHandle.fullFence();
+        if ((((int) INT.getAcquire(view, sqFlags)) & SQ_NEED_WAKEUP) != 0) {
+            sqWakeups++;
+            enter(0, 0, ENTER_SQ_WAKEUP);
+        }
+    }
+
+    /** The SQ is full: submits it (or, with SQPOLL, waits until the kernel thread has consumed some). */
+    public void makeRoom() {
+        if (sqPoll) {
+            enter(0, 0, ENTER_SQ_WAKEUP | ENTER_SQ_WAIT);
+        } else {
+            submit(0);
+        }
+    }
+
+    private void enter(int submit, int waitFor, int enterFlags) {
+        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, submit, waitFor, enterFlags, 0, 0);
+        if (rc < 0) {
+            int errno = Native.errno();
+            if (errno != Errno.EINTR && errno != Errno.EAGAIN) {
+                throw NativeIoException.of("io_uring_enter", "ring " + fd, errno);
+            }
+        }
     }
 
     /** Fills an SQE: opcode, fd, address, length, file offset, op flags (rw_flags / fsync_flags), user data. */
@@ -421,6 +486,54 @@ public final class IoUring implements AutoCloseable {
             NativeMemory.free(arg);
             NativeMemory.free(iov);
         }
+    }
+
+    private static final int REGISTER_FILES2 = 13;
+    private static final int REGISTER_FILES_UPDATE2 = 14;
+    /** SQE flag: the fd field is an index into the registered file table. */
+    private static final byte SQE_FIXED_FILE = 1;
+
+    /**
+     * Reserves a table of {@code slots} registered files, all empty (sparse); fill them with
+     * {@link #updateFile}. Returns 0 or -errno.
+     */
+    public int registerSparseFiles(int slots) {
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
+        try {
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, slots);
+            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_FILES2, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /**
+     * Puts descriptor {@code file} in registered-file slot {@code index}, or empties the slot with
+     * {@code file = -1} (operations under way keep their own reference to the file). Returns 0 or -errno.
+     */
+    public int updateFile(int index, int file) {
+        long fds = NativeMemory.allocate(4);
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
+        try {
+            NativeMemory.putInt(fds, file);
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, index);
+            NativeMemory.putLong(arg + 8, fds);
+            NativeMemory.putInt(arg + 24, 1);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_FILES_UPDATE2, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+            NativeMemory.free(fds);
+        }
+    }
+
+    /** Marks an SQE whose fd field holds a registered-file index ({@code IOSQE_FIXED_FILE}). */
+    public static void fixedFile(long sqe) {
+        NativeMemory.putByte(sqe + 1, (byte) (NativeMemory.getByte(sqe + 1) | SQE_FIXED_FILE));
     }
 
     private static final int REGISTER_PBUF_RING = 22;

@@ -88,6 +88,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private final long[] fixedLength = new long[FIXED_SLOTS];
     private int fixedCount;
     private String fixedError;
+    private final FixedFiles files;
 
     /** The loop's provided-buffer ring for socket receives; created on first use. */
     private ProvidedBuffers provided;
@@ -129,8 +130,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     private LoopRing(EventLoop loop, int entries) {
         this.loop = loop;
-        this.ring = IoUring.create(entries, loop.config().ringWait());
+        this.ring = IoUring.create(entries, loop.config().ringWait(), (int) loop.config().sqPollIdle().toMillis());
         this.waitOnRing = loop.config().ringWait();
+        this.files = new FixedFiles(ring);
         int efd = -1;
         if (!waitOnRing) {
             efd = LIBC.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
@@ -210,6 +212,32 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         return -1;
     }
 
+    /**
+     * Registers {@code fd} with the ring for operations that name it often (block devices);
+     * returns its slot, for SQEs marked with {@link IoUring#fixedFile}, or -1 when the kernel
+     * refuses ({@link #registeredFileProblem()}): then use the descriptor itself. Loop thread only.
+     */
+    public int registerFile(int fd) {
+        return closedRing ? -1 : files.register(fd);
+    }
+
+    /** Gives back a slot from {@link #registerFile}; operations under way still complete. Loop thread only. */
+    public void unregisterFile(int slot) {
+        if (!closedRing) {
+            files.release(slot);
+        }
+    }
+
+    /** Descriptors registered now. */
+    public int registeredFileCount() {
+        return files.registered();
+    }
+
+    /** Why a file registration failed, or null. */
+    public String registeredFileProblem() {
+        return files.problem();
+    }
+
     /** Slabs registered as fixed buffers. */
     public int fixedBufferCount() {
         return fixedCount;
@@ -267,9 +295,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private void start(Prep prep, Completion done) {
         long sqe = ring.nextSqe();
         if (sqe == 0) {
-            // SQ full of unsubmitted entries: push them now, then take a slot.
+            // SQ full of unsubmitted entries: push them now (SQPOLL: let its thread catch up), then take a slot.
             submitting();
-            ring.submit(0);
+            ring.makeRoom();
             enters++;
             sqe = ring.nextSqe();
         }
@@ -278,6 +306,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         inFlight++;
         long user = slot | ((long) generation[slot] << 32);
         prep.prepare(sqe, user);
+        ring.commit();
         submitted++;
         if (!waitOnRing) {
             flush.arm(); // with the ring wait, the next pass's one enter submits
@@ -323,6 +352,11 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (ring.pending() > 0) {
             submittingEnters++;
         }
+    }
+
+    /** Times the ring's SQPOLL thread had gone to sleep and was woken to take new submissions. */
+    public long sqWakeups() {
+        return ring.sqWakeups();
     }
 
     /** {@code io_uring_enter} calls that submitted something (the others only waited or ran completion work). */

@@ -19,6 +19,7 @@ class CqOverflowTest {
             for (int round = 0; round < 6; round++) { // 24 completions, nobody reaping
                 for (int i = 0; i < 4; i++) {
                     IoUring.prep(ring.nextSqe(), IoUring.OP_NOP, -1, 0, 0, 0, 0, user++);
+                    ring.commit();
                 }
                 ring.submit(0);
             }
