@@ -24,12 +24,15 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code block-bench --file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite
- * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL] [--spin-ms N]}: keeps {@code qd} operations of
+ * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N] [--warmup S]}: keeps {@code qd} operations of
  * {@code bs} bytes in flight on one event loop (FILECHANNEL: {@code qd} JDK threads doing
- * {@code FileChannel} positional I/O, the baseline), prints a progress line a second and a final
+ * {@code FileChannel} positional I/O, the baseline), after {@code --warmup S} seconds not counted
+ * (default 2), prints a progress line a second and a final
  * {@code RESULT iops=… mbps=… p50_us=… p99_us=…}. A file shorter than {@code size} is first filled
  * with data (not a sparse hole: reading holes measures nothing). {@code --spin-ms} sets the loop's
- * spin window (default 1 ms: it polls the completion queue that long after the last completion).
+ * spin window (default 1 ms: it polls the completion queue that long after the last completion);
+ * {@code --epoll-wait} makes the loop wait in epoll instead of its ring ({@code LoopConfig.ringWait}
+ * off); {@code --sqpoll-ms N} gives the ring an SQPOLL thread that sleeps after N idle ms.
  */
 final class BlockBench {
     private BlockBench() {
@@ -54,12 +57,14 @@ final class BlockBench {
         }
     }
 
-    /** The loop's spin window in ms ({@code --spin-ms}): how long it keeps polling completions after the last one. */
-    private static long SPIN_MS = 1;
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
-        SPIN_MS = args.getInt("spin-ms", 1);
+        // --spin-ms: how long the loop keeps polling completions after the last one
+        dev.evpl.reactive.core.LoopConfig loopConfig = dev.evpl.reactive.core.LoopConfig.builder()
+                .spin(java.time.Duration.ofMillis(args.getInt("spin-ms", 1)))
+                .ringWait(!args.has("epoll-wait"))
+                .sqPollIdle(java.time.Duration.ofMillis(args.getInt("sqpoll-ms", 0))).build();
         String fileArg = args.get("file", null);
         if (fileArg == null) {
             throw new IllegalArgumentException("--file is required");
@@ -76,6 +81,9 @@ final class BlockBench {
             throw new IllegalArgumentException("--pattern must be randread, seqread, randwrite or seqwrite, got '" + pattern + "'");
         }
         int seconds = args.getInt("seconds", 10);
+        // --warmup: seconds run first and not counted (the JIT compiles the hot path meanwhile;
+        // on a pinned CPU it competes with the loop, so the first second is slow)
+        int warmup = args.getInt("warmup", 2);
         boolean direct = args.has("direct");
         String engine = args.get("protocol", BlockProtocol.preferred().name()).toUpperCase(java.util.Locale.ROOT);
         prefill(file, size, out);
@@ -84,16 +92,23 @@ final class BlockBench {
         boolean write = pattern.endsWith("write");
         Recorder latency = new Recorder(3);
         AtomicLong done = new AtomicLong();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup + seconds);
         Runnable stop;
         if (engine.equals("FILECHANNEL")) {
             stop = fileChannel(file, direct, write, random, blocks, bs, qd, deadline, latency, done);
         } else {
-            stop = evpl(BlockProtocol.lookup(engine), file, direct, write, random, blocks, bs, qd, deadline, latency, done);
+            stop = evpl(loopConfig, BlockProtocol.lookup(engine), file, direct, write, random, blocks, bs, qd, deadline, latency, done);
         }
         Histogram total = new Histogram(3);
+        long base = 0;
+        if (warmup > 0) {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+            latency.getIntervalHistogram(); // discarded
+            base = done.get();
+            out.printf("warm-up: %d operations in %d s, not counted%n", base, warmup);
+        }
         long start = System.nanoTime();
-        long last = 0;
+        long last = base;
         for (int s = 1; System.nanoTime() < deadline; s++) {
             Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
             long now = done.get();
@@ -106,7 +121,7 @@ final class BlockBench {
         stop.run();
         double secs = (System.nanoTime() - start) / 1e9;
         total.add(latency.getIntervalHistogram());
-        long ops = done.get();
+        long ops = done.get() - base;
         out.printf("RESULT engine=%s pattern=%s bs=%d qd=%d direct=%s iops=%.0f mbps=%.1f p50_us=%.1f p99_us=%.1f%n", engine, pattern,
                 bs, qd, direct, ops / secs, ops * (double) bs / secs / (1 << 20), total.getValueAtPercentile(50) / 1000.0,
                 total.getValueAtPercentile(99) / 1000.0);
@@ -135,10 +150,10 @@ final class BlockBench {
         }
     }
 
-    private static Runnable evpl(BlockProtocol protocol, Path file, boolean direct, boolean write, boolean random, long blocks,
+    private static Runnable evpl(dev.evpl.reactive.core.LoopConfig loopConfig, BlockProtocol protocol, Path file, boolean direct, boolean write, boolean random, long blocks,
                                  int bs, int qd, long deadline, Recorder latency, AtomicLong done) throws InterruptedException {
         EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(1)
-                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().spin(java.time.Duration.ofMillis(SPIN_MS)).build()).build());
+                .loopConfig(loopConfig).build());
         BlockDevice dev = BlockDevice.open(protocol, file, BlockOptions.defaults().direct(direct).queueDepth(qd));
         EventLoop loop = group.loop(0);
         CountDownLatch finished = new CountDownLatch(qd);

@@ -26,7 +26,7 @@ final class FixedFiles {
     /** A slot now holding {@code fd}, or -1 (table refused or full: {@link #problem()} says why). */
     int register(int fd) {
         if (free == null && problem == null) {
-            int rc = ring.registerSparseFiles(SLOTS);
+            int rc = RingRegister.registerSparseFiles(ring.fd(), SLOTS);
             if (rc < 0) {
                 problem = "IORING_REGISTER_FILES2: " + Errno.name(-rc);
             } else {
@@ -45,7 +45,7 @@ final class FixedFiles {
             return -1;
         }
         int slot = free[freeCount - 1];
-        int rc = ring.updateFile(slot, fd);
+        int rc = RingRegister.updateFile(ring.fd(), slot, fd);
         if (rc < 0) {
             problem = "IORING_REGISTER_FILES_UPDATE2: " + Errno.name(-rc);
             return -1;
@@ -60,7 +60,7 @@ final class FixedFiles {
         if (slot < 0 || free == null) {
             return;
         }
-        ring.updateFile(slot, -1);
+        RingRegister.updateFile(ring.fd(), slot, -1);
         free[freeCount++] = slot;
         registered--;
     }

@@ -48,7 +48,6 @@ public final class IoUring implements AutoCloseable {
     private static final int SQ_NEED_WAKEUP = 1;
     /** sq_flags bit: the CQ overflowed and the kernel holds completions aside. */
     private static final int SQ_CQ_OVERFLOW = 1 << 1;
-    private static final int REGISTER_EVENTFD = 4;
     private static final long OFF_SQ_RING = 0;
     private static final long OFF_SQES = 0x10000000L;
     private static final int SQE_SIZE = 64;
@@ -323,6 +322,14 @@ public final class IoUring implements AutoCloseable {
         NativeMemory.putLong(sqe + 32, userData);
     }
 
+    /** SQE flag: the fd field is an index into the registered file table. */
+    private static final byte SQE_FIXED_FILE = 1;
+
+    /** Marks an SQE whose fd field holds a registered-file index ({@code IOSQE_FIXED_FILE}). */
+    public static void fixedFile(long sqe) {
+        NativeMemory.putByte(sqe + 1, (byte) (NativeMemory.getByte(sqe + 1) | SQE_FIXED_FILE));
+    }
+
     /** Sets the fixed-buffer index of a READ_FIXED/WRITE_FIXED SQE. */
     public static void bufIndex(long sqe, int index) {
         NativeMemory.putShort(sqe + 40, (short) index);
@@ -443,144 +450,6 @@ public final class IoUring implements AutoCloseable {
             }
         }
         return n;
-    }
-
-    private static final int REGISTER_BUFFERS2 = 15;
-    private static final int REGISTER_BUFFERS_UPDATE = 16;
-    private static final int RSRC_REGISTER_SPARSE = 1;
-
-    /**
-     * Reserves a table of {@code slots} fixed buffers, all empty (sparse); fill them with
-     * {@link #updateBuffer}. Returns false when the kernel refuses (then operations use plain reads).
-     */
-    public boolean registerSparseBuffers(int slots) {
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
-        try {
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, slots);
-            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_BUFFERS2, arg, 32, 0, 0);
-            return rc >= 0;
-        } finally {
-            NativeMemory.free(arg);
-        }
-    }
-
-    /**
-     * Puts {@code [address, address + length)} in fixed-buffer slot {@code index} (the kernel pins
-     * it). Returns 0, or {@code -errno} (ENOMEM when the locked-memory limit is reached).
-     */
-    public int updateBuffer(int index, long address, long length) {
-        long iov = NativeMemory.allocate(16);
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
-        try {
-            NativeMemory.putLong(iov, address);
-            NativeMemory.putLong(iov + 8, length);
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, index);
-            NativeMemory.putLong(arg + 8, iov);
-            NativeMemory.putInt(arg + 24, 1);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_BUFFERS_UPDATE, arg, 32, 0, 0);
-            return rc < 0 ? -Native.errno() : 0;
-        } finally {
-            NativeMemory.free(arg);
-            NativeMemory.free(iov);
-        }
-    }
-
-    private static final int REGISTER_FILES2 = 13;
-    private static final int REGISTER_FILES_UPDATE2 = 14;
-    /** SQE flag: the fd field is an index into the registered file table. */
-    private static final byte SQE_FIXED_FILE = 1;
-
-    /**
-     * Reserves a table of {@code slots} registered files, all empty (sparse); fill them with
-     * {@link #updateFile}. Returns 0 or -errno.
-     */
-    public int registerSparseFiles(int slots) {
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
-        try {
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, slots);
-            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_FILES2, arg, 32, 0, 0);
-            return rc < 0 ? -Native.errno() : 0;
-        } finally {
-            NativeMemory.free(arg);
-        }
-    }
-
-    /**
-     * Puts descriptor {@code file} in registered-file slot {@code index}, or empties the slot with
-     * {@code file = -1} (operations under way keep their own reference to the file). Returns 0 or -errno.
-     */
-    public int updateFile(int index, int file) {
-        long fds = NativeMemory.allocate(4);
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
-        try {
-            NativeMemory.putInt(fds, file);
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, index);
-            NativeMemory.putLong(arg + 8, fds);
-            NativeMemory.putInt(arg + 24, 1);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_FILES_UPDATE2, arg, 32, 0, 0);
-            return rc < 0 ? -Native.errno() : 0;
-        } finally {
-            NativeMemory.free(arg);
-            NativeMemory.free(fds);
-        }
-    }
-
-    /** Marks an SQE whose fd field holds a registered-file index ({@code IOSQE_FIXED_FILE}). */
-    public static void fixedFile(long sqe) {
-        NativeMemory.putByte(sqe + 1, (byte) (NativeMemory.getByte(sqe + 1) | SQE_FIXED_FILE));
-    }
-
-    private static final int REGISTER_PBUF_RING = 22;
-    private static final int UNREGISTER_PBUF_RING = 23;
-
-    /**
-     * Registers a provided-buffer ring of {@code entries} (a power of two) at {@code ringAddress}
-     * (page-aligned, {@code entries * 16} bytes) as buffer group {@code group}. Returns 0 or -errno.
-     */
-    public int registerBufferRing(long ringAddress, int entries, int group) {
-        long arg = NativeMemory.allocate(40); // struct io_uring_buf_reg
-        try {
-            NativeMemory.zero(arg, 40);
-            NativeMemory.putLong(arg, ringAddress);
-            NativeMemory.putInt(arg + 8, entries);
-            NativeMemory.putShort(arg + 12, (short) group);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_PBUF_RING, arg, 1, 0, 0);
-            return rc < 0 ? -Native.errno() : 0;
-        } finally {
-            NativeMemory.free(arg);
-        }
-    }
-
-    /** Unregisters buffer group {@code group}. */
-    public void unregisterBufferRing(int group) {
-        long arg = NativeMemory.allocate(40);
-        try {
-            NativeMemory.zero(arg, 40);
-            NativeMemory.putShort(arg + 12, (short) group);
-            LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, UNREGISTER_PBUF_RING, arg, 1, 0, 0);
-        } finally {
-            NativeMemory.free(arg);
-        }
-    }
-
-    /** Asks the kernel to signal {@code eventfd} on every completion. */
-    public void registerEventFd(int eventfd) {
-        long arg = NativeMemory.allocate(4);
-        try {
-            NativeMemory.putInt(arg, eventfd);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, fd, REGISTER_EVENTFD, arg, 1, 0, 0);
-            if (rc < 0) {
-                throw Native.error("io_uring_register(EVENTFD)", "ring " + fd);
-            }
-        } finally {
-            NativeMemory.free(arg);
-        }
     }
 
     @Override

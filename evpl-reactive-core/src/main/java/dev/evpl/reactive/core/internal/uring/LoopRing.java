@@ -15,24 +15,31 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The io_uring ring of one event loop, shared by every backend on it (block queues now, sockets
- * later), so disk and network completions wake the same loop.
+ * The io_uring ring of one event loop, shared by every backend on it (block queues, io_uring
+ * sockets), so disk and network completions wake the same loop.
  *
- * <p><b>Submission:</b> SQEs prepared during a pass are submitted together by one
- * {@code io_uring_enter} at the end of the pass (a {@link Deferral}), however many there are.
- * Operations beyond the ring's capacity wait in a queue and go out as completions free slots; at
- * most {@code entries} are in flight, half the completion queue. Multishot operations (accept,
- * receive) can still post more completions than the CQ holds; the kernel keeps those aside and
- * {@link IoUring#reap} flushes them back, so no completion is ever lost.
+ * <p><b>Submission:</b> SQEs prepared during a pass go to the kernel together: with the ring wait
+ * ({@code LoopConfig.ringWait}, the default) in the pass's one {@code io_uring_enter}, else in one
+ * enter at the end of the pass (a {@link Deferral}); with {@code LoopConfig.sqPollIdle} a kernel
+ * thread takes them without any enter. Operations beyond the ring's capacity wait in a queue and
+ * go out as completions free slots. Multishot operations (accept, receive, the epoll poll) can post
+ * more completions than the CQ holds; the kernel keeps those aside and {@link IoUring#reap} flushes
+ * them back, so no completion is ever lost.
  *
- * <p><b>Completion:</b> the ring signals an eventfd that sits in the loop's epoll set
- * (edge-triggered, never read: no extra system call), so a sleeping loop wakes for a disk
- * completion exactly as for a socket. The ring is also a {@link PollSource}: while the loop polls,
- * completions are reaped by reading the CQ tail from memory, no system call at all, and each one
- * reports activity, keeping the loop in polling mode through a busy period. Why epoll plus an
- * eventfd rather than waiting in {@code io_uring_enter}: the loop's sockets, doorbell and timers
- * already wait in epoll; making the ring the wait point (with {@code DEFER_TASKRUN}) is the next
- * step, together with the io_uring socket backend that moves sockets onto the ring.
+ * <p><b>Waiting:</b> with the ring wait the ring is created with {@code DEFER_TASKRUN} and is where
+ * the loop sleeps: one enter submits, runs completion work and waits; the loop's epoll set
+ * (sockets on epoll, the doorbell) is polled by the ring with a multishot {@code POLL_ADD} and read
+ * without waiting only when that fired. Without it the loop sleeps in epoll and the ring signals an
+ * eventfd there (edge-triggered, never read). Measured on one connection's ping-pong, the ring wait
+ * gives about three times the round trips (README).
+ *
+ * <p><b>Polling:</b> the ring is a {@link PollSource}: while the loop polls, completions are reaped
+ * from memory (with {@code DEFER_TASKRUN} one enter per pass makes them), each reporting activity,
+ * which keeps the loop polling through a busy period.
+ *
+ * <p><b>Registered resources:</b> the pool's slabs as fixed buffers ({@link FixedBuffers}),
+ * descriptors used often as registered files ({@link FixedFiles}), the provided-buffer ring for
+ * receives ({@link ProvidedBuffers}).
  *
  * <p>Loop-confined (created on the loop thread: the ring is {@code SINGLE_ISSUER}).
  */
@@ -79,15 +86,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private long submitted;
     private long completed;
     private long enters;
-    /** Fixed-buffer slots: the buffer pool's slabs, registered once (index = slab index). */
-    private static final int FIXED_SLOTS = 256;
-    private final boolean fixedTable;
-    private dev.evpl.reactive.core.buffer.MemoryRegistrar registrar;
-    private int fixedMax;
-    private final long[] fixedAddress = new long[FIXED_SLOTS];
-    private final long[] fixedLength = new long[FIXED_SLOTS];
-    private int fixedCount;
-    private String fixedError;
+    private final FixedBuffers fixed;
     private final FixedFiles files;
 
     /** The loop's provided-buffer ring for socket receives; created on first use. */
@@ -140,7 +139,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
                 ring.close();
                 throw Native.error("eventfd", "io_uring completions");
             }
-            ring.registerEventFd(efd);
+            RingRegister.registerEventFd(ring.fd(), efd);
         }
         this.eventFd = efd;
         int slots = ring.entries();
@@ -171,31 +170,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         }
         loop.addPollSource(this);
         loop.addCloseHook(this::close);
-        // The pool's slabs become fixed buffers, each registered once per ring (pinned by the
-        // kernel): reads and writes into pooled memory then skip the per-operation page pinning.
-        fixedTable = ring.registerSparseBuffers(FIXED_SLOTS);
-        if (fixedTable) {
-            // Refused only when the loop is going away: its ring needs no more buffers.
-            registrar = (index, address, length) -> loop.execute(() -> registerSlab(index, address, length));
-            dev.evpl.reactive.core.buffer.BufferPool.global().addRegistrar(registrar);
-        } else {
-            fixedError = "IORING_REGISTER_BUFFERS2 refused";
-        }
-    }
-
-    private void registerSlab(int index, long address, long length) {
-        if (closedRing || index >= FIXED_SLOTS) {
-            return;
-        }
-        int rc = ring.updateBuffer(index, address, length);
-        if (rc == 0) {
-            fixedAddress[index] = address;
-            fixedLength[index] = length;
-            fixedCount++;
-            fixedMax = Math.max(fixedMax, index + 1);
-        } else {
-            fixedError = "slab " + index + ": " + dev.evpl.reactive.core.internal.nativeio.Errno.name(-rc);
-        }
+        fixed = new FixedBuffers(ring, loop);
     }
 
     /**
@@ -203,13 +178,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
      * pool, or a slab the kernel would not pin): use {@code READ_FIXED}/{@code WRITE_FIXED} with it.
      */
     public int fixedBufferIndex(long address, int length) {
-        for (int i = 0; i < fixedMax; i++) {
-            long start = fixedAddress[i];
-            if (start != 0 && address >= start && address + length <= start + fixedLength[i]) {
-                return i;
-            }
-        }
-        return -1;
+        return fixed.index(address, length);
     }
 
     /**
@@ -240,12 +209,12 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     /** Slabs registered as fixed buffers. */
     public int fixedBufferCount() {
-        return fixedCount;
+        return fixed.count();
     }
 
     /** Why some or all slabs are not fixed buffers, or null. */
     public String fixedBufferProblem() {
-        return fixedError;
+        return fixed.problem();
     }
 
     /** The ring of {@code loop}, created on first use; loop thread only. */
@@ -514,9 +483,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private void close() {
         closedRing = true;
         BY_LOOP.remove(loop);
-        if (registrar != null) {
-            dev.evpl.reactive.core.buffer.BufferPool.global().removeRegistrar(registrar);
-        }
+        fixed.close();
         // In-flight operations cannot complete into a closed ring: their owners were closed first
         // (close hooks run after the loop stopped accepting work); fail what is left.
         for (int i = 0; i < handlers.length; i++) {

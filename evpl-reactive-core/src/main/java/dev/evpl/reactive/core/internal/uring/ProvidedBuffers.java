@@ -64,7 +64,7 @@ public final class ProvidedBuffers {
         long raw = NativeMemory.allocate(bytes + 4096);
         long base = (raw + 4095) & ~4095L; // the kernel wants the ring page-aligned
         NativeMemory.zero(base, bytes);
-        int rc = ring.registerBufferRing(base, entries, GROUP);
+        int rc = RingRegister.registerBufferRing(ring.fd(), base, entries, GROUP);
         if (rc < 0) {
             NativeMemory.free(raw);
             why[0] = "IORING_REGISTER_PBUF_RING: " + dev.evpl.reactive.core.internal.nativeio.Errno.name(-rc);
@@ -126,7 +126,7 @@ public final class ProvidedBuffers {
     void close() {
         if (!closed) {
             closed = true;
-            ring.unregisterBufferRing(GROUP);
+            RingRegister.unregisterBufferRing(ring.fd(), GROUP);
             for (int i = 0; i < entries; i++) {
                 if (buffers[i] != null) {
                     buffers[i].release();

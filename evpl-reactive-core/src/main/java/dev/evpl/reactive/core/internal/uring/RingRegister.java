@@ -1,0 +1,150 @@
+package dev.evpl.reactive.core.internal.uring;
+
+import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+
+import dev.evpl.reactive.core.internal.nativeio.Linux;
+import dev.evpl.reactive.core.internal.nativeio.Native;
+import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
+
+/**
+ * The {@code io_uring_register} calls the loop's ring makes: fixed-buffer and registered-file
+ * tables (sparse, filled slot by slot), provided-buffer rings, the completion eventfd. Each takes
+ * the ring's descriptor; called on the ring's owner thread, rarely (set-up, new slabs, new files).
+ */
+final class RingRegister {
+    private RingRegister() {
+    }
+
+    private static final int REGISTER_BUFFERS2 = 15;
+    private static final int REGISTER_BUFFERS_UPDATE = 16;
+    private static final int RSRC_REGISTER_SPARSE = 1;
+
+    /**
+     * Reserves a table of {@code slots} fixed buffers, all empty (sparse); fill them with
+     * {@link #updateBuffer}. Returns false when the kernel refuses (then operations use plain reads).
+     */
+    static boolean registerSparseBuffers(int ringFd, int slots) {
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
+        try {
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, slots);
+            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_BUFFERS2, arg, 32, 0, 0);
+            return rc >= 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /**
+     * Puts {@code [address, address + length)} in fixed-buffer slot {@code index} (the kernel pins
+     * it). Returns 0, or {@code -errno} (ENOMEM when the locked-memory limit is reached).
+     */
+    static int updateBuffer(int ringFd, int index, long address, long length) {
+        long iov = NativeMemory.allocate(16);
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
+        try {
+            NativeMemory.putLong(iov, address);
+            NativeMemory.putLong(iov + 8, length);
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, index);
+            NativeMemory.putLong(arg + 8, iov);
+            NativeMemory.putInt(arg + 24, 1);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_BUFFERS_UPDATE, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+            NativeMemory.free(iov);
+        }
+    }
+
+    private static final int REGISTER_FILES2 = 13;
+    private static final int REGISTER_FILES_UPDATE2 = 14;
+
+    /**
+     * Reserves a table of {@code slots} registered files, all empty (sparse); fill them with
+     * {@link #updateFile}. Returns 0 or -errno.
+     */
+    static int registerSparseFiles(int ringFd, int slots) {
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
+        try {
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, slots);
+            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_FILES2, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /**
+     * Puts descriptor {@code file} in registered-file slot {@code index}, or empties the slot with
+     * {@code file = -1} (operations under way keep their own reference to the file). Returns 0 or -errno.
+     */
+    static int updateFile(int ringFd, int index, int file) {
+        long fds = NativeMemory.allocate(4);
+        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
+        try {
+            NativeMemory.putInt(fds, file);
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, index);
+            NativeMemory.putLong(arg + 8, fds);
+            NativeMemory.putInt(arg + 24, 1);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_FILES_UPDATE2, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+            NativeMemory.free(fds);
+        }
+    }
+
+    private static final int REGISTER_PBUF_RING = 22;
+    private static final int UNREGISTER_PBUF_RING = 23;
+
+    /**
+     * Registers a provided-buffer ring of {@code entries} (a power of two) at {@code ringAddress}
+     * (page-aligned, {@code entries * 16} bytes) as buffer group {@code group}. Returns 0 or -errno.
+     */
+    static int registerBufferRing(int ringFd, long ringAddress, int entries, int group) {
+        long arg = NativeMemory.allocate(40); // struct io_uring_buf_reg
+        try {
+            NativeMemory.zero(arg, 40);
+            NativeMemory.putLong(arg, ringAddress);
+            NativeMemory.putInt(arg + 8, entries);
+            NativeMemory.putShort(arg + 12, (short) group);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_PBUF_RING, arg, 1, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /** Unregisters buffer group {@code group}. */
+    static void unregisterBufferRing(int ringFd, int group) {
+        long arg = NativeMemory.allocate(40);
+        try {
+            NativeMemory.zero(arg, 40);
+            NativeMemory.putShort(arg + 12, (short) group);
+            LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, UNREGISTER_PBUF_RING, arg, 1, 0, 0);
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    private static final int REGISTER_EVENTFD = 4;
+
+    /** Asks the kernel to signal {@code eventfd} on every completion. */
+    static void registerEventFd(int ringFd, int eventfd) {
+        long arg = NativeMemory.allocate(4);
+        try {
+            NativeMemory.putInt(arg, eventfd);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_EVENTFD, arg, 1, 0, 0);
+            if (rc < 0) {
+                throw Native.error("io_uring_register(EVENTFD)", "ring " + ringFd);
+            }
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+}
