@@ -24,9 +24,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code block-bench --file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite
- * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N] [--warmup S]}: keeps {@code qd} operations of
- * {@code bs} bytes in flight on one event loop (FILECHANNEL: {@code qd} JDK threads doing
- * {@code FileChannel} positional I/O, the baseline), after {@code --warmup S} seconds not counted
+ * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL|FILECHANNEL_ELASTIC] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N]
+ * [--warmup S]}: keeps {@code qd} operations of {@code bs} bytes in flight on one event loop (the
+ * JDK baselines, {@link FileChannelBaselines}: FILECHANNEL, {@code qd} threads doing blocking
+ * {@code FileChannel} positional I/O; FILECHANNEL_ELASTIC, the same calls on Reactor's
+ * {@code boundedElastic} scheduler, as a Reactor application does file I/O), after {@code --warmup S} seconds not counted
  * (default 2), prints a progress line a second and a final
  * {@code RESULT iops=… mbps=… p50_us=… p99_us=…}. A file shorter than {@code size} is first filled
  * with data (not a sparse hole: reading holes measures nothing). {@code --spin-ms} sets the loop's
@@ -94,8 +96,11 @@ final class BlockBench {
         AtomicLong done = new AtomicLong();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup + seconds);
         Runnable stop;
+        FileChannelBaselines.Run fc = new FileChannelBaselines.Run(file, direct, write, random, blocks, bs, qd, deadline, latency, done);
         if (engine.equals("FILECHANNEL")) {
-            stop = fileChannel(file, direct, write, random, blocks, bs, qd, deadline, latency, done);
+            stop = FileChannelBaselines.threads(fc);
+        } else if (engine.equals("FILECHANNEL_ELASTIC")) {
+            stop = FileChannelBaselines.elastic(fc);
         } else {
             stop = evpl(loopConfig, BlockProtocol.lookup(engine), file, direct, write, random, blocks, bs, qd, deadline, latency, done);
         }
@@ -204,54 +209,6 @@ final class BlockBench {
             }
             dev.close();
             group.close();
-        };
-    }
-
-    private static Runnable fileChannel(Path file, boolean direct, boolean write, boolean random, long blocks, int bs, int qd,
-                                        long deadline, Recorder latency, AtomicLong done) throws IOException {
-        FileChannel ch = direct
-                ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT)
-                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        AtomicLong sequential = new AtomicLong();
-        Thread[] threads = new Thread[qd];
-        for (int i = 0; i < qd; i++) {
-            int seed = i;
-            threads[i] = new Thread(() -> {
-                SplittableRandom r = new SplittableRandom(seed);
-                ByteBuffer buf = ByteBuffer.allocateDirect(bs + 4096).alignedSlice(4096);
-                buf.limit(bs);
-                try {
-                    while (System.nanoTime() < deadline) {
-                        long block = random ? r.nextLong(blocks) : sequential.getAndIncrement() % blocks;
-                        long t0 = System.nanoTime();
-                        buf.clear().limit(bs);
-                        if (write) {
-                            ch.write(buf, block * bs);
-                        } else {
-                            ch.read(buf, block * bs);
-                        }
-                        latency.recordValue(Math.max(1, System.nanoTime() - t0));
-                        done.incrementAndGet();
-                    }
-                } catch (IOException e) {
-                    System.err.println("I/O failed: " + e);
-                }
-            }, "filechannel-" + i);
-            threads[i].start();
-        }
-        return () -> {
-            for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // closing after the run
-            }
         };
     }
 }

@@ -45,7 +45,7 @@ class BlockBenchSampleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"IO_URING", "THREAD_POOL", "FILECHANNEL"})
+    @ValueSource(strings = {"IO_URING", "THREAD_POOL", "FILECHANNEL", "FILECHANNEL_ELASTIC"})
     void everyEngineReadsAndWrites(String engine) throws Exception {
         assumeTrue(!engine.equals("IO_URING") || BlockProtocol.IO_URING.isAvailable(), "io_uring unavailable here");
         String out = run("--protocol", engine, "--qd", "8", "--pattern", "randread");

@@ -10,7 +10,6 @@ import dev.evpl.reactive.core.NativeIoException;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import dev.evpl.reactive.core.internal.nativeio.Errno;
-import dev.evpl.reactive.core.internal.nativeio.IoVec;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.net.SocketAddress;
@@ -25,11 +24,11 @@ import reactor.core.publisher.Sinks;
  * and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
  *
  * <p>On io_uring ({@link #ring} set) the socket is switched to blocking mode (the ring waits for
- * data internally, no worker thread) and: with credit, exactly one {@code RECV} is armed into a
- * pooled segment, re-armed on completion while credit lasts, not armed without it (so the kernel
- * buffer fills and the peer's window closes, as on epoll); a flush submits one {@code WRITEV} of
- * the queued slices from a per-bind iovec array and the next flush waits for its completion. Close
- * shuts the socket down first, so an armed receive completes and its segment returns to the pool.
+ * data internally, no worker thread); receives are a {@link RingReceiver} (a multishot receive
+ * from the loop's provided buffers while there is credit, none armed without it, so the kernel
+ * buffer fills and the peer's window closes, as on epoll) and sends a {@link RingSender} (one
+ * write of the queued slices at a time). Close cancels the receive and shuts the socket down
+ * first, so operations in flight complete and their memory returns to the pool.
  */
 final class SocketStreamBind extends StreamBindBase implements FdHandler {
     /** Reads per readable callback before yielding to other descriptors of the loop. */
@@ -52,9 +51,8 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     /** Non-null when the data path runs on the loop's io_uring. */
     private final dev.evpl.reactive.core.internal.uring.LoopRing ring;
-    /** io_uring: a WRITEV is in flight (its iovecs live in {@link #ringIov}). */
-    private boolean writeInFlight;
-    private long ringIov;
+    /** io_uring: the send side (one WRITEV or SENDMSG_ZC at a time). */
+    private RingSender ringSender;
     /** io_uring: the receive side (multishot from provided buffers, or one RECV per credit). */
     private RingReceiver ringReceiver;
 
@@ -86,11 +84,10 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     /** io_uring: the connection is up; the ring's operations wait in the kernel, so the socket blocks. */
     private void ringReady() {
-        if (ring != null && ringIov == 0) {
+        if (ring != null && ringSender == null) {
             int flags = LIBC.fcntl(fd, 3 /* F_GETFL */, 0);
             LIBC.fcntl(fd, 4 /* F_SETFL */, flags & ~Linux.O_NONBLOCK);
-            // iovecs, then a msghdr for zero-copy sends
-            ringIov = dev.evpl.reactive.core.internal.nativeio.NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE + 64);
+            ringSender = new RingSender(this, ring, sendQueue, fd);
             ringReceiver = new RingReceiver(this, ring, ring.providedBuffers(), fd);
         }
     }
@@ -331,72 +328,20 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
     }
 
-    /** io_uring: one WRITEV of the queued slices; the next waits for its completion. */
+    /** io_uring: a write of the queued slices unless one is in flight; with nothing queued a finishing bind closes. */
     private void ringFlush() {
-        if (writeInFlight) {
-            return;
+        if (!ringSender.flush() && finishing) {
+            closeNow(null);
         }
-        int count = sendQueue.fillIov(ringIov);
-        if (count == 0) {
-            if (finishing) {
-                closeNow(null);
-            }
-            return;
-        }
-        writeInFlight = true;
-        long iov = ringIov;
-        int zcMin = loop.config().sendZeroCopyMin();
-        if (zcMin > 0 && sendQueue.filledBytes >= zcMin) {
-            sendZeroCopy(iov, count);
-            return;
-        }
-        ring.submit((sqe, user) -> dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe,
-                dev.evpl.reactive.core.internal.uring.IoUring.OP_WRITEV, fd, iov, count, 0, 0, user), this::written);
-    }
-
-    private static final byte OP_SENDMSG_ZC = 48;
-    private static final int CQE_F_NOTIF = 1 << 3;
-    private static final int MSG_NOSIGNAL = 0x4000;
-    private long zeroCopySends;
-
-    /**
-     * io_uring: the queued slices with {@code SENDMSG_ZC}. The kernel sends from the segments' own
-     * memory, so they are completed (released) only when its notification says it is done with them;
-     * the next write waits for that. A first completion without {@code F_MORE} (an error) has no
-     * notification after it.
-     */
-    private void sendZeroCopy(long iov, int count) {
-        long hdr = iov + (long) LoopSockets.MAX_IOV * IoVec.SIZE;
-        dev.evpl.reactive.core.internal.nativeio.MsgHdr.set(hdr, 0, 0, iov, count);
-        zeroCopySends++;
-        ring.submit((sqe, user) -> dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe, OP_SENDMSG_ZC, fd, hdr, 1, 0,
-                MSG_NOSIGNAL, user), new dev.evpl.reactive.core.internal.uring.LoopRing.MultiCompletion() {
-                    private int sent;
-
-                    @Override
-                    public void complete(int res, int flags) {
-                        if ((flags & CQE_F_NOTIF) != 0) {
-                            written(sent); // the kernel let go of the memory
-                        } else if ((flags & dev.evpl.reactive.core.internal.uring.LoopRing.CQE_F_MORE) != 0) {
-                            sent = res; // bytes sent; the notification follows
-                        } else {
-                            written(res);
-                        }
-                    }
-                });
     }
 
     /** Writes that went out with SENDMSG_ZC (tests). */
     long zeroCopySends() {
-        return zeroCopySends;
+        return ringSender == null ? 0 : ringSender.zeroCopySends();
     }
 
-    private void written(int res) {
-        writeInFlight = false;
-        if (closed) {
-            freeRingIov();
-            return;
-        }
+    /** io_uring: a write completed (bytes, or -errno); called by the {@link RingSender} while open. */
+    void written(int res) {
         if (res < 0) {
             if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
                 flush.arm();
@@ -416,13 +361,6 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             ringFlush();
         } else if (finishing) {
             closeNow(null);
-        }
-    }
-
-    private void freeRingIov() {
-        if (ringIov != 0 && !writeInFlight) {
-            dev.evpl.reactive.core.internal.nativeio.NativeMemory.free(ringIov);
-            ringIov = 0;
         }
     }
 
@@ -482,7 +420,9 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
                 ringReceiver.close();
             }
             LIBC.shutdown(fd, Linux.SHUT_RDWR);
-            freeRingIov(); // or when the write in flight completes
+            if (ringSender != null) {
+                ringSender.close(); // its iovecs go now, or when the write in flight completes
+            }
         }
         LIBC.close(fd);
         sockets.removed(this);
