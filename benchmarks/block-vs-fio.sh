@@ -4,7 +4,8 @@
 # the same reads as tasks on Reactor's boundedElastic), each pinned to CPU 1, one after another in
 # every round (the order rotates per round). Cases: 4 KiB randread QD1 and QD32 and 128 KiB seqread
 # QD8 with O_DIRECT (the virtual disk: its speed drifts a lot over minutes), and 4 KiB randread QD32
-# from the page cache (no device: the software path alone). Each run has 2 s of warm-up not
+# from the page cache (no device: the software path alone; fio with --invalidate=0, else it drops
+# the cache first). Each run has 2 s of warm-up not
 # counted (block-bench --warmup, fio --ramp_time): the JVM compiles its hot path on the pinned CPU
 # meanwhile. Reported: each engine's median IOPS, and the median over rounds of the per-round
 # ratios (runs of one round are seconds apart, so the disk's drift cancels better than in a ratio
@@ -25,7 +26,7 @@ run() { # engine bs qd pattern direct(1|0) -> iops
   local d=""; [ "$5" = 1 ] && d="--direct"
   if [ "$1" = fio ]; then
     taskset -c 1 fio --name=b --filename="$FILE" --ioengine=io_uring --direct="$5" --rw="$4" --bs="$2" --iodepth="$3" \
-      --size=1g --ramp_time=2 --runtime="$SECS" --time_based --output-format=json 2>/dev/null \
+      --size=1g --invalidate=0 --ramp_time=2 --runtime="$SECS" --time_based --output-format=json 2>/dev/null \
       | python3 -c 'import json,sys; j=json.load(sys.stdin); print(round(j["jobs"][0]["read"]["iops"]))'
   else
     local pat=$4; [ "$pat" = read ] && pat=seqread
@@ -33,7 +34,9 @@ run() { # engine bs qd pattern direct(1|0) -> iops
       $d --protocol "$1" | awk '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^iops=/) { sub("iops=", "", $i); print $i } }'
   fi
 }
-cases=("4k 1 randread 1" "4k 32 randread 1" "128k 8 read 1" "4k 32 randread 0")
+# CASES="bs qd pattern direct;…" picks cases (e.g. CASES="4k 32 randread 0").
+if [ -n "${CASES:-}" ]; then IFS=';' read -r -a cases <<< "$CASES"; else
+  cases=("4k 1 randread 1" "4k 32 randread 1" "128k 8 read 1" "4k 32 randread 0"); fi
 engines=(IO_URING fio FILECHANNEL FILECHANNEL_ELASTIC)
 for r in $(seq "$ROUNDS"); do
   cat "$FILE" > /dev/null # the page-cache case reads from memory

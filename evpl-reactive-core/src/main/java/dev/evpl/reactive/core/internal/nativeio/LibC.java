@@ -103,6 +103,15 @@ public interface LibC {
     // --- raw system calls (io_uring_setup/enter/register and others glibc does not wrap) --------
     long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
 
+    /**
+     * A raw system call of up to five arguments whose fifth is a pointer (pass null): six
+     * parameters, so JNR invokes it through its fast path (the seven-parameter form above goes
+     * through argument buffers: several times the cost). The sixth system-call argument is left
+     * unset, for calls that ignore it: {@code io_uring_enter} without {@code EXT_ARG} and with
+     * a null {@code argp}. {@code a5} is a {@link Pointer} to dodge jnr-ffi#181.
+     */
+    long syscall(long number, long a1, long a2, long a3, long a4, Pointer a5);
+
     // --- threads and processes -----------------------------------------------------------------
     int sched_setaffinity(int pid, long cpuSetSize, long maskAddr);
 

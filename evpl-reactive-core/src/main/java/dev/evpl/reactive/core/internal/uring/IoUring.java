@@ -38,6 +38,7 @@ public final class IoUring implements AutoCloseable {
     static final int SETUP_SQPOLL = 1 << 1;
     static final int SETUP_SUBMIT_ALL = 1 << 7;
     static final int SETUP_COOP_TASKRUN = 1 << 8;
+    static final int SETUP_TASKRUN_FLAG = 1 << 9;
     static final int SETUP_SINGLE_ISSUER = 1 << 12;
     static final int SETUP_DEFER_TASKRUN = 1 << 13;
     private static final int FEAT_SINGLE_MMAP = 1;
@@ -48,6 +49,8 @@ public final class IoUring implements AutoCloseable {
     private static final int SQ_NEED_WAKEUP = 1;
     /** sq_flags bit: the CQ overflowed and the kernel holds completions aside. */
     private static final int SQ_CQ_OVERFLOW = 1 << 1;
+    /** sq_flags bit ({@code TASKRUN_FLAG} rings): completion work is waiting for an enter. */
+    private static final int SQ_TASKRUN = 1 << 2;
     private static final long OFF_SQ_RING = 0;
     private static final long OFF_SQES = 0x10000000L;
     private static final int SQE_SIZE = 64;
@@ -80,6 +83,11 @@ public final class IoUring implements AutoCloseable {
     /** Committed SQEs the kernel has not consumed yet (always 0 with SQPOLL: its thread consumes them). */
     private int toSubmit;
     private boolean closed;
+    /** What enters name: the index of the ring registered for its owner thread, or its descriptor. */
+    private int enterFd;
+    private int enterFlag;
+    private int registeredIndex;
+    private static final int ENTER_REGISTERED_RING = 1 << 4;
 
     /** Why io_uring cannot be used in this process, or null when it can (probed once). */
     private static final String UNAVAILABLE = probe();
@@ -91,11 +99,18 @@ public final class IoUring implements AutoCloseable {
             // DEFER_TASKRUN: completion work runs only inside this thread's io_uring_enter(GETEVENTS),
             // for a ring that is also where the thread waits; else COOP_TASKRUN (no IPI per completion).
             // SQPOLL excludes both (its kernel thread runs the completion work).
+            // TASKRUN_FLAG: the kernel flags pending completion work in sq_flags, so a polling loop
+            // enters only when there is some (polling is then free: no system call while idle).
             int wanted = SETUP_SINGLE_ISSUER | SETUP_SUBMIT_ALL | (sqPollIdleMillis > 0 ? SETUP_SQPOLL
-                    : deferTaskrun ? SETUP_DEFER_TASKRUN : SETUP_COOP_TASKRUN);
+                    : deferTaskrun ? SETUP_DEFER_TASKRUN | SETUP_TASKRUN_FLAG : SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG);
             NativeMemory.putInt(params + 8, wanted);
             NativeMemory.putInt(params + 16, sqPollIdleMillis); // sq_thread_idle
             long rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
+            if (rc < 0 && Native.errno() == Errno.EINVAL && (wanted & SETUP_TASKRUN_FLAG) != 0) {
+                NativeMemory.zero(params, 120); // a kernel without TASKRUN_FLAG (older than 5.19)
+                NativeMemory.putInt(params + 8, wanted & ~SETUP_TASKRUN_FLAG);
+                rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, entries, params, 0, 0, 0, 0);
+            }
             if (rc < 0 && Native.errno() == Errno.EINVAL) {
                 // Older kernels refuse newer setup flags: fall back to a plain ring (SQPOLL kept when asked).
                 NativeMemory.zero(params, 120);
@@ -146,6 +161,10 @@ public final class IoUring implements AutoCloseable {
             cqMask = NativeMemory.getInt(ring + NativeMemory.getInt(cq + 8));
             cqes = NativeMemory.getInt(cq + 20);
             tail = (int) INT.getAcquire(view, sqTail);
+            int index = RingRegister.registerRingFd(fd);
+            registeredIndex = index;
+            enterFd = index >= 0 ? index : fd;
+            enterFlag = index >= 0 ? ENTER_REGISTERED_RING : 0;
         } finally {
             NativeMemory.free(params);
         }
@@ -184,9 +203,21 @@ public final class IoUring implements AutoCloseable {
         return (flags & SETUP_DEFER_TASKRUN) != 0;
     }
 
-    /** Submits what was prepared and runs deferred completion work without waiting; one system call. */
+    /**
+     * Whether completion work waits for an enter of this thread before its completions appear in
+     * the CQ: read from the ring's flags ({@code TASKRUN_FLAG}), no system call. Without that flag
+     * a {@code DEFER_TASKRUN} ring must be assumed to have some.
+     */
+    public boolean taskWorkPending() {
+        if ((flags & SETUP_TASKRUN_FLAG) != 0) {
+            return (((int) INT.getAcquire(view, sqFlags)) & SQ_TASKRUN) != 0;
+        }
+        return defersTaskWork();
+    }
+
+    /** Submits what was prepared and runs pending completion work without waiting; one system call. */
     public int runTaskWork() {
-        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, toSubmit, 0, ENTER_GETEVENTS, 0, 0);
+        long rc = enter0(toSubmit, 0, ENTER_GETEVENTS);
         if (rc < 0) {
             int errno = Native.errno();
             if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == 16) {
@@ -301,8 +332,21 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code io_uring_enter} without an argument block ({@code argp} null): the six-parameter JNR
+     * binding (its fast path), naming the registered ring when there is one.
+     */
+    private long enter0(int submit, int minComplete, int enterFlags) {
+        return LIBC.syscall(Linux.SYS_IO_URING_ENTER, enterFd, submit, minComplete, enterFlags | enterFlag, (jnr.ffi.Pointer) null);
+    }
+
+    /** Whether enters name the ring by its registered index (tests). */
+    public boolean ringRegistered() {
+        return enterFlag != 0;
+    }
+
     private void enter(int submit, int waitFor, int enterFlags) {
-        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, submit, waitFor, enterFlags, 0, 0);
+        long rc = enter0(submit, waitFor, enterFlags);
         if (rc < 0) {
             int errno = Native.errno();
             if (errno != Errno.EINTR && errno != Errno.EAGAIN) {
@@ -343,7 +387,7 @@ public final class IoUring implements AutoCloseable {
         if (toSubmit == 0 && waitFor == 0) {
             return 0;
         }
-        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, toSubmit, waitFor, waitFor > 0 ? ENTER_GETEVENTS : 0, 0, 0);
+        long rc = enter0(toSubmit, waitFor, waitFor > 0 ? ENTER_GETEVENTS : 0);
         if (rc < 0) {
             int errno = Native.errno();
             if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
@@ -368,21 +412,23 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(long timeoutNanos) {
         if (timeoutNanos == 0) {
-            return defersTaskWork() ? runTaskWork() : submit(0);
+            return taskWorkPending() ? runTaskWork() : submit(0);
         }
-        if (waitArg == 0) {
-            waitArg = NativeMemory.allocate(40);
-            NativeMemory.zero(waitArg, 40);
-        }
-        long ts = waitArg + 24;
-        if (timeoutNanos > 0) {
+        long rc;
+        if (timeoutNanos < 0) {
+            rc = enter0(toSubmit, 1, ENTER_GETEVENTS); // no limit: no argument block needed
+        } else {
+            if (waitArg == 0) {
+                waitArg = NativeMemory.allocate(40);
+                NativeMemory.zero(waitArg, 40);
+            }
+            long ts = waitArg + 24;
             NativeMemory.putLong(ts, timeoutNanos / 1_000_000_000L);
             NativeMemory.putLong(ts + 8, timeoutNanos % 1_000_000_000L);
             NativeMemory.putLong(waitArg + 16, ts);
-        } else {
-            NativeMemory.putLong(waitArg + 16, 0);
+            // argsz must be passed: the seven-parameter binding (slower, but this wait sleeps anyway)
+            rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, enterFd, toSubmit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG | enterFlag, waitArg, 24);
         }
-        long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, toSubmit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG, waitArg, 24);
         if (rc < 0) {
             int errno = Native.errno();
             if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == ETIME || errno == 16 /* EBUSY: CQ overflow to flush */) {
@@ -416,7 +462,7 @@ public final class IoUring implements AutoCloseable {
         int n = reapQueue(sink);
         while ((((int) INT.getAcquire(view, sqFlags)) & SQ_CQ_OVERFLOW) != 0) {
             overflowFlushes++;
-            LIBC.syscall(Linux.SYS_IO_URING_ENTER, fd, 0, 0, ENTER_GETEVENTS, 0, 0);
+            enter0(0, 0, ENTER_GETEVENTS);
             int more = reapQueue(sink);
             n += more;
             if (more == 0 && (((int) INT.getAcquire(view, sqFlags)) & SQ_CQ_OVERFLOW) != 0) {
@@ -458,6 +504,11 @@ public final class IoUring implements AutoCloseable {
             closed = true;
             if (waitArg != 0) {
                 NativeMemory.free(waitArg);
+            }
+            if (registeredIndex >= 0) {
+                // Registered for the owner thread, which holds the ring until it is unregistered
+                // (or exits): give the index back, then the descriptor's close frees the ring.
+                RingRegister.unregisterRingFd(fd, registeredIndex);
             }
             LIBC.munmap(sqes, sqesSize);
             LIBC.munmap(ring, ringSize);

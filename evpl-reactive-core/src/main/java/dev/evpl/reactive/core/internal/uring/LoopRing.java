@@ -34,8 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * gives about three times the round trips (README).
  *
  * <p><b>Polling:</b> the ring is a {@link PollSource}: while the loop polls, completions are reaped
- * from memory (with {@code DEFER_TASKRUN} one enter per pass makes them), each reporting activity,
- * which keeps the loop polling through a busy period.
+ * from memory, each reporting activity, which keeps the loop polling through a busy period. Work
+ * the kernel deferred to this thread ({@code DEFER_TASKRUN}) is flagged in the ring's memory
+ * ({@code TASKRUN_FLAG}), so a polling pass enters only when there is some: polling an idle ring
+ * makes no system call.
  *
  * <p><b>Registered resources:</b> the pool's slabs as fixed buffers ({@link FixedBuffers}),
  * descriptors used often as registered files ({@link FixedFiles}), the provided-buffer ring for
@@ -359,7 +361,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (epollReady || ring.hasCompletions()) {
             timeoutNanos = 0; // something is ready already: look, do not sleep
         }
-        if (timeoutNanos != 0 || ring.pending() > 0 || ring.defersTaskWork()) {
+        if (timeoutNanos != 0 || ring.pending() > 0 || ring.taskWorkPending()) {
             submitting();
             ring.submitAndWait(timeoutNanos); // with DEFER_TASKRUN this is also where completions are made
             enters++;
@@ -423,11 +425,12 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     @Override
     public int poll() {
-        if (waitOnRing && enteredInPass != loop.iterations() && (ring.pending() > 0 || ring.defersTaskWork())) {
-            // Polling passes skip the wait, which would submit (and, with DEFER_TASKRUN, run the
-            // completion work): do both here, one system call.
+        if (enteredInPass != loop.iterations() && ((waitOnRing && ring.pending() > 0) || ring.taskWorkPending())) {
+            // Polling passes skip the wait, which would submit and run pending completion work: do
+            // both here, one system call, and only when the ring's flags say there is work (the
+            // kernel's TASKRUN flag); otherwise polling reads the CQ from memory and makes none.
             submitting();
-            if (ring.defersTaskWork()) {
+            if (ring.taskWorkPending()) {
                 ring.runTaskWork();
             } else {
                 ring.submit(0);

@@ -147,4 +147,40 @@ final class RingRegister {
             NativeMemory.free(arg);
         }
     }
+
+    private static final int REGISTER_RING_FDS = 20;
+    private static final int UNREGISTER_RING_FDS = 21;
+
+    /**
+     * Registers the ring's own descriptor for the calling thread, so its enters name an index
+     * ({@code IORING_ENTER_REGISTERED_RING}) and skip looking the descriptor up (a file reference
+     * taken and dropped per call). Returns the index, or -errno (kernels older than 5.18).
+     */
+    static int registerRingFd(int ringFd) {
+        long arg = NativeMemory.allocate(16); // struct io_uring_rsrc_update
+        try {
+            NativeMemory.putInt(arg, -1); // any free index
+            NativeMemory.putInt(arg + 4, 0);
+            NativeMemory.putLong(arg + 8, ringFd);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_RING_FDS, arg, 1, 0, 0);
+            if (rc < 0) {
+                return -Native.errno();
+            }
+            return rc == 1 ? NativeMemory.getInt(arg) : -22;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /** Gives back index {@code index} of {@link #registerRingFd} (on the thread that registered it). */
+    static void unregisterRingFd(int ringFd, int index) {
+        long arg = NativeMemory.allocate(16);
+        try {
+            NativeMemory.zero(arg, 16);
+            NativeMemory.putInt(arg, index);
+            LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, UNREGISTER_RING_FDS, arg, 1, 0, 0);
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
 }

@@ -440,4 +440,30 @@ class NativeBindingsTest {
             LIBC.close((int) fd);
         }
     }
+
+    /**
+     * The six-parameter {@code syscall} overload (the io_uring enters' fast path): its four numbers
+     * and the null pointer arrive. A waiting enter reads {@code argp} as a signal mask: anything but
+     * null there fails it (EFAULT or EINVAL), so a clean wait for one NOP proves the fifth argument.
+     */
+    @Test
+    void syscallWithAPointerFifthPassesItsArgumentsAndANullPointer() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.evpl.reactive.core.internal.uring.IoUring.isAvailable(), "io_uring unavailable here");
+        dev.evpl.reactive.core.internal.uring.IoUring ring = dev.evpl.reactive.core.internal.uring.IoUring.create(8);
+        try {
+            for (int i = 0; i < 100; i++) {
+                dev.evpl.reactive.core.internal.uring.IoUring.prep(ring.nextSqe(), dev.evpl.reactive.core.internal.uring.IoUring.OP_NOP,
+                        -1, 0, 0, 0, 0, i);
+                ring.commit();
+                // to_submit 1, min_complete 1, GETEVENTS (the raw descriptor, not the registered index)
+                long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, ring.fd(), 1, 1, 1, (jnr.ffi.Pointer) null);
+                assertThat(rc).as("submitted (errno %s)", rc < 0 ? Errno.name(Native.errno()) : "-").isEqualTo(1);
+                long[] seen = new long[1];
+                assertThat(ring.reap((user, res, flags) -> seen[0] = user)).isEqualTo(1);
+                assertThat(seen[0]).isEqualTo(i);
+            }
+        } finally {
+            ring.close();
+        }
+    }
 }

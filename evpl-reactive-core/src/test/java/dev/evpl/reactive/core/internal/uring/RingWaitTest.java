@@ -116,4 +116,27 @@ class RingWaitTest {
             listener.dispose();
         }
     }
+
+    @Test
+    void aPollingLoopMakesNoSystemCallWhileNothingIsPending() throws Exception {
+        try (EventLoopGroup polling = EventLoopGroup.create(GroupConfig.builder().threads(1)
+                .loopConfig(LoopConfig.builder().ringWait(true).spin(Duration.ofMillis(500)).build()).build())) {
+            EventLoop l = polling.loop(0);
+            LoopRing r = Mono.fromCallable(() -> LoopRing.of(l)).subscribeOn(l).block(Duration.ofSeconds(5));
+            assertThat(r.setupFlags() & IoUring.SETUP_TASKRUN_FLAG).as("TASKRUN_FLAG accepted").isNotZero();
+            // A completion is activity: the loop polls for the next 500 ms.
+            CountDownLatch done = new CountDownLatch(1);
+            l.execute(() -> r.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_NOP, -1, 0, 0, 0, 0, user), res -> done.countDown()));
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(20);
+            long[] before = Mono.fromCallable(() -> new long[] {l.iterations(), r.enterCount()}).subscribeOn(l).block(Duration.ofSeconds(5));
+            Thread.sleep(100);
+            long[] after = Mono.fromCallable(() -> new long[] {l.iterations(), r.enterCount()}).subscribeOn(l).block(Duration.ofSeconds(5));
+            long passes = after[0] - before[0];
+            long enters = after[1] - before[1];
+            assertThat(passes).as("passes while polling 100 ms").isGreaterThan(1000);
+            // the two snapshot hand-overs wake the loop through epoll (each at most an enter or two)
+            assertThat(enters).as("io_uring_enter calls in %d polling passes", passes).isLessThanOrEqualTo(4);
+        }
+    }
 }
