@@ -15,25 +15,47 @@ final class RingRegister {
     private RingRegister() {
     }
 
+    private static final int REGISTER_FILES2 = 13;
+    private static final int REGISTER_FILES_UPDATE2 = 14;
     private static final int REGISTER_BUFFERS2 = 15;
     private static final int REGISTER_BUFFERS_UPDATE = 16;
     private static final int RSRC_REGISTER_SPARSE = 1;
+
+    /** A sparse table of {@code slots} ({@code struct io_uring_rsrc_register}); 0 or -errno. */
+    private static int sparseTable(int ringFd, int opcode, int slots) {
+        long arg = NativeMemory.allocate(32);
+        try {
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, slots);
+            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, opcode, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
+
+    /** One slot of a table from {@code data} (an iovec or an fd; {@code struct io_uring_rsrc_update2}); 0 or -errno. */
+    private static int updateSlot(int ringFd, int opcode, int index, long data) {
+        long arg = NativeMemory.allocate(32);
+        try {
+            NativeMemory.zero(arg, 32);
+            NativeMemory.putInt(arg, index);
+            NativeMemory.putLong(arg + 8, data);
+            NativeMemory.putInt(arg + 24, 1);
+            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, opcode, arg, 32, 0, 0);
+            return rc < 0 ? -Native.errno() : 0;
+        } finally {
+            NativeMemory.free(arg);
+        }
+    }
 
     /**
      * Reserves a table of {@code slots} fixed buffers, all empty (sparse); fill them with
      * {@link #updateBuffer}. Returns false when the kernel refuses (then operations use plain reads).
      */
     static boolean registerSparseBuffers(int ringFd, int slots) {
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
-        try {
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, slots);
-            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_BUFFERS2, arg, 32, 0, 0);
-            return rc >= 0;
-        } finally {
-            NativeMemory.free(arg);
-        }
+        return sparseTable(ringFd, REGISTER_BUFFERS2, slots) == 0;
     }
 
     /**
@@ -42,40 +64,21 @@ final class RingRegister {
      */
     static int updateBuffer(int ringFd, int index, long address, long length) {
         long iov = NativeMemory.allocate(16);
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
         try {
             NativeMemory.putLong(iov, address);
             NativeMemory.putLong(iov + 8, length);
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, index);
-            NativeMemory.putLong(arg + 8, iov);
-            NativeMemory.putInt(arg + 24, 1);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_BUFFERS_UPDATE, arg, 32, 0, 0);
-            return rc < 0 ? -Native.errno() : 0;
+            return updateSlot(ringFd, REGISTER_BUFFERS_UPDATE, index, iov);
         } finally {
-            NativeMemory.free(arg);
             NativeMemory.free(iov);
         }
     }
-
-    private static final int REGISTER_FILES2 = 13;
-    private static final int REGISTER_FILES_UPDATE2 = 14;
 
     /**
      * Reserves a table of {@code slots} registered files, all empty (sparse); fill them with
      * {@link #updateFile}. Returns 0 or -errno.
      */
     static int registerSparseFiles(int ringFd, int slots) {
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_register
-        try {
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, slots);
-            NativeMemory.putInt(arg + 4, RSRC_REGISTER_SPARSE);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_FILES2, arg, 32, 0, 0);
-            return rc < 0 ? -Native.errno() : 0;
-        } finally {
-            NativeMemory.free(arg);
-        }
+        return sparseTable(ringFd, REGISTER_FILES2, slots);
     }
 
     /**
@@ -84,17 +87,10 @@ final class RingRegister {
      */
     static int updateFile(int ringFd, int index, int file) {
         long fds = NativeMemory.allocate(4);
-        long arg = NativeMemory.allocate(32); // struct io_uring_rsrc_update2
         try {
             NativeMemory.putInt(fds, file);
-            NativeMemory.zero(arg, 32);
-            NativeMemory.putInt(arg, index);
-            NativeMemory.putLong(arg + 8, fds);
-            NativeMemory.putInt(arg + 24, 1);
-            long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_FILES_UPDATE2, arg, 32, 0, 0);
-            return rc < 0 ? -Native.errno() : 0;
+            return updateSlot(ringFd, REGISTER_FILES_UPDATE2, index, fds);
         } finally {
-            NativeMemory.free(arg);
             NativeMemory.free(fds);
         }
     }
