@@ -29,6 +29,8 @@ public final class BlockQueue {
     private BlockBackend backend;
     private int inFlight;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    /** Reads' state objects not in use (loop-confined). */
+    private final ArrayDeque<ReadOp> freeReads = new ArrayDeque<>();
 
     BlockQueue(BlockDevice device, EventLoop loop) {
         this.device = device;
@@ -181,37 +183,78 @@ public final class BlockQueue {
             done.done(null, new IllegalStateException("block device closed: " + device.path()));
             return;
         }
-        int align = device.alignment();
-        long start = offset & -align;
-        long end = (offset + length + align - 1) & -align;
-        int span = (int) (end - start);
-        Segment buffer = loop.allocator().allocate(span + (align > 1 ? align : 0));
-        long base = buffer.sliceAddress(0);
-        int skew = align > 1 ? (int) ((align - (base & (align - 1))) & (align - 1)) : 0;
-        backend().read(device.fd(), base + skew, span, start, res -> {
+        ReadOp op = freeReads.poll();
+        if (op == null) {
+            op = new ReadOp();
+        }
+        op.start(offset, length, done);
+    }
+
+    /** Loop: admits a read under the depth limit (used by {@link ReadStream} and the callback form). */
+    void admitRead(long offset, int length, ReadDone done) {
+        if (inFlight < depth) {
+            inFlight++;
+            readRaw(offset, length, done); // the common case: no task object for the wait queue
+        } else {
+            waiting.add(() -> readRaw(offset, length, done));
+        }
+    }
+
+    /**
+     * One read in flight: its buffer, where the caller's bytes sit in it, and the completion the
+     * ring calls. Recycled through {@link #freeReads} (at most {@code depth} exist), so a read
+     * allocates no object besides its segment. Loop-confined.
+     */
+    private final class ReadOp implements LoopRing.Completion {
+        private long offset;
+        private int length;
+        private long start;
+        private int skew;
+        private Segment buffer;
+        private ReadDone done;
+
+        void start(long offset, int length, ReadDone done) {
+            int align = device.alignment();
+            this.offset = offset;
+            this.length = length;
+            this.done = done;
+            start = offset & -align;
+            long end = (offset + length + align - 1) & -align;
+            int span = (int) (end - start);
+            buffer = loop.allocator().allocate(span + (align > 1 ? align : 0));
+            long base = buffer.sliceAddress(0);
+            skew = align > 1 ? (int) ((align - (base & (align - 1))) & (align - 1)) : 0;
+            backend().read(device.fd(), base + skew, span, start, this);
+        }
+
+        @Override
+        public void complete(int res) {
+            Segment buf = buffer;
+            ReadDone callback = done;
+            long at = offset;
+            int n = length;
+            long from = start;
+            int sk = skew;
+            buffer = null;
+            done = null;
+            freeReads.push(this); // free before the callback: it may start the next read
             finished();
             if (res < 0) {
-                buffer.release();
-                done.done(null, error("read", offset, length, -res));
+                buf.release();
+                callback.done(null, error("read", at, n, -res));
                 return;
             }
-            int available = (int) (res - (offset - start));
+            int available = (int) (res - (at - from));
             if (available <= 0) {
-                buffer.release();
-                done.done(null, new BlockIoException("read", device.path().toString(), offset, length, 0,
+                buf.release();
+                callback.done(null, new BlockIoException("read", device.path().toString(), at, n, 0,
                         "EOF (file size " + device.size() + ")"));
                 return;
             }
-            int n = Math.min(length, available);
-            Segment data = buffer.slice(skew + (int) (offset - start), n);
-            buffer.release();
-            done.done(data, null);
-        });
-    }
-
-    /** Loop: admits a read under the depth limit (used by {@link ReadStream}). */
-    void admitRead(long offset, int length, ReadDone done) {
-        admit(() -> readRaw(offset, length, done));
+            Segment data = buf.slice(sk + (int) (at - from), Math.min(n, available));
+            buf.release();
+            callback.done(data, null);
+        }
     }
 
     /**

@@ -52,12 +52,40 @@ final class UringBackend implements BlockBackend {
         int index = ring.fixedBufferIndex(addr, len);
         if (index >= 0) {
             FIXED_OPS.increment();
-            ring.submit((sqe, user) -> {
-                IoUring.prep(sqe, fixedOp, target(sqe, fd), addr, len, offset, 0, user);
+        }
+        // The ring fills the SQE at once when it has room: then one preparer serves every operation;
+        // an operation that must wait for room keeps a preparer of its own.
+        RwPrep prep = ring.startsNow() ? shared : new RwPrep();
+        prep.set(index >= 0 ? fixedOp : plainOp, fd, addr, len, offset, index);
+        ring.submit(prep, done);
+    }
+
+    private final RwPrep shared = new RwPrep();
+
+    /** Fills a read or write SQE from its fields. */
+    private final class RwPrep implements LoopRing.Prep {
+        private byte opcode;
+        private int fd;
+        private long addr;
+        private int len;
+        private long offset;
+        private int index;
+
+        void set(byte opcode, int fd, long addr, int len, long offset, int index) {
+            this.opcode = opcode;
+            this.fd = fd;
+            this.addr = addr;
+            this.len = len;
+            this.offset = offset;
+            this.index = index;
+        }
+
+        @Override
+        public void prepare(long sqe, long userData) {
+            IoUring.prep(sqe, opcode, target(sqe, fd), addr, len, offset, 0, userData);
+            if (index >= 0) {
                 IoUring.bufIndex(sqe, index);
-            }, done);
-        } else {
-            ring.submit((sqe, user) -> IoUring.prep(sqe, plainOp, target(sqe, fd), addr, len, offset, 0, user), done);
+            }
         }
     }
 

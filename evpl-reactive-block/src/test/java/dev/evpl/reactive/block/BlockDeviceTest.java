@@ -303,4 +303,33 @@ class BlockDeviceTest {
         } while (left != 0 && System.nanoTime() < deadline);
         assertThat(left).as("the slot is given back when the device closes").isZero();
     }
+
+    /**
+     * More reads at once than the ring has entries: those beyond wait for room in the ring (each
+     * with its own SQE preparer; the ones that start at once share one). Every read gets its own
+     * offset's bytes.
+     */
+    @Test
+    void readsBeyondTheRingsEntriesWaitForRoomAndKeepTheirOwnOffsets() throws Exception {
+        assumeAvailable(BlockProtocol.IO_URING);
+        Path file = dir.resolve("small-ring");
+        byte[] data = new byte[512 * 1024];
+        new Random(11).nextBytes(data);
+        Files.write(file, data);
+        try (EventLoopGroup small = EventLoopGroup.create(GroupConfig.builder().threads(1)
+                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringEntries(8).build()).build());
+             BlockDevice dev = BlockDevice.open(BlockProtocol.IO_URING, file, BlockOptions.defaults().queueDepth(64))) {
+            BlockQueue q = dev.queue(small.loop(0));
+            int reads = 256;
+            int size = 2048;
+            List<byte[]> got = Mono.defer(() -> Flux.range(0, reads)
+                    .flatMapSequential(i -> q.read((long) i * size, size).map(BlockDeviceTest::bytes), reads)
+                    .collectList()).subscribeOn(small.loop(0)).block(T);
+            for (int i = 0; i < reads; i++) {
+                assertThat(got.get(i)).as("read %d", i).isEqualTo(Arrays.copyOfRange(data, i * size, (i + 1) * size));
+            }
+            int waited = Mono.fromCallable(() -> LoopRing.of(small.loop(0)).waiting()).subscribeOn(small.loop(0)).block(T);
+            assertThat(waited).as("nothing left waiting").isZero();
+        }
+    }
 }

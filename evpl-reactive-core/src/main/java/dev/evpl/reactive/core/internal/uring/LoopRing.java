@@ -263,6 +263,14 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         start(prep, done);
     }
 
+    /**
+     * Whether a {@link #submit} now fills its SQE before returning (the ring is open and has a free
+     * slot), so a caller may pass a preparer it reuses for the next operation.
+     */
+    public boolean startsNow() {
+        return !closedRing && inFlight < handlers.length;
+    }
+
     private void start(Prep prep, Completion done) {
         long sqe = ring.nextSqe();
         if (sqe == 0) {
