@@ -31,6 +31,8 @@ public final class BlockQueue {
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     /** Reads' state objects not in use (loop-confined). */
     private final ArrayDeque<ReadOp> freeReads = new ArrayDeque<>();
+    /** Writes' state objects not in use (loop-confined). */
+    private final ArrayDeque<WriteOp> freeWrites = new ArrayDeque<>();
 
     BlockQueue(BlockDevice device, EventLoop loop) {
         this.device = device;
@@ -173,7 +175,39 @@ public final class BlockQueue {
             data.release();
             throw new IllegalStateException("BlockQueue.write(offset, data, callback) must be called on the queue's loop");
         }
-        write(offset, data).subscribe(c -> done.done(c.bytes(), null), e -> done.done(0, e));
+        checkWrite(offset, data);
+        if (device.isReadOnly()) {
+            data.release();
+            done.done(0, error("write", offset, data.readableBytes(), Errno.EBADF));
+            return;
+        }
+        admitWrite(offset, data, done);
+    }
+
+    /** Throws (releasing {@code data}) for a bad range, or an unaligned one with direct I/O. */
+    private void checkWrite(long offset, Segment data) {
+        int length = data.readableBytes();
+        try {
+            checkRange("write", offset, length);
+            int align = device.alignment();
+            if (align > 1 && ((offset | length) & (align - 1)) != 0) {
+                throw new IllegalArgumentException("direct I/O writes need offset and length aligned to " + align
+                        + " bytes, got offset " + offset + " length " + length);
+            }
+        } catch (RuntimeException e) {
+            data.release();
+            throw e;
+        }
+    }
+
+    /** Loop: admits a write under the depth limit. */
+    private void admitWrite(long offset, Segment data, WriteDone done) {
+        if (inFlight < depth) {
+            inFlight++;
+            writeRaw(offset, data, done);
+        } else {
+            waiting.add(() -> writeRaw(offset, data, done));
+        }
     }
 
     /** Loop, inside an admitted slot: reads and calls {@code done} on the loop; frees the slot first. */
@@ -265,28 +299,25 @@ public final class BlockQueue {
      */
     public Mono<Completion> write(long offset, Segment data) {
         return Mono.create(sink -> {
+            checkWrite(offset, data);
             int length = data.readableBytes();
-            try {
-                checkRange("write", offset, length);
-                int align = device.alignment();
-                if (align > 1 && ((offset | length) & (align - 1)) != 0) {
-                    throw new IllegalArgumentException("direct I/O writes need offset and length aligned to " + align
-                            + " bytes, got offset " + offset + " length " + length);
-                }
-            } catch (RuntimeException e) {
-                data.release();
-                throw e;
-            }
             if (device.isReadOnly()) {
                 data.release();
                 sink.error(error("write", offset, length, Errno.EBADF));
                 return;
             }
-            onLoop(() -> admit(() -> startWrite(offset, data, sink)), sink);
+            onLoop(() -> admitWrite(offset, data, (bytes, e) -> {
+                if (e != null) {
+                    sink.error(e);
+                } else {
+                    sink.success(new Completion(bytes, 1));
+                }
+            }), sink);
         });
     }
 
-    private void startWrite(long offset, Segment data, MonoSink<Completion> sink) {
+    /** Loop, inside an admitted slot: writes all of {@code data} (owned) and calls {@code done}; frees the slot first. */
+    private void writeRaw(long offset, Segment data, WriteDone done) {
         int length = data.readableBytes();
         int align = device.alignment();
         Segment source = data;
@@ -307,28 +338,59 @@ public final class BlockQueue {
             source = bounce;
             addr = aligned;
         }
-        Segment owned = source;
-        writeFrom(addr, length, offset, 0, owned, sink);
+        WriteOp op = freeWrites.poll();
+        if (op == null) {
+            op = new WriteOp();
+        }
+        op.start(addr, length, offset, source, done);
     }
 
-    private void writeFrom(long addr, int length, long offset, int done, Segment owned, MonoSink<Completion> sink) {
-        backend().write(device.fd(), addr + done, length - done, offset + done, res -> {
-            if (res < 0) {
-                finished();
-                owned.release();
-                sink.error(error("write", offset, length, -res));
+    /**
+     * One write in flight, resumed after a short write; its own completion, recycled through
+     * {@link #freeWrites}, so the callback form allocates nothing per write. Loop-confined.
+     */
+    private final class WriteOp implements LoopRing.Completion {
+        private long addr;
+        private int length;
+        private long offset;
+        private int written;
+        private Segment owned;
+        private WriteDone done;
+
+        void start(long addr, int length, long offset, Segment owned, WriteDone done) {
+            this.addr = addr;
+            this.length = length;
+            this.offset = offset;
+            this.owned = owned;
+            this.done = done;
+            written = 0;
+            backend().write(device.fd(), addr, length, offset, this);
+        }
+
+        @Override
+        public void complete(int res) {
+            if (res > 0 && written + res < length) {
+                written += res; // short write: the rest, same slot
+                backend().write(device.fd(), addr + written, length - written, offset + written, this);
                 return;
             }
-            int total = done + res;
-            if (total < length && res > 0) {
-                writeFrom(addr, length, offset, total, owned, sink); // short write: the rest, same slot
-                return;
-            }
+            Segment memory = owned;
+            WriteDone callback = done;
+            long at = offset;
+            int len = length;
+            int total = res < 0 ? 0 : written + res;
+            owned = null;
+            done = null;
+            freeWrites.push(this); // free before the callback: it may start the next write
             finished();
-            owned.release();
-            device.grew(offset + total);
-            sink.success(new Completion(total, 1));
-        });
+            memory.release();
+            if (res < 0) {
+                callback.done(0, error("write", at, len, -res));
+                return;
+            }
+            device.grew(at + total);
+            callback.done(total, null);
+        }
     }
 
     /** Makes everything written so far durable ({@code fsync}). */

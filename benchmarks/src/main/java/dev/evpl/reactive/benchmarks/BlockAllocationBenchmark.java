@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,11 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Mono;
 
 /**
- * Steady-state allocation of a block read on io_uring, for {@code -prof gc}
+ * Steady-state allocation of block I/O on io_uring, for {@code -prof gc}
  * ({@code gc.alloc.rate.norm} counts every thread, the loop's included). One op = one 4 KiB read
- * of a 64 MiB file (page cache) through {@code BlockQueue}'s callback form; 32 reads are in flight
- * on one loop, each completion releasing its segment and starting the next read, so the benchmark
- * thread only watches the count.
+ * (or write, of a pooled segment) at a random offset of a 64 MiB file (page cache) through
+ * {@code BlockQueue}'s callback form; 32 are in flight on one loop, each completion starting the
+ * next, so the benchmark thread only watches the count.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
@@ -41,13 +42,17 @@ import reactor.core.publisher.Mono;
 @Measurement(iterations = 5, time = 2)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class BlockReadAllocationBenchmark {
+public class BlockAllocationBenchmark {
     private static final long BLOCKS = 16_384;
     private EventLoopGroup group;
     private BlockDevice device;
     private Path file;
-    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong ops = new AtomicLong();
     private volatile boolean stop;
+
+    /** "read" or "write". */
+    @Param({"read", "write"})
+    public String op;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -70,22 +75,35 @@ public class BlockReadAllocationBenchmark {
         private final BlockQueue queue;
         private final SplittableRandom random;
         private final BlockQueue.ReadDone done;
+        private final BlockQueue.WriteDone written;
+        private final EventLoop loop;
 
         Chain(BlockQueue queue, SplittableRandom random) {
             this.queue = queue;
             this.random = random;
+            this.loop = queue.loop();
+            this.written = (bytes, error) -> {
+                ops.incrementAndGet();
+                next();
+            };
             this.done = (data, error) -> {
                 if (data != null) {
                     data.release();
                 }
-                reads.incrementAndGet();
+                ops.incrementAndGet();
                 next();
             };
         }
 
         void next() {
-            if (!stop) {
-                queue.read(random.nextLong(BLOCKS) * 4096, 4096, done);
+            if (stop) {
+                return;
+            }
+            long at = random.nextLong(BLOCKS) * 4096;
+            if (op.equals("write")) {
+                queue.write(at, loop.allocator().allocate(4096), written);
+            } else {
+                queue.read(at, 4096, done);
             }
         }
     }
@@ -101,10 +119,10 @@ public class BlockReadAllocationBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(10_000)
-    public long read() {
-        long want = reads.get() + 10_000;
+    public long io() {
+        long want = ops.get() + 10_000;
         long seen;
-        while ((seen = reads.get()) < want) {
+        while ((seen = ops.get()) < want) {
             Thread.onSpinWait();
         }
         return seen;
