@@ -332,4 +332,67 @@ class BlockDeviceTest {
             assertThat(waited).as("nothing left waiting").isZero();
         }
     }
+
+    /**
+     * The loop-level callback forms (no Mono per operation): 200 writes through a depth of 4 (most
+     * wait their turn), then read back with callback reads and compared; a read-only device answers
+     * a callback write with its error, through the callback.
+     */
+    @ParameterizedTest
+    @EnumSource(BlockProtocol.class)
+    void callbackWritesAndReadsKeepTheirBytesAndReportErrorsThroughTheCallback(BlockProtocol protocol) throws Exception {
+        assumeAvailable(protocol);
+        Path file = dir.resolve("callbacks");
+        byte[] data = new byte[200 * 1000];
+        new Random(5).nextBytes(data);
+        try (BlockDevice dev = BlockDevice.open(protocol, file, BlockOptions.defaults().create(true).queueDepth(4))) {
+            BlockQueue q = dev.queue(loop);
+            java.util.concurrent.CompletableFuture<Long> written = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() -> {
+                long[] total = {0};
+                int[] left = {200};
+                for (int i = 0; i < 200; i++) {
+                    Segment s = loop.allocator().allocate(1000);
+                    s.setBytes(0, data, i * 1000, 1000);
+                    q.write(i * 1000L, s, (bytes, e) -> {
+                        if (e != null) {
+                            written.completeExceptionally(e);
+                        }
+                        total[0] += bytes;
+                        if (--left[0] == 0) {
+                            written.complete(total[0]);
+                        }
+                    });
+                }
+            });
+            assertThat(written.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200_000L);
+            java.util.concurrent.CompletableFuture<byte[]> back = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() -> {
+                byte[] all = new byte[data.length];
+                int[] left = {200};
+                for (int i = 0; i < 200; i++) {
+                    int at = i * 1000;
+                    q.read(at, 1000, (s, e) -> {
+                        if (e != null) {
+                            back.completeExceptionally(e);
+                            return;
+                        }
+                        s.getBytes(0, all, at, s.readableBytes());
+                        s.release();
+                        if (--left[0] == 0) {
+                            back.complete(all);
+                        }
+                    });
+                }
+            });
+            assertThat(back.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(data);
+        }
+        try (BlockDevice ro = BlockDevice.open(protocol, file, BlockOptions.defaults().readOnly(true))) {
+            BlockQueue q = ro.queue(loop);
+            java.util.concurrent.CompletableFuture<Throwable> refused = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() -> q.write(0, loop.allocator().allocate(10), (bytes, e) -> refused.complete(e)));
+            assertThat(refused.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(BlockIoException.class)
+                    .hasMessageContaining("read-only");
+        }
+    }
 }
