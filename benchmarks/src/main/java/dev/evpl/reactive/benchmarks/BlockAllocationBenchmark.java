@@ -120,11 +120,6 @@ public class BlockAllocationBenchmark {
     @Benchmark
     @OperationsPerInvocation(10_000)
     public long io() {
-        long want = ops.get() + 10_000;
-        long seen;
-        while ((seen = ops.get()) < want) {
-            Thread.onSpinWait();
-        }
-        return seen;
+        return Progress.await(ops, 10_000);
     }
 }

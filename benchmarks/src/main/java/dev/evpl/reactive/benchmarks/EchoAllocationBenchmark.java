@@ -91,11 +91,6 @@ public class EchoAllocationBenchmark {
     @Benchmark
     @OperationsPerInvocation(10_000)
     public long echo() {
-        long want = echoed.get() + 10_000;
-        long seen;
-        while ((seen = echoed.get()) < want) {
-            Thread.onSpinWait();
-        }
-        return seen;
+        return Progress.await(echoed, 10_000);
     }
 }
