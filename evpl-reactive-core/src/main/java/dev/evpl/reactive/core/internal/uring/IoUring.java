@@ -90,7 +90,7 @@ public final class IoUring implements AutoCloseable {
     private static final int ENTER_REGISTERED_RING = 1 << 4;
 
     /** Why io_uring cannot be used in this process, or null when it can (probed once). */
-    private static final String UNAVAILABLE = probe();
+    private static final String UNAVAILABLE = IoUringProbe.probe();
 
     private IoUring(int entries, boolean deferTaskrun, int sqPollIdleMillis) {
         long params = NativeMemory.allocate(120);
@@ -239,31 +239,6 @@ public final class IoUring implements AutoCloseable {
         return UNAVAILABLE;
     }
 
-    private static String probe() {
-        try {
-            long params = NativeMemory.allocate(120);
-            try {
-                NativeMemory.zero(params, 120);
-                long rc = LIBC.syscall(Linux.SYS_IO_URING_SETUP, 2, params, 0, 0, 0, 0);
-                if (rc < 0) {
-                    int errno = Native.errno();
-                    String why = switch (errno) {
-                        case Errno.EPERM -> " (disabled by the kernel.io_uring_disabled sysctl or a seccomp filter)";
-                        case Errno.ENOMEM -> " (locked-memory limit too low: raise RLIMIT_MEMLOCK)";
-                        case Errno.ENOSYS -> " (kernel without io_uring)";
-                        default -> "";
-                    };
-                    return "io_uring_setup: " + Errno.name(errno) + " (" + errno + ")" + why;
-                }
-                LIBC.close((int) rc);
-                return null;
-            } finally {
-                NativeMemory.free(params);
-            }
-        } catch (Throwable t) {
-            return "probe failed: " + t;
-        }
-    }
 
     /** The ring's descriptor. */
     public int fd() {
