@@ -19,7 +19,7 @@ import java.util.ArrayDeque;
  * delivered when credit returns; an end of stream waits behind them. Closing cancels the multishot
  * and releases what was kept; later completions are released as they come. Loop-confined.
  */
-final class RingReceiver implements LoopRing.MultiCompletion {
+final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
     private static final byte OP_RECV = 27;
     private static final byte IOSQE_BUFFER_SELECT = 1 << 5;
     private static final short RECV_MULTISHOT = 1 << 1;
@@ -42,8 +42,8 @@ final class RingReceiver implements LoopRing.MultiCompletion {
 
     /** Without provided buffers: bytes of the segment one plain RECV reads into. */
     private static final int ONCE_SIZE = 16 * 1024;
-    /** Without provided buffers: a plain RECV is in flight. */
-    private boolean onceArmed;
+    /** Without provided buffers: the segment of the plain RECV in flight, or null. */
+    private Segment onceBuffer;
 
     /** {@code buffers} null: one plain RECV per credit. */
     RingReceiver(SocketStreamBind bind, LoopRing ring, ProvidedBuffers buffers, int fd) {
@@ -89,32 +89,36 @@ final class RingReceiver implements LoopRing.MultiCompletion {
 
     private void arm() {
         cancelling = false;
-        int socket = fd;
         arming = true;
-        armed = ring.submitMultishot((sqe, user) -> {
-            IoUring.prep(sqe, OP_RECV, socket, 0, 0, 0, 0, user);
-            NativeMemory.putByte(sqe + 1, IOSQE_BUFFER_SELECT);
-            NativeMemory.putShort(sqe + 2, RECV_MULTISHOT);
-            NativeMemory.putShort(sqe + 40, (short) ProvidedBuffers.GROUP);
-        }, this);
+        armed = ring.submitMultishot(this, this);
         arming = false;
+    }
+
+    /** The receive's SQE (this object prepares it, so arming allocates nothing). */
+    @Override
+    public void prepare(long sqe, long userData) {
+        if (buffers == null) {
+            IoUring.prep(sqe, OP_RECV, fd, onceBuffer.sliceAddress(0), ONCE_SIZE, 0, 0, userData);
+            return;
+        }
+        IoUring.prep(sqe, OP_RECV, fd, 0, 0, 0, 0, userData);
+        NativeMemory.putByte(sqe + 1, IOSQE_BUFFER_SELECT);
+        NativeMemory.putShort(sqe + 2, RECV_MULTISHOT);
+        NativeMemory.putShort(sqe + 40, (short) ProvidedBuffers.GROUP);
     }
 
     /** Without provided buffers: one RECV into a fresh pooled segment while there is credit. */
     private void armOnce() {
-        if (onceArmed || closed || !bind.receiver.wantsData()) {
+        if (onceBuffer != null || closed || !bind.receiver.wantsData()) {
             return;
         }
-        onceArmed = true;
-        Segment buffer = bind.allocator().allocate(ONCE_SIZE);
-        long address = buffer.sliceAddress(0);
-        int socket = fd;
-        ring.submit((sqe, user) -> IoUring.prep(sqe, OP_RECV, socket, address, ONCE_SIZE, 0, 0, user),
-                res -> receivedOnce(buffer, res));
+        onceBuffer = bind.allocator().allocate(ONCE_SIZE);
+        ring.submit(this, this);
     }
 
-    private void receivedOnce(Segment buffer, int res) {
-        onceArmed = false;
+    private void receivedOnce(int res) {
+        Segment buffer = onceBuffer;
+        onceBuffer = null;
         if (res > 0 && !closed) {
             bind.loop().ioCounters().received += res;
             Segment data = buffer.slice(0, res);
@@ -153,6 +157,10 @@ final class RingReceiver implements LoopRing.MultiCompletion {
 
     @Override
     public void complete(int res, int flags) {
+        if (buffers == null) {
+            receivedOnce(res);
+            return;
+        }
         if (arming) {
             closed = true; // the loop's ring is closing: no receive can be armed any more
             return;

@@ -188,11 +188,6 @@ public final class IoUring implements AutoCloseable {
         return new IoUring(entries, deferTaskrun, sqPollIdleMillis);
     }
 
-    /** Whether a kernel thread polls the submission queue ({@code SQPOLL}). */
-    public boolean sqPoll() {
-        return sqPoll;
-    }
-
     /** Times the SQPOLL thread was asleep and had to be woken by an enter. */
     public long sqWakeups() {
         return sqWakeups;
@@ -303,7 +298,7 @@ public final class IoUring implements AutoCloseable {
         if (sqPoll) {
             enter(0, 0, ENTER_SQ_WAKEUP | ENTER_SQ_WAIT);
         } else {
-            submit(0);
+            submit();
         }
     }
 
@@ -355,14 +350,14 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * Submits everything prepared and, when {@code waitFor > 0}, waits for that many completions;
-     * one system call. Returns the number submitted.
+     * Submits everything prepared (one system call, none when nothing is); returns the number
+     * submitted.
      */
-    public int submit(int waitFor) {
-        if (toSubmit == 0 && waitFor == 0) {
+    public int submit() {
+        if (toSubmit == 0) {
             return 0;
         }
-        long rc = enter0(toSubmit, waitFor, waitFor > 0 ? ENTER_GETEVENTS : 0);
+        long rc = enter0(toSubmit, 0, 0);
         if (rc < 0) {
             int errno = Native.errno();
             if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
@@ -387,7 +382,7 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(long timeoutNanos) {
         if (timeoutNanos == 0) {
-            return taskWorkPending() ? runTaskWork() : submit(0);
+            return taskWorkPending() ? runTaskWork() : submit();
         }
         long rc;
         if (timeoutNanos < 0) {

@@ -391,7 +391,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private void submitPending() {
         if (ring.pending() > 0) {
             submitting();
-            ring.submit(0);
+            ring.submit();
             enters++;
         }
     }
@@ -441,7 +441,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             if (ring.taskWorkPending()) {
                 ring.runTaskWork();
             } else {
-                ring.submit(0);
+                ring.submit();
             }
             enters++;
             enteredInPass = loop.iterations();

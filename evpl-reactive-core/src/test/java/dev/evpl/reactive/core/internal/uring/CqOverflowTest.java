@@ -23,7 +23,7 @@ class CqOverflowTest {
                     IoUring.prep(ring.nextSqe(), IoUring.OP_NOP, -1, 0, 0, 0, 0, user++);
                     ring.commit();
                 }
-                ring.submit(0);
+                ring.submit();
             }
             List<Long> seen = new ArrayList<>();
             int n = ring.reap((userData, res, flags) -> seen.add(userData));
