@@ -4,6 +4,7 @@ import dev.evpl.reactive.core.NativeIoException;
 import dev.evpl.reactive.http.DisposableHttpServer;
 import dev.evpl.reactive.http.HttpServer;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.web.server.GracefulShutdownCallback;
@@ -18,6 +19,11 @@ import org.springframework.boot.web.server.WebServerException;
  * every connection, and {@link #shutDownGracefully} (with {@code server.shutdown=graceful}) stops
  * accepting and lets exchanges in progress finish on a thread of its own, reporting
  * {@link GracefulShutdownResult#IDLE} when the last connection closed. Thread-safe.
+ *
+ * <p>While it runs, the server holds one non-daemon thread ({@code evpl-server-await}) that only
+ * waits for {@link #stop()}: the loop threads are daemons, so without it an application whose
+ * {@code main} returns after {@code SpringApplication.run} (as every Boot application's does) would
+ * exit at once. Boot's Netty and Tomcat servers keep the JVM alive the same way.
  */
 public final class EvplWebServer implements WebServer {
     private static final Log LOG = LogFactory.getLog(EvplWebServer.class);
@@ -28,6 +34,8 @@ public final class EvplWebServer implements WebServer {
     private final int port;
     private volatile DisposableHttpServer server;
     private volatile boolean stopped;
+    /** Counted down by {@link #stop()}; the await thread of the running server waits on it. */
+    private CountDownLatch running;
 
     EvplWebServer(HttpServer config, int port, Shutdown shutdown, String protocolName) {
         this.config = config;
@@ -51,7 +59,23 @@ public final class EvplWebServer implements WebServer {
             throw new WebServerException("Unable to start the evpl HTTP server", e);
         }
         stopped = false;
+        startAwaitThread();
         LOG.info("evpl HTTP server started on " + server.address() + " (" + protocolName + ")");
+    }
+
+    /** The non-daemon thread that keeps the JVM alive until {@link #stop()}. */
+    private void startAwaitThread() {
+        CountDownLatch latch = new CountDownLatch(1);
+        running = latch;
+        Thread await = new Thread(() -> {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "evpl-server-await");
+        await.setDaemon(false);
+        await.start();
     }
 
     private static NativeIoException cause(Throwable t) {
@@ -70,6 +94,10 @@ public final class EvplWebServer implements WebServer {
         if (s != null) {
             server = null;
             s.disposeNow(Duration.ZERO);
+        }
+        if (running != null) {
+            running.countDown();
+            running = null;
         }
     }
 
