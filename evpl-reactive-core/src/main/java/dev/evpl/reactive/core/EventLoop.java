@@ -254,6 +254,26 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return tasksRun;
     }
 
+    /**
+     * Exceptions that escaped a callback on this loop (a task, timer, hook, descriptor handler or
+     * completion) and were caught so the loop could go on. Each one was logged at ERROR by logger
+     * {@code dev.evpl.reactive.core.EventLoop}. Any thread.
+     */
+    public long callbackErrors() {
+        return callbackErrorCount();
+    }
+
+    /**
+     * Reports an exception that escaped a callback running on this loop, as the loop does itself:
+     * logged at ERROR with the loop's name, counted in {@link #callbackErrors()}, and passed to an
+     * uncaught-exception handler if the application installed one. For code that runs callbacks of
+     * its own on a loop (transports, completions). Any thread; never throws (but rethrows JVM-fatal
+     * errors).
+     */
+    public void reportCallbackError(Throwable error) {
+        reportTaskError(Objects.requireNonNull(error, "error"));
+    }
+
     /** Bytes this loop's transports received from sockets. Any thread (racy read). */
     public long bytesReceived() {
         return io.received;

@@ -157,13 +157,38 @@ abstract class LoopCore {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger("dev.evpl.reactive.core.EventLoop");
+    private final java.util.concurrent.atomic.LongAdder callbackErrors = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * An exception escaped a callback on this loop: logged at ERROR (logger
+     * {@code dev.evpl.reactive.core.EventLoop}) with the loop's name, counted, and handed to an
+     * uncaught-exception handler the application installed (the thread's own or the default one).
+     * The ThreadGroup's fallback, which prints to stderr, is not used: the log has it. The loop goes on.
+     */
     final void reportTaskError(Throwable t) {
         Exceptions.throwIfJvmFatal(t);
+        callbackErrors.increment();
+        if (LOG.isLoggable(System.Logger.Level.ERROR)) {
+            LOG.log(System.Logger.Level.ERROR, "a callback on event loop " + name + " threw; the loop goes on", t);
+        }
         Thread current = Thread.currentThread();
         Thread.UncaughtExceptionHandler handler = current.getUncaughtExceptionHandler();
-        if (handler != null) {
-            handler.uncaughtException(current, t);
+        boolean installed = handler != null && handler != current.getThreadGroup();
+        if (!installed) {
+            handler = Thread.getDefaultUncaughtExceptionHandler();
         }
+        if (handler != null) {
+            try {
+                handler.uncaughtException(current, t);
+            } catch (Throwable e) {
+                Exceptions.throwIfJvmFatal(e); // a handler that throws must not kill the loop either
+            }
+        }
+    }
+
+    final long callbackErrorCount() {
+        return callbackErrors.sum();
     }
 
     // ------------------------------------------------------------------ hand-over from any thread

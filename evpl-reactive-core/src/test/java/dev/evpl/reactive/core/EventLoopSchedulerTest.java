@@ -250,15 +250,43 @@ class EventLoopSchedulerTest {
     }
 
     @Test
-    void aTaskThatThrowsIsReportedAndTheLoopGoesOn() throws Exception {
-        loop.schedule(() -> {
-            throw new IllegalStateException("boom from a task");
-        });
-        CountDownLatch after = new CountDownLatch(1);
-        loop.schedule(after::countDown);
-        assertThat(after.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(LoopErrorsExtension.take()).singleElement()
-                .satisfies(e -> assertThat(e).hasMessageContaining("sched-test-0").hasRootCauseMessage("boom from a task"));
+    void aTaskThatThrowsIsLoggedCountedAndTheLoopGoesOn() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.evpl.reactive.core.EventLoop");
+        List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            long before = loop.callbackErrors();
+            loop.schedule(() -> {
+                throw new IllegalStateException("boom from a task");
+            });
+            CountDownLatch after = new CountDownLatch(1);
+            loop.schedule(after::countDown);
+            assertThat(after.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(LoopErrorsExtension.take()).singleElement()
+                    .satisfies(e -> assertThat(e).hasMessageContaining("sched-test-0").hasRootCauseMessage("boom from a task"));
+            assertThat(loop.callbackErrors()).isEqualTo(before + 1);
+            assertThat(logged).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.SEVERE); // System.Logger's ERROR on JUL
+                assertThat(r.getMessage()).contains("event loop sched-test-0");
+                assertThat(r.getThrown()).hasMessage("boom from a task");
+            });
+        } finally {
+            jul.removeHandler(capture);
+        }
     }
 
     @Test

@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.evpl.reactive.core.EventLoopGroup;
+import dev.evpl.reactive.core.LoopErrorsExtension;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.ParameterizedTypeReference;
@@ -21,6 +26,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class ActuatorTest {
     @Value("${local.server.port}")
     int port;
+    @Autowired
+    EventLoopGroup loops;
 
     private WebTestClient client() {
         return WebTestClient.bindToServer(new ReactorClientHttpConnector()).baseUrl("http://127.0.0.1:" + port)
@@ -62,6 +69,33 @@ class ActuatorTest {
         assertThat(measurement("evpl.loop.time?tag=state:sleep")).isGreaterThan(0);
         // WebFlux's request timer, tagged by URI template (bounded cardinality)
         assertThat(measurement("http.server.requests?tag=uri:/hello")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anExceptionThatEscapesALoopCallbackIsCountedInTheMeterAndTheHealth() throws InterruptedException {
+        double before = measurement("evpl.loop.callback.errors");
+        CountDownLatch ran = new CountDownLatch(1);
+        loops.loop(1).schedule(() -> {
+            ran.countDown();
+            throw new IllegalStateException("escaped from a task");
+        });
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        // the loop goes on: a later task on it runs
+        CountDownLatch later = new CountDownLatch(1);
+        loops.loop(1).schedule(later::countDown);
+        assertThat(later.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(LoopErrorsExtension.take()).singleElement()
+                .satisfies(e -> assertThat(e).hasRootCauseMessage("escaped from a task"));
+        assertThat(measurement("evpl.loop.callback.errors")).isEqualTo(before + 1);
+        assertThat(measurement("evpl.loop.callback.errors?tag=loop:" + loops.loop(1).name())).isGreaterThanOrEqualTo(1);
+        Map<String, Object> health = client().get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody();
+        Map<String, Object> evpl = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("evpl");
+        assertThat(((Number) ((Map<String, Object>) evpl.get("details")).get("callbackErrors")).longValue())
+                .isGreaterThanOrEqualTo(1);
     }
 
     @SuppressWarnings("unchecked")

@@ -337,8 +337,7 @@ public final class Listener implements Disposable {
                     NativeIoException error = Native.error("accept4", String.valueOf(localAddress));
                     if (!failing) {
                         failing = true;
-                        Thread t = Thread.currentThread();
-                        t.getUncaughtExceptionHandler().uncaughtException(t, error);
+                        ev.loop().reportCallbackError(error);
                     }
                     ev.readInterest(false);
                     ev.loop().timer(() -> {
@@ -430,9 +429,7 @@ public final class Listener implements Disposable {
             if (res != -Errno.ECANCELED) {
                 if (!failing) {
                     failing = true;
-                    Thread t = Thread.currentThread();
-                    t.getUncaughtExceptionHandler().uncaughtException(t,
-                            NativeIoException.of("accept", String.valueOf(localAddress), -res));
+                    loop.reportCallbackError(NativeIoException.of("accept", String.valueOf(localAddress), -res));
                 }
                 if (more) {
                     ring.cancel(armed); // stop it now; its last completion schedules the retry

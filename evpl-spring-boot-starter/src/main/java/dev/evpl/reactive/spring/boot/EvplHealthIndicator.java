@@ -32,8 +32,10 @@ public final class EvplHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         int alive = 0;
+        long errors = 0;
         StringBuilder dead = new StringBuilder();
         for (EventLoop loop : loops.loops()) {
+            errors += loop.callbackErrors();
             if (loop.isDisposed()) {
                 dead.append(dead.length() == 0 ? "" : ", ").append(loop.name());
             } else {
@@ -41,7 +43,7 @@ public final class EvplHealthIndicator implements HealthIndicator {
             }
         }
         Health.Builder h = alive == loops.size() ? Health.up() : Health.down();
-        h.withDetail("loops", loops.size()).withDetail("loopsAlive", alive);
+        h.withDetail("loops", loops.size()).withDetail("loopsAlive", alive).withDetail("callbackErrors", errors);
         if (dead.length() > 0) {
             h.withDetail("loopsStopped", dead.toString());
         }

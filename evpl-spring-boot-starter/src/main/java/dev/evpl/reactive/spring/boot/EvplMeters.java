@@ -15,7 +15,8 @@ import org.springframework.beans.factory.ObjectProvider;
  * Micrometer meters of the evpl loops, buffers and HTTP server. Per loop (tag {@code loop}, one value
  * per loop thread: bounded cardinality): {@code evpl.loop.iterations}, {@code evpl.loop.tasks},
  * {@code evpl.loop.wakeups}, {@code evpl.loop.time} (seconds, tag {@code state} = busy | poll |
- * sleep), {@code evpl.loop.polling} (1 while polling), {@code evpl.loop.bytes.received} and
+ * sleep), {@code evpl.loop.polling} (1 while polling), {@code evpl.loop.callback.errors}
+ * (exceptions that escaped a callback, each logged at ERROR), {@code evpl.loop.bytes.received} and
  * {@code evpl.loop.bytes.sent}; pool: {@code evpl.buffer.pool.mapped}, {@code .in.use},
  * {@code .free} (bytes); {@code evpl.http.server.connections}. Request timings are WebFlux's own
  * {@code http.server.requests} (URI templates as tags), which run on evpl unchanged. Every meter
@@ -37,6 +38,8 @@ public final class EvplMeters implements MeterBinder {
             counter(registry, "evpl.loop.iterations", loop, EventLoop::iterations, null, "passes of the loop");
             counter(registry, "evpl.loop.tasks", loop, EventLoop::tasksRun, null, "tasks run on the loop");
             counter(registry, "evpl.loop.wakeups", loop, EventLoop::wakeups, null, "wake-ups of the sleeping loop by other threads");
+            counter(registry, "evpl.loop.callback.errors", loop, EventLoop::callbackErrors, null,
+                    "exceptions that escaped a callback on the loop (each logged at ERROR; the loop went on)");
             counter(registry, "evpl.loop.bytes.received", loop, EventLoop::bytesReceived, "bytes", "bytes read from sockets");
             counter(registry, "evpl.loop.bytes.sent", loop, EventLoop::bytesSent, "bytes", "bytes written to sockets");
             time(registry, loop, "busy", l -> l.busyNanos() / 1e9);

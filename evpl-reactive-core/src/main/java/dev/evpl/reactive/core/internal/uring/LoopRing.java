@@ -486,8 +486,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         try {
             c.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED);
         } catch (RuntimeException e) {
-            Thread t = Thread.currentThread();
-            t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            loop.reportCallbackError(e);
         }
     }
 
