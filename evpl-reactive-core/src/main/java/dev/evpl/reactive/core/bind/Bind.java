@@ -3,6 +3,8 @@ package dev.evpl.reactive.core.bind;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -36,6 +38,28 @@ public interface Bind {
     /** Sends one segment (taking ownership). */
     default Mono<Completion> send(Segment data) {
         return send(Mono.just(data));
+    }
+
+    /**
+     * Sends a copy of the remaining bytes of {@code bytes} (position to limit; the buffer's position
+     * is not moved). From any thread, in call order with the bind's other sends from that thread:
+     * the bytes are copied into a pooled segment on the bind's loop when the returned Mono is
+     * subscribed, so leave the buffer's contents alone until it emits. For the zero-copy path,
+     * allocate from {@code loop().allocator()} on the loop and send the {@link Segment}.
+     */
+    default Mono<Completion> send(ByteBuffer bytes) {
+        ByteBuffer view = bytes.duplicate();
+        return Mono.defer(() -> send(MonoSendOne.copyOf(loop().allocator(), view))).subscribeOn(loop());
+    }
+
+    /** {@link #send(ByteBuffer)} of the whole array. */
+    default Mono<Completion> send(byte[] bytes) {
+        return send(ByteBuffer.wrap(bytes));
+    }
+
+    /** {@link #send(ByteBuffer)} of {@code text} encoded as UTF-8. */
+    default Mono<Completion> sendString(CharSequence text) {
+        return send(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Closes the connection once everything queued was written; completes when closed. */

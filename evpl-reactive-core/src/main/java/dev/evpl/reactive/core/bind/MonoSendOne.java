@@ -1,6 +1,7 @@
 package dev.evpl.reactive.core.bind;
 
 import dev.evpl.reactive.core.buffer.Segment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
@@ -11,14 +12,26 @@ import reactor.core.publisher.Operators;
  * subscription and the queue's callback, so the per-message path allocates it, the Mono and the
  * {@link Completion}. The segment is queued on subscription; a Mono never subscribed never takes
  * the segment (release it yourself), as with any lazy send.
+ *
+ * <p>The copying form ({@link Bind#send(ByteBuffer)} and friends) carries heap or direct bytes
+ * instead: they are copied into a segment of the loop's allocator on the loop, at subscription
+ * (the allocator is loop-confined, so an off-loop caller's bytes are copied by the hop's task).
  */
 final class MonoSendOne extends Mono<Completion> {
     private final SendTarget bind;
     private final Segment data;
+    private final ByteBuffer bytes;
 
     MonoSendOne(SendTarget bind, Segment data) {
         this.bind = bind;
         this.data = data;
+        this.bytes = null;
+    }
+
+    MonoSendOne(SendTarget bind, ByteBuffer bytes) {
+        this.bind = bind;
+        this.data = null;
+        this.bytes = bytes;
     }
 
     @Override
@@ -26,15 +39,47 @@ final class MonoSendOne extends Mono<Completion> {
         Op op = new Op(actual);
         actual.onSubscribe(op);
         if (bind.loop().inLoop()) {
-            bind.enqueue(data, op);
+            enqueue(op);
         } else {
             try {
-                bind.loop().schedule(() -> bind.enqueue(data, op));
+                bind.loop().schedule(() -> enqueue(op));
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                data.release();
+                if (data != null) {
+                    data.release();
+                }
                 op.fail(new IllegalStateException("the bind's event loop is disposed", e));
             }
         }
+    }
+
+    /** Loop: queues the segment, or a copy of the bytes in a fresh one. */
+    private void enqueue(Op op) {
+        if (data != null) {
+            bind.enqueue(data, op);
+            return;
+        }
+        Segment copy;
+        try {
+            copy = copyOf(bind.loop().allocator(), bytes);
+        } catch (RuntimeException e) {
+            op.fail(e);
+            return;
+        }
+        bind.enqueue(copy, op);
+    }
+
+    /** Loop (the allocator's owner): a new segment holding the remaining bytes of {@code src}. */
+    static Segment copyOf(dev.evpl.reactive.core.buffer.SegmentAllocator allocator, ByteBuffer src) {
+        ByteBuffer from = src.duplicate();
+        Segment s = allocator.allocate(from.remaining());
+        for (int i = 0, n = s.sliceCount(); i < n; i++) {
+            ByteBuffer to = s.asByteBuffer(i);
+            ByteBuffer part = from.slice();
+            part.limit(to.remaining());
+            to.put(part);
+            from.position(from.position() + s.sliceLength(i));
+        }
+        return s;
     }
 
     /**

@@ -36,6 +36,11 @@ abstract class StreamBindBase extends LoopBoundSource implements Bind, SendTarge
     }
 
     @Override
+    public final Mono<Completion> send(java.nio.ByteBuffer bytes) {
+        return new MonoSendOne(this, bytes.duplicate());
+    }
+
+    @Override
     public final void close() {
         onLoop(this::closeOnLoop);
     }

@@ -92,6 +92,54 @@ class FramingTest {
         }
     }
 
+    /**
+     * Encoders against their decoders: random field widths, byte orders and adjustments (or a
+     * random delimiter), random payloads, the encoded stream cut at random; every decoded frame is
+     * the header + payload the encoder wrote.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyEncoderRoundTripsThroughItsDecoderUnderAnyChunking(long seed) {
+        Random random = new Random(seed);
+        int[] widths = {1, 2, 3, 4, 8};
+        boolean delimited = random.nextInt(4) == 0;
+        int width = widths[random.nextInt(widths.length)];
+        ByteOrder order = random.nextBoolean() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        int adjustment = width == 1 ? 0 : random.nextInt(5) - 2;
+        int maxPayload = width == 1 ? 250 : 3000;
+        byte[] delimiter = {(byte) 0xFF, (byte) (0xF0 + random.nextInt(15))};
+        FrameEncoder encoder = delimited ? FrameEncoder.delimiter(delimiter) : FrameEncoder.lengthField(width, order, adjustment);
+        SegmentFunction decoder = delimited ? SegmentFunction.delimiter(delimiter, maxPayload + 2)
+                : SegmentFunction.lengthField(0, width, order, adjustment, maxPayload + width);
+        List<byte[]> payloads = new ArrayList<>();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (int i = 0, n = 1 + random.nextInt(30); i < n; i++) {
+            byte[] payload = new byte[Math.max(0, adjustment) + random.nextInt(maxPayload - 2)];
+            random.nextBytes(payload);
+            if (delimited) {
+                for (int k = 0; k < payload.length; k++) {
+                    payload[k] &= 0x7F; // never contains the delimiter
+                }
+            }
+            payloads.add(payload);
+            Segment frame = encoder.encode(alloc.copyOf(payload), alloc);
+            try {
+                assertThat(frame.readableBytes()).isEqualTo(payload.length + (delimited ? 2 : width));
+                wire.writeBytes(frame.toByteArray());
+            } finally {
+                frame.release();
+            }
+        }
+        List<byte[]> out = collect(Flux.fromIterable(chunk(wire.toByteArray(), random, 1 + random.nextInt(700)))
+                .transform(Framing.frames(decoder)));
+        assertThat(out).hasSameSizeAs(payloads);
+        for (int i = 0; i < out.size(); i++) {
+            byte[] frame = out.get(i);
+            byte[] payload = delimited ? Arrays.copyOf(frame, frame.length - 2) : Arrays.copyOfRange(frame, width, frame.length);
+            assertThat(payload).as("payload %d (%s)", i, encoder).isEqualTo(payloads.get(i));
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void anyChunkingOfLinesYieldsTheSameLines(long seed) {
