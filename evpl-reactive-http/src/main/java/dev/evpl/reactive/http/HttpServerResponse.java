@@ -38,7 +38,10 @@ public interface HttpServerResponse {
     /** Sends the head and {@code body} (taking ownership of its segments); completes when written. */
     Mono<Void> send(Publisher<Segment> body);
 
-    /** Sends the head and {@code body} encoded as UTF-8 with its Content-Length. */
+    /**
+     * Sends the head and {@code body} encoded as UTF-8 with its Content-Length, and
+     * {@code Content-Type: text/plain; charset=utf-8} unless the handler set a Content-Type.
+     */
     Mono<Void> sendString(String body);
 
     /**
@@ -47,7 +50,10 @@ public interface HttpServerResponse {
      */
     Mono<Void> sendBytes(byte[] body);
 
-    /** Sends the head and each string of {@code body}, UTF-8, streamed. */
+    /**
+     * Sends the head and each string of {@code body}, UTF-8, streamed; the Content-Type as
+     * {@link #sendString(String)}.
+     */
     Mono<Void> sendString(Publisher<String> body);
 
     /** Sends the head with an empty body. */

@@ -67,8 +67,18 @@ final class ServerResponse implements HttpServerResponse {
         return sendBody(body);
     }
 
+    private static final String TEXT_UTF8 = "text/plain; charset=utf-8";
+
+    /** Strings are UTF-8 text: say so unless the handler named a type itself. */
+    private void defaultTextType() {
+        if (headers.get("content-type") == null) {
+            headers.add("Content-Type", TEXT_UTF8);
+        }
+    }
+
     @Override
     public Mono<Void> sendString(String body) {
+        defaultTextType();
         return sendBody(body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -79,6 +89,7 @@ final class ServerResponse implements HttpServerResponse {
 
     @Override
     public Mono<Void> sendString(Publisher<String> body) {
+        defaultTextType();
         return sendBody(new StringStream(body));
     }
 

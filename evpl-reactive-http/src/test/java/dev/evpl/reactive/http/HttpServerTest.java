@@ -53,6 +53,22 @@ class HttpServerTest {
     }
 
     @Test
+    void sendStringSaysUtf8TextUnlessTheHandlerNamedAType() throws Exception {
+        try (RawHttp c = new RawHttp(server.port())) {
+            RawHttp.Response user = c.write("GET /users/7 HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(user.bodyText()).isEqualTo("user 7");
+            assertThat(user.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+            RawHttp.Response streamed = c.write("GET /stream/2 HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(streamed.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+            RawHttp.Response named = c.write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(named.header("Content-Type")).isEqualTo("text/plain"); // the handler's own, once
+            assertThat(named.count("Content-Type")).isEqualTo(1);
+            RawHttp.Response bytes = c.write("GET /bytes HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(bytes.header("Content-Type")).isNull(); // bytes have no implied type
+        }
+    }
+
+    @Test
     void http10ClosesUnlessKeepAliveAndGetsNoChunkedBody() throws Exception {
         try (RawHttp c = new RawHttp(server.port())) {
             RawHttp.Response r = c.write("GET /hello HTTP/1.0\r\n\r\n").read(false);

@@ -25,7 +25,10 @@ final class Connector {
             if (protocol.isInProcess()) {
                 return Listener.connectInproc(loop, endpoint.inprocName());
             }
-            Mono<SocketOps.Target> target = Mono.fromCallable(() -> SocketOps.target(protocol, endpoint));
+            // A name that does not resolve fails the connect with the UnknownHostException itself.
+            Mono<SocketOps.Target> target = Mono.fromCallable(() -> SocketOps.target(protocol, endpoint))
+                    .onErrorMap(e -> e instanceof java.io.UncheckedIOException u
+                            && u.getCause() instanceof java.net.UnknownHostException, Throwable::getCause);
             if (!endpoint.isUnix()) {
                 target = target.subscribeOn(Schedulers.boundedElastic()); // DNS may block
             }

@@ -1,6 +1,7 @@
 package dev.evpl.reactive.core.bind;
 
 import java.net.InetAddress;
+import java.io.UncheckedIOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
@@ -49,7 +50,9 @@ final class DnsCache {
             if (e != null) {
                 return e.address; // the last good address outlives a failed refresh
             }
-            throw new IllegalArgumentException("cannot resolve host '" + host + "': " + failure.getMessage(), failure);
+            UnknownHostException unknown = new UnknownHostException("cannot resolve host '" + host + "': " + failure.getMessage());
+            unknown.initCause(failure);
+            throw new UncheckedIOException(unknown.getMessage(), unknown);
         }
     }
 }

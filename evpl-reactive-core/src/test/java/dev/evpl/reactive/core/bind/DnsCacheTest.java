@@ -42,8 +42,9 @@ class DnsCacheTest {
         now.addAndGet(Duration.ofSeconds(6).toNanos());
         assertThat(cache.resolve("svc")).as("refresh failed: last good kept").isEqualTo(InetAddress.getByName("127.0.0.2"));
         assertThatThrownBy(() -> cache.resolve("never-resolved"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot resolve host 'never-resolved': never-resolved: temporary failure");
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessage("cannot resolve host 'never-resolved': never-resolved: temporary failure")
+                .cause().isInstanceOf(java.net.UnknownHostException.class);
     }
 
     @Test
@@ -57,6 +58,19 @@ class DnsCacheTest {
             assertThat(bind.remoteAddress().toString()).contains(String.valueOf(listener.port()));
             bind.close();
             listener.dispose();
+        }
+    }
+
+    @Test
+    void aConnectToANameThatDoesNotResolveFailsWithUnknownHostException() {
+        try (dev.evpl.reactive.core.EventLoopGroup group = dev.evpl.reactive.core.EventLoopGroup.create(1)) {
+            // .invalid never resolves (RFC 6761): the connect's error is the UnknownHostException itself
+            assertThatThrownBy(() -> Bind.connect(group.loop(0), Protocol.STREAM_SOCKET_TCP,
+                    Endpoint.inet("no-such-host.invalid", 80)).block(Duration.ofSeconds(30)))
+                    .isInstanceOf(RuntimeException.class)
+                    .satisfies(e -> assertThat(reactor.core.Exceptions.unwrap(e))
+                            .isInstanceOf(java.net.UnknownHostException.class)
+                            .hasMessageStartingWith("cannot resolve host 'no-such-host.invalid'"));
         }
     }
 }

@@ -67,7 +67,8 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
                     + "terminate TLS in front of the application or set evpl.enabled=false", null);
         }
         if (getHttp2() != null && getHttp2().isEnabled()) {
-            throw new WebServerException("server.http2.enabled is not supported by evpl yet (HTTP/2 is on the roadmap)", null);
+            throw new WebServerException("server.http2.enabled is not supported by evpl yet (HTTP/2 is on the roadmap); "
+                    + "turn server.http2.enabled off, or set evpl.enabled=false to serve with Reactor Netty", null);
         }
         if (getCompression() != null && getCompression().getEnabled()) {
             LOG.warn("server.compression.enabled is ignored: the evpl server does not compress responses");
