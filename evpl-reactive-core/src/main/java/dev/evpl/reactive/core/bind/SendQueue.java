@@ -108,21 +108,37 @@ final class SendQueue {
         consume(n);
     }
 
-    /** Writes as much as the kernel takes; returns 0, or {@code -errno} on a connection error. */
+    /** {@link #writeOut}: everything queued was written. */
+    static final int WRITTEN = 0;
+    /** {@link #writeOut}: the kernel's buffer is full (EAGAIN or a short write): an EPOLLOUT edge will come. */
+    static final int BLOCKED = 1;
+    /**
+     * {@link #writeOut}: the pass's share of writes is done and the socket still takes more. No edge
+     * will come for a socket that never filled (edge-triggered epoll): the caller continues itself.
+     */
+    static final int MORE = 2;
+
+    /** Writes rounds of one {@code writev} each per call: bounds one connection's share of a pass. */
+    static final int ROUNDS = 4;
+
+    /**
+     * Writes as much as the kernel takes, for up to {@link #ROUNDS} rounds; returns {@link #WRITTEN},
+     * {@link #BLOCKED}, {@link #MORE}, or {@code -errno} on a connection error.
+     */
     int writeOut(int fd) {
         long iov = bind.iovScratch();
-        for (int round = 0; round < 4 && size > 0; round++) {
+        for (int round = 0; round < ROUNDS && size > 0; round++) {
             // Fresh each round: completing an op may make its publisher emit and the ring grow.
             int count = fillIov(iov);
             if (count == 0) {
-                return 0; // only empty segments were queued
+                return WRITTEN; // only empty segments were queued
             }
             long total = filledBytes;
             long n = LIBC.writev(fd, iov, count);
             if (n < 0) {
                 int errno = Native.errno();
                 if (errno == Errno.EAGAIN) {
-                    return 0;
+                    return BLOCKED;
                 }
                 if (errno == Errno.EINTR) {
                     continue;
@@ -133,10 +149,10 @@ final class SendQueue {
             counters.sent += n;
             consume(n);
             if (n < total) {
-                return 0; // the socket buffer is full
+                return BLOCKED; // the socket buffer is full
             }
         }
-        return 0;
+        return size == 0 ? WRITTEN : MORE;
     }
 
     private void consume(long n) {

@@ -300,12 +300,17 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     }
 
     private void flush() {
+        flushOut();
+    }
+
+    /** Loop: one share of writes; returns what {@link SendQueue#writeOut} said (or WRITTEN when it did not write). */
+    private int flushOut() {
         if (closed || connecting != null) {
-            return;
+            return SendQueue.WRITTEN;
         }
         if (ring != null) {
             ringFlush();
-            return;
+            return SendQueue.WRITTEN;
         }
         int result = sendQueue.writeOut(fd);
         long written = sendQueue.takeWrittenBytes();
@@ -316,16 +321,22 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
         if (result < 0) {
             closeNow(NativeIoException.of("writev", String.valueOf(remote), -result));
-            return;
+            return result;
         }
-        if (sendQueue.isEmpty()) {
+        if (result == SendQueue.BLOCKED) {
+            event.writeInterest(true); // the kernel's buffer is full: continue on its EPOLLOUT edge
+        } else if (result == SendQueue.MORE) {
+            // Still writable, share of the pass used: continue next pass (no edge comes for a
+            // socket that never filled up). Re-armed inside its own run, the deferral waits a pass.
+            event.writeInterest(false);
+            flush.arm();
+        } else {
             event.writeInterest(false);
             if (finishing) {
                 closeNow(null);
             }
-        } else {
-            event.writeInterest(true); // the kernel's buffer is full: continue when writable
         }
+        return result;
     }
 
     /** io_uring: a write of the queued slices unless one is in flight; with nothing queued a finishing bind closes. */
@@ -374,9 +385,8 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             ev.writeInterest(false);
             return;
         }
-        flush();
-        if (!sendQueue.isEmpty()) {
-            ev.markUnwritable();
+        if (flushOut() == SendQueue.BLOCKED) {
+            ev.markUnwritable(); // only a write the kernel refused waits for the next edge
         }
     }
 

@@ -235,8 +235,9 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
 
     // ------------------------------------------------------------------ send (loop)
 
+    /** Loop: sends until the queue is empty or the kernel refuses (EAGAIN: true, wait for the edge). */
     @SuppressWarnings("unchecked")
-    private void flush() {
+    private boolean flush() {
         while (!closed && !sendQueue.isEmpty()) {
             int count = 0;
             int iov = 0;
@@ -260,7 +261,7 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                 int errno = Native.errno();
                 if (errno == Errno.EAGAIN) {
                     event.writeInterest(true);
-                    return;
+                    return true;
                 }
                 if (errno == Errno.EINTR) {
                     continue;
@@ -279,18 +280,16 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                 d.data().release();
                 ((reactor.core.publisher.MonoSink<Completion>) entry[1]).success(new Completion(bytes, 1));
             }
-            if (sent < count) {
-                event.writeInterest(true);
-                return;
-            }
+            // sent < count: the next call says why (EAGAIN, or the error of the first unsent datagram);
+            // waiting for an edge here could wait forever on a socket that is not full.
         }
         event.writeInterest(false);
+        return false;
     }
 
     @Override
     public void onWritable(FdEvent ev) {
-        flush();
-        if (!sendQueue.isEmpty()) {
+        if (flush()) {
             ev.markUnwritable();
         }
     }
