@@ -25,8 +25,9 @@ import java.util.Objects;
  *   <tr><td>{@code clock}</td><td>{@link LoopClock#system()}</td><td></td><td>time source of timers
  *       and the spin window</td></tr>
  *   <tr><td>{@code ringEntries}</td><td>256</td><td>8 .. 32 768, a power of two</td><td>submission
- *       entries of the loop's io_uring (created on first use; the completion queue is twice as large,
- *       and operations beyond the entries wait their turn)</td></tr>
+ *       entries of the loop's io_uring (created on first use; the completion queue is twice as large):
+ *       one-shot operations in flight beyond it wait their turn; armed multishot receives and
+ *       accepts (one per connection or listener) are not bounded by it</td></tr>
  *   <tr><td>{@code ringWait}</td><td>true</td><td></td><td>once the loop has an io_uring ring, the
  *       ring (with {@code DEFER_TASKRUN}) does the kernel wait: one {@code io_uring_enter} per pass
  *       submits, completes and waits, the epoll set being polled by the ring; off, the loop waits in

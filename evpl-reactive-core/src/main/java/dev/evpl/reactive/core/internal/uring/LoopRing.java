@@ -78,12 +78,23 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private final IoUring ring;
     private final int eventFd;
     private final Deferral flush;
+    /**
+     * Slot table: one entry per operation the kernel holds. It grows: multishot operations (one
+     * receive per connection, an accept per listener, the epoll poll) hold a slot each for as long
+     * as they are armed, so their number follows the connections, not the ring's size.
+     */
     private Completion[] handlers;
     /** Per slot: bumped when the slot is freed, so a stale user data (a late cancel target) matches nothing. */
     private int[] generation;
+    /** Per slot: held by a multishot operation (not counted against {@link #limit}). */
+    private boolean[] multishot;
     private int[] free;
     private int freeCount;
+    /** One-shot operations in flight; at most {@link #limit} (the ring's entries), more wait their turn. */
     private int inFlight;
+    private final int limit;
+    /** Multishot operations armed. */
+    private int multishots;
     private final ArrayDeque<Object[]> waiting = new ArrayDeque<>();
     private long submitted;
     private long completed;
@@ -145,13 +156,12 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         }
         this.eventFd = efd;
         int slots = ring.entries();
-        handlers = new Completion[slots];
-        generation = new int[slots];
-        free = new int[slots];
-        for (int i = 0; i < slots; i++) {
-            free[i] = slots - 1 - i;
-        }
-        freeCount = slots;
+        limit = slots;
+        handlers = new Completion[0];
+        generation = new int[0];
+        multishot = new boolean[0];
+        free = new int[0];
+        growSlots(slots);
         this.flush = loop.deferral(this::submitPending);
         FdHandler wake = new FdHandler() {
             @Override
@@ -256,11 +266,11 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             done.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED); // the loop is shutting down
             return;
         }
-        if (inFlight >= handlers.length) {
+        if (inFlight >= limit) {
             waiting.add(new Object[] {prep, done});
             return;
         }
-        start(prep, done);
+        start(prep, done, false);
     }
 
     /**
@@ -268,10 +278,24 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
      * slot), so a caller may pass a preparer it reuses for the next operation.
      */
     public boolean startsNow() {
-        return !closedRing && inFlight < handlers.length;
+        return !closedRing && inFlight < limit;
     }
 
-    private void start(Prep prep, Completion done) {
+    /** Adds {@code n} free slots to the table. */
+    private void growSlots(int n) {
+        int old = handlers.length;
+        int size = old + n;
+        handlers = Arrays.copyOf(handlers, size);
+        generation = Arrays.copyOf(generation, size);
+        multishot = Arrays.copyOf(multishot, size);
+        int[] f = Arrays.copyOf(free, size);
+        for (int i = size - 1; i >= old; i--) {
+            f[freeCount++] = i;
+        }
+        free = f;
+    }
+
+    private void start(Prep prep, Completion done, boolean multi) {
         long sqe = ring.nextSqe();
         if (sqe == 0) {
             // SQ full of unsubmitted entries: push them now (SQPOLL: let its thread catch up), then take a slot.
@@ -280,9 +304,17 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             enters++;
             sqe = ring.nextSqe();
         }
+        if (freeCount == 0) {
+            growSlots(handlers.length); // only multishots outgrow the table: one-shots stop at the limit
+        }
         int slot = free[--freeCount];
         handlers[slot] = done;
-        inFlight++;
+        multishot[slot] = multi;
+        if (multi) {
+            multishots++;
+        } else {
+            inFlight++;
+        }
         long user = slot | ((long) generation[slot] << 32);
         prep.prepare(sqe, user);
         ring.commit();
@@ -298,18 +330,23 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     /**
      * Starts a multishot operation (multishot accept, later receive): {@code done} hears every
      * completion and the slot stays held until one arrives without {@link #CQE_F_MORE}. Returns its
-     * user data, for {@link #cancel}. Needs a free slot now (multishot operations are few).
+     * user data, for {@link #cancel}. Starts at once whatever the ring holds: multishots are one per
+     * connection or listener and hold their slot while armed, so they do not count against the
+     * one-shot limit (which would let 256 connections stall every other operation); the slot table
+     * grows instead, and a full SQ is submitted to make room.
      */
     public long submitMultishot(Prep prep, MultiCompletion done) {
         if (closedRing) {
             done.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED, 0);
             return -1;
         }
-        if (inFlight >= handlers.length) {
-            throw new IllegalStateException("io_uring ring of " + loop + " is full: cannot start a multishot operation");
-        }
-        start(prep, done);
+        start(prep, done, true);
         return lastUserData;
+    }
+
+    /** Multishot operations armed now (tests). */
+    public int multishots() {
+        return multishots;
     }
 
     /** Asks the kernel to cancel the operation with {@code userData} (its completion reports -ECANCELED). */
@@ -403,23 +440,31 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (c == null || (int) (userData >>> 32) != generation[slot]) {
             return; // a completion for a slot already freed (cannot happen unless the kernel repeats one)
         }
-        if (c instanceof MultiCompletion m && (flags & CQE_F_MORE) != 0) {
-            m.complete(res, flags); // the operation stays armed: its slot stays held
-            return;
+        boolean more = c instanceof MultiCompletion && (flags & CQE_F_MORE) != 0;
+        if (!more) {
+            handlers[slot] = null;
+            generation[slot]++;
+            free[freeCount++] = slot;
+            if (multishot[slot]) {
+                multishots--;
+            } else {
+                inFlight--;
+                Object[] next = waiting.poll();
+                if (next != null) {
+                    start((Prep) next[0], (Completion) next[1], false);
+                }
+            }
+            completed++;
         }
-        handlers[slot] = null;
-        generation[slot]++;
-        free[freeCount++] = slot;
-        inFlight--;
-        completed++;
-        Object[] next = waiting.poll();
-        if (next != null) {
-            start((Prep) next[0], (Completion) next[1]);
-        }
-        if (c instanceof MultiCompletion m) {
-            m.complete(res, flags);
-        } else {
-            c.complete(res);
+        // One owner's exception must not kill the loop, nor keep the rest of the CQ from its owners.
+        try {
+            if (c instanceof MultiCompletion m) {
+                m.complete(res, flags); // with MORE the operation stays armed: its slot stays held
+            } else {
+                c.complete(res);
+            }
+        } catch (Throwable t) {
+            loop.reportCallbackError(t);
         }
     }
 
