@@ -57,6 +57,7 @@ final class ClientConnection extends ConnectionInput {
     /** Loop: sends {@code r}; its sink gets the response once the head arrived. */
     void exchange(ClientRequest r) {
         request = r;
+        r.connection = this;
         response = null;
         state = HEAD;
         parser.reset();
@@ -262,6 +263,14 @@ final class ClientConnection extends ConnectionInput {
         reused = true;
         pool.release(this);
         again = true;
+    }
+
+    /** Loop: the caller cancelled {@code r}; before its response head the connection cannot be reused. */
+    void requestCancelled(ClientRequest r) {
+        if (r == request && state == HEAD) {
+            request = null;
+            close();
+        }
     }
 
     /** Loop: the body subscriber cancelled: the rest of the body is not wanted, so the connection is not reusable. */

@@ -52,6 +52,9 @@ final class ClientPool {
 
     /** Loop: runs {@code r} on a pooled or new connection, or queues it. */
     void acquire(ClientRequest r) {
+        if (r.cancelled) {
+            return;
+        }
         ClientConnection c = pollIdle();
         if (c != null) {
             c.exchange(r);
@@ -92,7 +95,11 @@ final class ClientPool {
         Bind.connect(loop, protocol, endpoint).subscribe(bind -> onLoop(() -> {
             ClientConnection c = new ClientConnection(bind, this);
             c.start();
-            c.exchange(r);
+            if (r.cancelled) {
+                release(c); // connected for a request cancelled meanwhile: the next one may use it
+            } else {
+                c.exchange(r);
+            }
         }), e -> onLoop(() -> {
             total--;
             r.sink.error(new HttpException(0, "cannot connect to " + endpoint + ": " + e.getMessage()));
@@ -102,6 +109,30 @@ final class ClientPool {
 
     private void onLoop(Runnable action) {
         loop.execute(action); // refused only when the loop is gone, with its connections
+    }
+
+    /**
+     * Loop: the caller of {@code r} cancelled. Waiting for a connection, it leaves the queue; in an
+     * exchange whose response head has not arrived, the connection is closed (what is left of that
+     * response cannot be told apart from the next one's), which frees its place in the pool.
+     */
+    void cancelled(ClientRequest r) {
+        if (r.cancelled) {
+            return;
+        }
+        r.cancelled = true;
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.request == r) {
+                it.remove();
+                p.timer.cancel();
+                return;
+            }
+        }
+        ClientConnection c = r.connection;
+        if (c != null) {
+            c.requestCancelled(r);
+        }
     }
 
     /** Loop: a connection finished an exchange and may be reused. */

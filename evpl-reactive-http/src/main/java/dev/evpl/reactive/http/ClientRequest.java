@@ -24,6 +24,10 @@ final class ClientRequest {
     private final Object body;
     final MonoSink<HttpClientResponse> sink;
     boolean retried;
+    /** Loop: the caller cancelled before the response head arrived. */
+    boolean cancelled;
+    /** Loop: the connection exchanging this request, while it does. */
+    ClientConnection connection;
 
     ClientRequest(String method, Endpoint endpoint, String target, String host, HttpHeaders headers, Object body,
                   MonoSink<HttpClientResponse> sink) {

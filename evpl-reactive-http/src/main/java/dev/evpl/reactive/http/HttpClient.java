@@ -202,6 +202,8 @@ public final class HttpClient implements Disposable {
             EventLoop loop = pickLoop();
             ClientRequest r = new ClientRequest(method, endpoint, target, host, h, body, sink);
             ClientPool pool = pools.computeIfAbsent(new PoolKey(loop, endpoint), k -> new ClientPool(loop, protocol, endpoint, settings));
+            // A cancel (a timeout, a disposed subscriber) gives the pooled connection back: never a leak.
+            sink.onCancel(() -> loop.execute(() -> pool.cancelled(r)));
             if (!loop.execute(() -> pool.acquire(r))) {
                 sink.error(new IllegalStateException("the client's event loop " + loop.name() + " is disposed"));
             }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,44 @@ class HttpClientTest {
 
     private String url(String path) {
         return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    /**
+     * Requests cancelled while their exchange is in progress (and others while they wait for the
+     * pool's one connection) give the connection back: before the fix every later request failed
+     * with "no connection ... became free".
+     */
+    @Test
+    void cancelledRequestsNeverLeakThePoolsConnections() {
+        HttpClient one = HttpClient.create().maxConnections(1).pendingAcquireTimeout(Duration.ofSeconds(2));
+        try {
+            for (int round = 0; round < 20; round++) {
+                // one in its exchange, two waiting for the connection: all three time out
+                List<Throwable> errors = Flux.range(0, 3)
+                        .flatMap(i -> one.get(url("/slow/300")).timeout(Duration.ofMillis(50))
+                                .map(r -> (Throwable) null).onErrorResume(Mono::just))
+                        .collectList().block(Duration.ofSeconds(10));
+                assertThat(errors).hasSize(3).allSatisfy(e -> assertThat(e).isInstanceOf(java.util.concurrent.TimeoutException.class));
+            }
+            HttpClientResponse r = one.get(url("/hello")).block(Duration.ofSeconds(5));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyAsString().block(Duration.ofSeconds(5))).isEqualTo("Hello, World!");
+            // the cancelled exchanges closed their connections: the server sees at most the live one
+            for (int i = 0; i < 200 && server.connectionCount() > 1; i++) {
+                sleepMs(10);
+            }
+            assertThat(server.connectionCount()).isLessThanOrEqualTo(1);
+        } finally {
+            one.dispose();
+        }
+    }
+
+    private static void sleepMs(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -27,6 +27,9 @@ final class TestRoutes {
                 .get("/ticks/{n}", (req, res) -> Mono.delay(java.time.Duration.ofMillis(1)).flatMap(x -> res.send(
                         Flux.interval(java.time.Duration.ofMillis(1)).take(Integer.parseInt(req.param("n")))
                                 .map(i -> OFF_LOOP.get().copyOf(("t" + i + ";").getBytes(java.nio.charset.StandardCharsets.US_ASCII))))))
+                // answers after {ms}: an exchange still in progress when the caller gives up
+                .get("/slow/{ms}", (req, res) -> Mono.delay(java.time.Duration.ofMillis(Long.parseLong(req.param("ms"))))
+                        .then(res.sendString("slow")))
                 .get("/nocontent", (req, res) -> res.status(204).send())
                 .get("/fail", (req, res) -> Mono.error(new IllegalStateException("boom (expected by the test)")))
                 .get("/crlf", (req, res) -> {

@@ -64,6 +64,30 @@ class WebClientOnEvplTest {
         }
     }
 
+    /** WebClient calls cancelled by a timeout give their pooled evpl connections back (8 by default). */
+    @Test
+    void cancelledWebClientCallsDoNotExhaustThePool() {
+        DisposableServer peer = HttpServer.create().host("127.0.0.1").port(0)
+                .route(r -> r.get("/slow", (req, res) -> res.sendString(Mono.delay(Duration.ofMillis(300)).thenReturn("late")))
+                        .get("/fast", (req, res) -> res.sendString(Mono.just("fast"))))
+                .bindNow();
+        try {
+            WebClient web = builder.clone().baseUrl("http://127.0.0.1:" + peer.port()).build();
+            for (int round = 0; round < 5; round++) {
+                Long timedOut = reactor.core.publisher.Flux.range(0, 30)
+                        .flatMap(i -> web.get().uri("/slow").retrieve().bodyToMono(String.class)
+                                .timeout(Duration.ofMillis(50)).map(x -> 0).onErrorResume(
+                                        java.util.concurrent.TimeoutException.class, e -> Mono.just(1)))
+                        .reduce(0L, (a, b) -> a + b).block(Duration.ofSeconds(10));
+                assertThat(timedOut).isEqualTo(30);
+            }
+            assertThat(web.get().uri("/fast").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(5)))
+                    .isEqualTo("fast");
+        } finally {
+            peer.disposeNow();
+        }
+    }
+
     @Test
     void againstTheEvplServerWithJsonAndErrors() {
         WebClient web = builder.clone().codecs(c -> c.defaultCodecs().maxInMemorySize(16 << 20)).baseUrl("http://127.0.0.1:" + port).build();
