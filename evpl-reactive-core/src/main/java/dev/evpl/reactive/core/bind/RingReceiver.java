@@ -155,8 +155,20 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
         }
     }
 
+    /** A receive is armed or in flight: the kernel still names the fd (and writes into onceBuffer). */
+    boolean busy() {
+        return armed >= 0 || onceBuffer != null;
+    }
+
     @Override
     public void complete(int res, int flags) {
+        completed(res, flags);
+        if (closed) {
+            bind.ringOpEnded(); // after a close the last completion lets the descriptor go
+        }
+    }
+
+    private void completed(int res, int flags) {
         if (buffers == null) {
             receivedOnce(res);
             return;

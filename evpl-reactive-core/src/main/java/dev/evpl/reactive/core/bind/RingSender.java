@@ -74,9 +74,15 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
         inFlight = false;
         if (closed) {
             free();
+            bind.ringOpEnded(); // the kernel let go of the fd and the memory: the close may finish
             return;
         }
         bind.written(res);
+    }
+
+    /** A write (or a zero-copy send's notification) is outstanding: the kernel holds fd and memory. */
+    boolean busy() {
+        return inFlight;
     }
 
     /** The bind closed: the iovecs go now, or when the write in flight completes. */

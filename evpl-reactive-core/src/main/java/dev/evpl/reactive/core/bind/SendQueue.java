@@ -201,11 +201,23 @@ final class SendQueue {
 
     /** Releases every queued segment and fails their operations. */
     void failAll(Throwable cause) {
+        failAll(cause, null);
+    }
+
+    /**
+     * Fails every queued operation; the segments are released, or moved to {@code keep} when the
+     * kernel may still read them (a write in flight on a closed io_uring bind).
+     */
+    void failAll(Throwable cause, java.util.List<Segment> keep) {
         int mask = segments.length - 1;
         SendCallback[] failed = new SendCallback[size];
         for (int i = 0; i < size; i++) {
             int at = (head + i) & mask;
-            segments[at].release();
+            if (keep != null) {
+                keep.add(segments[at]);
+            } else {
+                segments[at].release();
+            }
             failed[i] = ops[at];
             segments[at] = null;
             ops[at] = null;

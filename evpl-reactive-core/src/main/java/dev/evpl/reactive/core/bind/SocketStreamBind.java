@@ -416,6 +416,40 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     // ------------------------------------------------------------------ close (loop)
 
+    /** io_uring, after a close: segments a write in flight may still read, released with the descriptor. */
+    private final java.util.ArrayList<Segment> heldByKernel = new java.util.ArrayList<>(0);
+    private boolean descriptorReleased;
+
+    private boolean ringBusy() {
+        return (ringReceiver != null && ringReceiver.busy()) || (ringSender != null && ringSender.busy());
+    }
+
+    /** io_uring: one of the bind's operations completed; after a close the last one releases the descriptor. */
+    void ringOpEnded() {
+        if (closed && !descriptorReleased && !ringBusy()) {
+            releaseDescriptor();
+        }
+    }
+
+    private void releaseDescriptor() {
+        descriptorReleased = true;
+        for (Segment s : heldByKernel) {
+            s.release();
+        }
+        heldByKernel.clear();
+        LIBC.close(fd);
+    }
+
+    /** Whether the descriptor was closed (after a close, once the kernel finished with it). Tests. */
+    boolean descriptorReleased() {
+        return descriptorReleased;
+    }
+
+    /** The socket's descriptor. Tests. */
+    int fd() {
+        return fd;
+    }
+
     void closeNow(Throwable cause) {
         if (closed) {
             return;
@@ -424,22 +458,28 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         closed = true;
         event.close();
         if (ring != null) {
-            // An armed RECV holds the socket open in the kernel: cancel it, and shut the socket
-            // down so a WRITEV in flight ends too.
+            // The ring's operations name this descriptor and read or write pooled memory: the fd is
+            // closed, and the memory a write reads from released, only after the last of them
+            // completed (a closed fd number is reused by the next accept, and a stale SQE would
+            // then touch another client's socket). Cancel the receive and shut the socket down so
+            // the write in flight ends soon; ringOpEnded() finishes the close.
             if (ringReceiver != null) {
                 ringReceiver.close();
             }
             LIBC.shutdown(fd, Linux.SHUT_RDWR);
             if (ringSender != null) {
-                ringSender.close(); // its iovecs go now, or when the write in flight completes
+                ringSender.close();
             }
         }
-        LIBC.close(fd);
         sockets.removed(this);
         closeDemandBell();
         flush.cancel();
         Throwable sendError = cause != null ? cause : new IllegalStateException("bind closed before the data was sent");
-        sendQueue.failAll(sendError);
+        boolean ringBusy = ringBusy();
+        sendQueue.failAll(sendError, ringBusy ? heldByKernel : null);
+        if (!ringBusy) {
+            releaseDescriptor();
+        }
         if (cause != null) {
             receiver.fail(cause);
         } else {
