@@ -135,16 +135,41 @@ public final class BlockDevice implements AutoCloseable {
         return closed;
     }
 
-    /** Closes the descriptor; operations still queued fail. Blocking. */
+    /** Queues (plus this close itself) that still hold the descriptor after {@link #close()}. */
+    private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean descriptorClosed;
+
+    /**
+     * Closes the device: operations not yet started fail; the descriptor itself is closed once
+     * every operation under way has completed (until then the kernel or a pool thread may still
+     * use its number, and a number closed early is handed to the next open or accept). Any thread;
+     * does not wait.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            // Rings holding the descriptor as a registered file let go of it on their loops; the
-            // file itself stays open until they have (and until operations under way complete).
-            queues.values().forEach(BlockQueue::close);
+            holders.set(1); // this close's own hold, given back last
+            // Rings holding the descriptor as a registered file let go of it on their loops.
+            for (BlockQueue q : queues.values()) {
+                holders.incrementAndGet();
+                q.close();
+            }
+            queueReleased();
+        }
+    }
+
+    /** A queue has nothing in flight any more (or the close itself is done): the last one closes the fd. */
+    void queueReleased() {
+        if (holders.decrementAndGet() == 0) {
+            descriptorClosed = true;
             LIBC.close(fd);
         }
+    }
+
+    /** Whether the descriptor was closed (after {@link #close()}, once nothing was in flight). Tests. */
+    boolean descriptorClosed() {
+        return descriptorClosed;
     }
 
     @Override

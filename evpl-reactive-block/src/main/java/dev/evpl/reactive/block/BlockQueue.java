@@ -66,13 +66,37 @@ public final class BlockQueue {
         return backend;
     }
 
-    /** The device is closing: the backend lets go of it on the loop (a loop already gone has nothing left to free). */
+    /** Loop: the device closed; the queue lets go of its descriptor once nothing is in flight. */
+    private boolean closing;
+
+    /**
+     * Loop, closing and idle: the backend lets go of the descriptor (a ring's registered-file slot
+     * goes only now: operations admitted before the close, even those whose SQE is not submitted
+     * yet, name that slot), then the device may close it.
+     */
+    private void release() {
+        closing = false;
+        if (backend != null) {
+            backend.close();
+        }
+        device.queueReleased();
+    }
+
+    /**
+     * The device is closing: the backend lets go of it on the loop, and once no operation of this
+     * queue is under way (they name the descriptor until their completion) the device hears
+     * {@code queueReleased}. A loop already gone has nothing in flight.
+     */
     void close() {
-        loop.execute(() -> {
-            if (backend != null) {
-                backend.close();
+        boolean queued = loop.execute(() -> {
+            closing = true;
+            if (inFlight == 0) {
+                release();
             }
         });
+        if (!queued) {
+            device.queueReleased();
+        }
     }
 
     private void onLoop(Runnable r, MonoSink<?> sink) {
@@ -98,6 +122,9 @@ public final class BlockQueue {
             next.run(); // keeps its in-flight slot
         } else {
             inFlight--;
+            if (closing && inFlight == 0) {
+                release(); // the last operation naming the descriptor is done
+            }
         }
     }
 

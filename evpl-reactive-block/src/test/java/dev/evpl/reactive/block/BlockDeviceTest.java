@@ -212,6 +212,55 @@ class BlockDeviceTest {
         }
     }
 
+    /**
+     * A device closed with 64 reads just queued (their SQEs not even submitted yet, or waiting for
+     * a pool thread): the descriptor stays open until the last of them completed, then closes.
+     * Before, close() closed the number at once and queued operations ran on whatever the next
+     * open was handed.
+     */
+    @ParameterizedTest
+    @EnumSource(BlockProtocol.class)
+    void closingWithReadsUnderWayKeepsTheDescriptorUntilTheyComplete(BlockProtocol protocol) throws Exception {
+        assumeAvailable(protocol);
+        Path file = dir.resolve("close-under-way");
+        Files.write(file, new byte[1 << 20]);
+        for (int round = 0; round < 20; round++) {
+            BlockDevice dev = BlockDevice.open(protocol, file, BlockOptions.defaults().queueDepth(16));
+            BlockQueue q = dev.queue(loop);
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            boolean openRightAfterClose = Mono.fromCallable(() -> {
+                for (int i = 0; i < 64; i++) {
+                    q.read((long) i * 4096, 4096, (data, error) -> {
+                        if (data != null) {
+                            data.release();
+                            done.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet(); // queued past the depth: refused once closed
+                        }
+                    });
+                }
+                dev.close();
+                return descriptorOpen(dev);
+            }).subscribeOn(loop).block(T);
+            assertThat(openRightAfterClose).as("descriptor open while 16 reads are under way").isTrue();
+            for (int i = 0; i < 500 && !dev.descriptorClosed(); i++) {
+                Thread.sleep(5);
+            }
+            assertThat(dev.descriptorClosed()).as("closed once they completed").isTrue();
+            for (int i = 0; i < 500 && done.get() + failed.get() < 64; i++) {
+                Thread.sleep(5);
+            }
+            assertThat(done.get() + failed.get()).isEqualTo(64);
+            assertThat(done.get()).as("the reads under way at the close completed").isGreaterThanOrEqualTo(16);
+        }
+    }
+
+    private static boolean descriptorOpen(BlockDevice device) {
+        return !device.descriptorClosed()
+                && dev.evpl.reactive.core.internal.nativeio.Native.LIBC.fcntl(device.fd(), 3 /* F_GETFL */, 0) >= 0;
+    }
+
     @Test
     void aStreamReadsOnlyAsFarAsDemandAllows() throws Exception {
         Path file = dir.resolve("stream");
