@@ -233,7 +233,7 @@ abstract class LoopCore {
     final LoopTask submitTimed(Runnable task, LoopWorker worker, long delayNanos, long intervalNanos) {
         LoopTask t = new LoopTask((EventLoop) this, task, worker, true);
         t.interval = intervalNanos;
-        t.deadline = clock.nanoTime() + delayNanos;
+        t.deadline = TimerNode.deadlineAfter(clock.nanoTime(), delayNanos);
         if (Thread.currentThread() == owner) {
             timers.add(t);
         } else {
@@ -397,7 +397,7 @@ abstract class LoopCore {
     private int fireTimers(long now) {
         int n = 0;
         TimerNode top;
-        while ((top = timers.peek()) != null && top.deadline <= now) {
+        while ((top = timers.peek()) != null && top.deadline - now <= 0) {
             timers.poll();
             top.heapIndex = TimerNode.DUE;
             if (n == due.length) {
@@ -419,7 +419,8 @@ abstract class LoopCore {
                 reportTaskError(t);
             }
             if (periodic && node.heapIndex == TimerNode.FIRING && state < DISPOSING) {
-                node.deadline = Math.max(node.deadline + node.interval, now);
+                long next = node.deadline + Math.min(node.interval, TimerNode.MAX_DELAY);
+                node.deadline = next - now < 0 ? now : next;
                 timers.add(node);
             } else if (node.heapIndex == TimerNode.FIRING) {
                 node.heapIndex = TimerNode.IDLE;

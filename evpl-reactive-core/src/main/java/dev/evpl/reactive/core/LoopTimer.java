@@ -48,7 +48,7 @@ public final class LoopTimer extends TimerNode {
     }
 
     private LoopTimer arm(long delayNanos, long intervalNanos) {
-        return armAt(loop.clock().nanoTime() + Math.max(0, delayNanos), intervalNanos);
+        return armAt(TimerNode.deadlineAfter(loop.clock().nanoTime(), delayNanos), intervalNanos);
     }
 
     private LoopTimer armAt(long deadlineNanos, long intervalNanos) {

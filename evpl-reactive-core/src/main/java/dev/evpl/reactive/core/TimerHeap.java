@@ -98,7 +98,8 @@ final class TimerHeap {
     }
 
     private static boolean less(TimerNode a, TimerNode b) {
-        return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
+        long d = a.deadline - b.deadline; // wrap-safe: deadlines lie within MAX_DELAY of each other
+        return d < 0 || (d == 0 && a.seq < b.seq);
     }
 
     private void siftUp(int i) {

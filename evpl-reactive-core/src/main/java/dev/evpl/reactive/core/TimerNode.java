@@ -12,6 +12,18 @@ abstract class TimerNode extends LoopNode {
     /** A periodic timer whose callback is running; re-armed afterwards unless removed or re-armed. */
     static final int FIRING = -3;
 
+    /**
+     * Longest delay a deadline is set at (about 146 years): later ones are saturated to it, so
+     * {@code now + delay} never overflows and deadlines compare by difference, wrap-safe, whatever
+     * the clock's origin (a {@code Long.MAX_VALUE} delay must wait, not fire at once).
+     */
+    static final long MAX_DELAY = Long.MAX_VALUE >> 1;
+
+    /** {@code now + delay}, the delay clamped to 0 .. {@link #MAX_DELAY}. */
+    static long deadlineAfter(long now, long delayNanos) {
+        return now + Math.min(Math.max(0, delayNanos), MAX_DELAY);
+    }
+
     long deadline;
     /** Period in nanoseconds; 0 for one-shot. */
     long interval;

@@ -190,4 +190,48 @@ class TimerTest {
                             + Thread.currentThread().getName() + "', not on 'not-the-loop'");
         }
     }
+
+    /** A delay that overflows {@code now + delay} waits (saturated), it does not fire at once. */
+    @ParameterizedTest
+    @EnumSource(ClockKind.class)
+    void hugeDelaysWaitInsteadOfFiringAtOnce(ClockKind kind) {
+        try (LoopHarness h = new LoopHarness(kind)) {
+            AtomicInteger fired = new AtomicInteger();
+            AtomicInteger shortOne = new AtomicInteger();
+            h.loop.timer(fired::incrementAndGet).schedule(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            h.loop.timer(fired::incrementAndGet).schedule(Long.MAX_VALUE, TimeUnit.DAYS);
+            h.loop.schedule(fired::incrementAndGet, Long.MAX_VALUE, TimeUnit.MILLISECONDS);
+            h.loop.schedulePeriodically(fired::incrementAndGet, Long.MAX_VALUE, 1, TimeUnit.SECONDS);
+            h.loop.timer(shortOne::incrementAndGet).schedule(10, TimeUnit.MILLISECONDS);
+            for (int i = 0; i < 5; i++) {
+                h.passTime(10);
+            }
+            assertThat(shortOne).as("a later, shorter timer still fires: the heap order survived").hasValue(1);
+            assertThat(fired).as("timers a near-infinite delay away").hasValue(0);
+        }
+    }
+
+    /** Deadlines compare by difference: a clock whose values cross Long.MAX_VALUE keeps the order. */
+    @org.junit.jupiter.api.Test
+    void timersKeepTheirOrderWhenTheClockWraps() {
+        VirtualClock clock = new VirtualClock(Long.MAX_VALUE - TimeUnit.MILLISECONDS.toNanos(5));
+        EventLoop loop = EventLoop.create(LoopConfig.builder().clock(clock).build(), "wrap");
+        try {
+            List<String> order = new ArrayList<>();
+            loop.timer(() -> order.add("20ms")).schedule(20, TimeUnit.MILLISECONDS); // past the wrap
+            loop.timer(() -> order.add("2ms")).schedule(2, TimeUnit.MILLISECONDS); // before it
+            loop.timer(() -> order.add("10ms")).schedule(10, TimeUnit.MILLISECONDS); // past it
+            clock.advance(3, TimeUnit.MILLISECONDS);
+            loop.runOnce(0, TimeUnit.MILLISECONDS);
+            assertThat(order).containsExactly("2ms");
+            clock.advance(8, TimeUnit.MILLISECONDS);
+            loop.runOnce(0, TimeUnit.MILLISECONDS);
+            assertThat(order).containsExactly("2ms", "10ms");
+            clock.advance(10, TimeUnit.MILLISECONDS);
+            loop.runOnce(0, TimeUnit.MILLISECONDS);
+            assertThat(order).containsExactly("2ms", "10ms", "20ms");
+        } finally {
+            loop.dispose();
+        }
+    }
 }
