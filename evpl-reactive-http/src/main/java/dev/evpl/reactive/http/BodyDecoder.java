@@ -22,6 +22,8 @@ final class BodyDecoder {
     private static final int DATA_LF = 7;
     private static final int TRAILER = 8;
     private static final int DONE = 9;
+    /** Whitespace after the size: only more of it, ';' (an extension) or CR may follow (RFC 9112 BWS). */
+    private static final int SIZE_BWS = 10;
     /** A chunk-size line (size and extensions) longer than this is rejected. */
     private static final int MAX_SIZE_LINE = 4096;
 
@@ -137,6 +139,7 @@ final class BodyDecoder {
                 }
                 case SIZE -> at = size(in, at);
                 case EXTENSION -> at = extension(in, at);
+                case SIZE_BWS -> at = sizeWhitespace(in, at);
                 case SIZE_LF -> {
                     expect(in.getByte(at), (byte) '\n', "chunk size line not ended by CRLF");
                     at++;
@@ -192,11 +195,35 @@ final class BodyDecoder {
             state = SIZE_LF;
             return at + 1;
         }
-        if (c == ';' || c == ' ' || c == '\t') {
+        if (c == ';') {
             state = EXTENSION;
             return at; // the extension state checks the character
         }
+        if (c == ' ' || c == '\t') {
+            state = SIZE_BWS;
+            return at;
+        }
         throw new HttpException(400, "invalid character (code " + (c & 0xFF) + ") after the chunk size");
+    }
+
+    /** After the size and whitespace: "5 ;ext" is an extension, "5 \r" the line's end, "5 junk" a 400. */
+    private int sizeWhitespace(Segment in, int at) {
+        byte c = in.getByte(at);
+        if (c == ' ' || c == '\t') {
+            lineLength++;
+            checkLine();
+            return at + 1;
+        }
+        if (c == ';') {
+            state = EXTENSION;
+            return at;
+        }
+        if (c == '\r') {
+            state = SIZE_LF;
+            return at + 1;
+        }
+        throw new HttpException(400, "invalid character '" + (char) (c & 0x7F) + "' (code " + (c & 0xFF)
+                + ") after the chunk size: only whitespace, ';' and CRLF may follow it");
     }
 
     /** chunk-ext: accepted and ignored, but only printable characters, quoted strings balanced. */

@@ -90,6 +90,8 @@ class HttpConformanceTest {
                         "chunk data not followed by CRLF"),
                 Arguments.of("chunk size with bare LF", "POST /echo HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n3\nabc\r\n", 400,
                         "invalid character (code 10) after the chunk size"),
+                Arguments.of("junk after the chunk size", "POST /echo HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n5 junk\r\nhello\r\n0\r\n\r\n", 400,
+                        "invalid character 'j' (code 106) after the chunk size"),
                 Arguments.of("control char in a chunk extension", "POST /echo HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n"
                         + "3;a=\u0001\r\nabc\r\n0\r\n\r\n", 400, "in a chunk extension"),
                 Arguments.of("bad trailer", "POST /echo HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: x\r\n\r\n",

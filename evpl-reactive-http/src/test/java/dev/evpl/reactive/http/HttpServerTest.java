@@ -53,6 +53,16 @@ class HttpServerTest {
     }
 
     @Test
+    void chunkSizesWithWhitespaceBeforeAnExtensionOrTheLineEndAreAccepted() throws Exception {
+        try (RawHttp c = new RawHttp(server.port())) {
+            RawHttp.Response r = c.write("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5 ;ext=1\r\nhello\r\n1\t \r\n!\r\n0\r\n\r\n").read(false);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("hello!");
+        }
+    }
+
+    @Test
     void sendStringSaysUtf8TextUnlessTheHandlerNamedAType() throws Exception {
         try (RawHttp c = new RawHttp(server.port())) {
             RawHttp.Response user = c.write("GET /users/7 HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
