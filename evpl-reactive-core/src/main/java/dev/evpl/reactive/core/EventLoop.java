@@ -274,6 +274,16 @@ public final class EventLoop extends LoopCore implements Scheduler {
         reportTaskError(Objects.requireNonNull(error, "error"));
     }
 
+    /**
+     * Whether work handed over from other threads waits to be taken by this loop. Loop code that
+     * does something directly instead of scheduling it (a send's fast path) checks this first: when
+     * true it schedules instead, which queues it behind those hand-overs, so work keeps the order
+     * in which it was submitted whichever thread submitted it. One volatile read.
+     */
+    public boolean hasPendingHandOvers() {
+        return hasRemoteWork();
+    }
+
     /** Bytes this loop's transports received from sockets. Any thread (racy read). */
     public long bytesReceived() {
         return io.received;

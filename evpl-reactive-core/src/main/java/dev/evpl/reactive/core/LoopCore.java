@@ -78,7 +78,8 @@ abstract class LoopCore {
 
     final TimerHeap timers = new TimerHeap();
     private TimerNode[] due = new TimerNode[16];
-    private final ArrayDeque<LoopTask> tasks = new ArrayDeque<>();
+    /** Tasks of this pass in order; hand-overs moved here by {@link #takeRemoteInOrder} keep theirs. */
+    private final ArrayDeque<LoopNode> tasks = new ArrayDeque<>();
     private Deferral[] deferrals = new Deferral[16];
     private Deferral[] spareDeferrals = new Deferral[16];
     private int deferralCount;
@@ -223,6 +224,8 @@ abstract class LoopCore {
     final LoopTask submit(Runnable task, LoopWorker worker) {
         LoopTask t = new LoopTask((EventLoop) this, task, worker, false);
         if (Thread.currentThread() == owner) {
+            // FIFO across threads (the Worker contract): hand-overs pushed before this submit run first.
+            takeRemoteInOrder();
             tasks.add(t);
         } else {
             pushRemote(t);
@@ -366,6 +369,36 @@ abstract class LoopCore {
         return clock.isVirtual() ? -1 : left;
     }
 
+    /**
+     * Loop: moves what other threads handed over so far, oldest first, to the back of the task
+     * queue, so a task this thread submits next runs after them. One volatile read when there is
+     * nothing (the common case on a loop that schedules its own work).
+     */
+    final void takeRemoteInOrder() {
+        if (remoteHead == null) {
+            return;
+        }
+        LoopNode node = (LoopNode) REMOTE_HEAD.getAndSet(this, null);
+        LoopNode fifo = null;
+        while (node != null) {
+            LoopNode next = node.remoteNext;
+            node.remoteNext = fifo;
+            fifo = node;
+            node = next;
+        }
+        while (fifo != null) {
+            LoopNode next = fifo.remoteNext;
+            fifo.remoteNext = null;
+            tasks.add(fifo);
+            fifo = next;
+        }
+    }
+
+    /** Whether other threads handed work over that the loop has not taken yet (a racy hint). */
+    final boolean hasRemoteWork() {
+        return remoteHead != null;
+    }
+
     private int drainRemote() {
         if (remoteHead == null) {
             return 0;
@@ -432,7 +465,12 @@ abstract class LoopCore {
     private int runTasks() {
         int n = tasks.size();
         for (int i = 0; i < n; i++) {
-            tasks.poll().runNow();
+            LoopNode node = tasks.poll();
+            try {
+                node.runOnLoop();
+            } catch (Throwable t) {
+                reportTaskError(t);
+            }
         }
         return n;
     }
@@ -609,9 +647,13 @@ abstract class LoopCore {
             }
             node = next;
         }
-        LoopTask task;
-        while ((task = tasks.poll()) != null) {
-            task.dispose();
+        LoopNode queued;
+        while ((queued = tasks.poll()) != null) {
+            if (queued instanceof Doorbell) {
+                ((Doorbell) queued).close();
+            } else if (queued instanceof LoopTask) {
+                ((LoopTask) queued).dispose();
+            }
         }
         for (TimerNode t : timers.drain()) {
             if (t instanceof LoopTask) {

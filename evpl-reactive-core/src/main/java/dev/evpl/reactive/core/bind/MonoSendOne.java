@@ -1,5 +1,6 @@
 package dev.evpl.reactive.core.bind;
 
+import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -38,8 +39,9 @@ final class MonoSendOne extends Mono<Completion> {
     public void subscribe(CoreSubscriber<? super Completion> actual) {
         Op op = new Op(actual);
         actual.onSubscribe(op);
-        if (bind.loop().inLoop()) {
-            enqueue(op);
+        EventLoop loop = bind.loop();
+        if (loop.inLoop() && !loop.hasPendingHandOvers()) {
+            enqueue(op); // nothing handed over ahead of it: the fast path keeps the order
         } else {
             try {
                 bind.loop().schedule(() -> enqueue(op));

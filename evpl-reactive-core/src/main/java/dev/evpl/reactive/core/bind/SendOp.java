@@ -62,7 +62,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onNext(Segment segment) {
-        if (bind.loop().inLoop() && inFlight.get() == 0) {
+        if (onLoopInOrder()) {
             arrived(segment);
         } else {
             inFlight.incrementAndGet();
@@ -75,7 +75,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onError(Throwable t) {
-        if (bind.loop().inLoop() && inFlight.get() == 0) {
+        if (onLoopInOrder()) {
             fail(t);
             return;
         }
@@ -88,7 +88,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onComplete() {
-        if (bind.loop().inLoop() && inFlight.get() == 0) {
+        if (onLoopInOrder()) {
             // On the loop with nothing still hopping: no task needed (the per-message path).
             upstreamDone = true;
             maybeComplete();
@@ -100,6 +100,15 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
             upstreamDone = true;
             maybeComplete();
         }, null);
+    }
+
+    /**
+     * On the loop, with none of this op's signals still hopping and nothing handed over to the loop
+     * ahead of it (another thread's send): a signal may be handled directly, in order.
+     */
+    private boolean onLoopInOrder() {
+        dev.evpl.reactive.core.EventLoop loop = bind.loop();
+        return loop.inLoop() && inFlight.get() == 0 && !loop.hasPendingHandOvers();
     }
 
     private void onLoop(Runnable action) {
