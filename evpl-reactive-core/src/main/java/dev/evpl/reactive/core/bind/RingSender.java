@@ -22,7 +22,10 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
     private final SendQueue queue;
     private final int fd;
     private final int zeroCopyMin;
-    /** iovecs, then a msghdr for zero-copy sends; freed once closed and nothing is in flight. */
+    /**
+     * iovecs, then a msghdr for zero-copy sends: allocated by the first write (an idle connection
+     * holds none), freed once closed and nothing is in flight.
+     */
     private long iov;
     private int count;
     private boolean inFlight;
@@ -36,7 +39,6 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
         this.queue = queue;
         this.fd = fd;
         this.zeroCopyMin = ring.loop().config().sendZeroCopyMin();
-        this.iov = NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE + 64);
     }
 
     /**
@@ -49,6 +51,9 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
         }
         if (closed) {
             return false;
+        }
+        if (iov == 0) {
+            iov = NativeMemory.allocate((long) LoopSockets.MAX_IOV * IoVec.SIZE + 64);
         }
         count = queue.fillIov(iov);
         if (count == 0) {
