@@ -38,6 +38,8 @@ import reactor.core.scheduler.Schedulers;
  *   <tr><td>readTimeout</td><td>30 s for a request head once begun (else 408)</td><td>1 ms–1 h</td></tr>
  *   <tr><td>idleTimeout</td><td>60 s between requests (then closed)</td><td>1 ms–24 h</td></tr>
  *   <tr><td>maxDiscard</td><td>65536 bytes of unread request body dropped to keep a connection</td><td>0–2^40</td></tr>
+ *   <tr><td>bodyTimeout</td><td>60 s without a request-body byte while the handler reads (else 408)</td><td>1 ms–1 h</td></tr>
+ *   <tr><td>writeTimeout</td><td>60 s with response bytes unwritten and none leaving (then closed)</td><td>1 ms–1 h</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe: every setter returns a new instance and validates its argument
@@ -48,38 +50,26 @@ public final class HttpServer {
     private final Endpoint endpoint;
     private final EventLoopGroup loops;
     private final int threads;
-    private final int maxTargetLength;
-    private final int maxHeaderSize;
-    private final Duration readTimeout;
-    private final Duration idleTimeout;
-    private final long maxDiscard;
+    private final ServerSettings settings;
     private final HttpHandler handler;
 
-    private HttpServer(Protocol protocol, Endpoint endpoint, EventLoopGroup loops, int threads, int maxTargetLength,
-                       int maxHeaderSize, Duration readTimeout, Duration idleTimeout, long maxDiscard, HttpHandler handler) {
+    private HttpServer(Protocol protocol, Endpoint endpoint, EventLoopGroup loops, int threads, ServerSettings settings,
+                       HttpHandler handler) {
         this.protocol = protocol;
         this.endpoint = endpoint;
         this.loops = loops;
         this.threads = threads;
-        this.maxTargetLength = maxTargetLength;
-        this.maxHeaderSize = maxHeaderSize;
-        this.readTimeout = readTimeout;
-        this.idleTimeout = idleTimeout;
-        this.maxDiscard = maxDiscard;
+        this.settings = settings;
         this.handler = handler;
     }
 
     /** A server with the defaults above and no handler yet. */
     public static HttpServer create() {
-        return new HttpServer(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0), null, 1, 8192, 8192,
-                Duration.ofSeconds(30), Duration.ofSeconds(60), 65536, null);
+        return new HttpServer(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0), null, 1, ServerSettings.DEFAULTS, null);
     }
 
-    private HttpServer with(Protocol protocol, Endpoint endpoint, EventLoopGroup loops, int threads, int maxTargetLength,
-                            int maxHeaderSize, Duration readTimeout, Duration idleTimeout, long maxDiscard,
-                            HttpHandler handler) {
-        return new HttpServer(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout,
-                idleTimeout, maxDiscard, handler);
+    private HttpServer with(ServerSettings s) {
+        return new HttpServer(protocol, endpoint, loops, threads, s, handler);
     }
 
     /** The stream protocol to serve on. */
@@ -88,14 +78,12 @@ public final class HttpServer {
         if (!protocol.isStream()) {
             throw new IllegalArgumentException("HttpServer.protocol must be a stream protocol, got " + protocol.name());
         }
-        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout,
-                maxDiscard, handler);
+        return new HttpServer(protocol, endpoint, loops, threads, settings, handler);
     }
 
     /** Where to listen: host:port, a unix path ({@code STREAM_SOCKET_UNIX}) or an in-process name. */
     public HttpServer endpoint(Endpoint endpoint) {
-        return with(protocol, Objects.requireNonNull(endpoint, "endpoint"), loops, threads, maxTargetLength,
-                maxHeaderSize, readTimeout, idleTimeout, maxDiscard, handler);
+        return new HttpServer(protocol, Objects.requireNonNull(endpoint, "endpoint"), loops, threads, settings, handler);
     }
 
     /** Listens on {@code host} at the current port. */
@@ -113,39 +101,56 @@ public final class HttpServer {
 
     /** Serves on the loops of {@code group} (not closed with the server). */
     public HttpServer runOn(EventLoopGroup group) {
-        return with(protocol, endpoint, Objects.requireNonNull(group, "group"), threads, maxTargetLength, maxHeaderSize,
-                readTimeout, idleTimeout, maxDiscard, handler);
+        return new HttpServer(protocol, endpoint, Objects.requireNonNull(group, "group"), threads, settings, handler);
     }
 
     /** Loops of the server's own group, when {@link #runOn} is not used. */
     public HttpServer threads(int threads) {
         range("threads", threads, 1, 1024);
-        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout,
-                maxDiscard, handler);
+        return new HttpServer(protocol, endpoint, loops, threads, settings, handler);
     }
 
     /** Longest accepted request target, in bytes. */
     public HttpServer maxTargetLength(int bytes) {
         range("maxTargetLength", bytes, 64, 1 << 20);
-        return with(protocol, endpoint, loops, threads, bytes, maxHeaderSize, readTimeout, idleTimeout, maxDiscard, handler);
+        return with(settings.withMaxTargetLength(bytes));
     }
 
     /** Largest accepted header (and trailer) section, in bytes. */
     public HttpServer maxHeaderSize(int bytes) {
         range("maxHeaderSize", bytes, 256, 1 << 20);
-        return with(protocol, endpoint, loops, threads, maxTargetLength, bytes, readTimeout, idleTimeout, maxDiscard, handler);
+        return with(settings.withMaxHeaderSize(bytes));
     }
 
     /** Time allowed for a request head once its first byte arrived. */
     public HttpServer readTimeout(Duration timeout) {
         duration("readTimeout", timeout, Duration.ofHours(1));
-        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, timeout, idleTimeout, maxDiscard, handler);
+        return with(settings.withReadTimeout(timeout.toNanos()));
     }
 
     /** Time a persistent connection may wait for its next request. */
     public HttpServer idleTimeout(Duration timeout) {
         duration("idleTimeout", timeout, Duration.ofHours(24));
-        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, timeout, maxDiscard, handler);
+        return with(settings.withIdleTimeout(timeout.toNanos()));
+    }
+
+    /**
+     * Time a request body may go without a byte arriving while the handler asks for more (a
+     * trickling upload): then 408 if the response has not begun, else the connection is closed.
+     * Time the handler spends not reading does not count.
+     */
+    public HttpServer bodyTimeout(Duration timeout) {
+        duration("bodyTimeout", timeout, Duration.ofHours(1));
+        return with(settings.withBodyTimeout(timeout.toNanos()));
+    }
+
+    /**
+     * Time a response may wait with bytes unwritten and none leaving (a client that does not read
+     * its responses); then the connection is closed. A handler that is slow to produce does not count.
+     */
+    public HttpServer writeTimeout(Duration timeout) {
+        duration("writeTimeout", timeout, Duration.ofHours(1));
+        return with(settings.withWriteTimeout(timeout.toNanos()));
     }
 
     /** Unread request body the server reads and drops to keep a connection open after a response. */
@@ -153,13 +158,12 @@ public final class HttpServer {
         if (bytes < 0 || bytes > 1L << 40) {
             throw new IllegalArgumentException("HttpServer.maxDiscard must be between 0 and 2^40, got " + bytes);
         }
-        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout, bytes, handler);
+        return with(settings.withMaxDiscard(bytes));
     }
 
     /** The handler of every request. */
     public HttpServer handle(HttpHandler handler) {
-        return with(protocol, endpoint, loops, threads, maxTargetLength, maxHeaderSize, readTimeout, idleTimeout,
-                maxDiscard, Objects.requireNonNull(handler, "handler"));
+        return new HttpServer(protocol, endpoint, loops, threads, settings, Objects.requireNonNull(handler, "handler"));
     }
 
     /** Routes configured by {@code routes} handle the requests. */
@@ -187,8 +191,6 @@ public final class HttpServer {
             }
             throw e;
         }
-        ServerSettings settings = new ServerSettings(maxTargetLength, maxHeaderSize, readTimeout.toNanos(),
-                idleTimeout.toNanos(), maxDiscard);
         DisposableHttpServer server = new DisposableHttpServer(listener, loops == null ? group : null);
         List<Disposable> attachments = new ArrayList<>();
         for (EventLoop loop : group.loops()) {

@@ -44,11 +44,18 @@ final class ServerConnection extends ConnectionInput {
     private long discardStart;
     private boolean shuttingDown;
     /**
-     * When the head or idle timeout expires (loop clock), 0 for none. Timeouts are lazy: a request
+     * When the head, idle or body timeout expires (loop clock), 0 for none. Timeouts are lazy: a request
      * only writes this field; the timer fires at the old deadline and re-arms itself if it moved,
      * so no timer-heap operation happens per request.
      */
     private long deadline;
+    /**
+     * Write watchdog of the exchange in progress: at this time (loop clock; 0 none) a response with
+     * bytes still unwritten must have sent something since {@link #sentAtCheck}, or the client is
+     * not reading and the connection is closed.
+     */
+    private long writeCheckAt;
+    private long sentAtCheck;
 
     ServerConnection(Bind bind, ServerSettings settings, HttpHandler handler, Consumer<ServerConnection> onClosed) {
         super(bind);
@@ -122,6 +129,7 @@ final class ServerConnection extends ConnectionInput {
 
     private void readBody() {
         if (decoder.isDone()) {
+            deadline = 0; // the body is complete: no body timeout
             if (handlerDone && responseDone) {
                 endExchange();
             }
@@ -138,6 +146,7 @@ final class ServerConnection extends ConnectionInput {
         }
         boolean reading = discarding || (request.body.demand > 0 && !request.body.cancelled);
         if (!reading) {
+            deadline = 0; // the handler not reading is not the client's delay
             return; // no demand: the socket is not read, the client's window closes
         }
         if (input == null) {
@@ -146,6 +155,7 @@ final class ServerConnection extends ConnectionInput {
                 closeNow();
                 return;
             }
+            armTimeout(settings.bodyTimeoutNanos()); // a body byte must come within it
             requestRead();
             return;
         }
@@ -167,6 +177,11 @@ final class ServerConnection extends ConnectionInput {
 
     private void startExchange() {
         deadline = 0;
+        writeCheckAt = loop.clock().nanoTime() + settings.writeTimeoutNanos();
+        sentAtCheck = bind.bytesSent();
+        if (!timer.isScheduled() || timer.deadlineNanos() - writeCheckAt > 0) {
+            timer.scheduleAt(writeCheckAt);
+        }
         request = new ServerRequest(this, parser);
         response = new ServerResponse(this, request);
         keepAlive = parser.keepAlive && !shuttingDown;
@@ -243,11 +258,20 @@ final class ServerConnection extends ConnectionInput {
         if (r != request || state != EXCHANGE) {
             return;
         }
-        LOG.log(System.Logger.Level.WARNING, "handler failed on " + r + " from " + bind.remoteAddress(), e);
+        // An HttpException is the request's own fault (its body failed to decode or stalled, or the
+        // handler refused it): the client hears that status and reason. Anything else is a 500.
+        boolean clientError = e instanceof HttpException h && h.status() >= 400 && h.status() < 500;
+        if (!clientError) {
+            LOG.log(System.Logger.Level.WARNING, "handler failed on " + r + " from " + bind.remoteAddress(), e);
+        }
         handlerDone = true;
         if (response.tryCommit()) {
             keepAlive = false;
-            writer.writeError(r.version(), 500, "internal server error");
+            if (clientError) {
+                writer.writeError(r.version(), ((HttpException) e).status(), e.getMessage());
+            } else {
+                writer.writeError(r.version(), 500, "internal server error");
+            }
             responseDone = true;
             drive();
         } else {
@@ -311,6 +335,16 @@ final class ServerConnection extends ConnectionInput {
         ServerRequest r = request;
         if (r != null) {
             r.body.fail(e);
+            if (state == CLOSED) {
+                return;
+            }
+            if (handlerDone && responseDone) {
+                // The handler answered already (failing on the body error, its 4xx went out, or its
+                // response was complete): no second response; close once that one is written.
+                keepAlive = false;
+                finish();
+                return;
+            }
         }
         HttpVersion version = parser.version != null ? parser.version : HttpVersion.HTTP_1_1;
         // A handler may have committed a streamed response whose head is not out yet (it waits for
@@ -326,25 +360,48 @@ final class ServerConnection extends ConnectionInput {
 
     private void armTimeout(long timeoutNanos) {
         deadline = loop.clock().nanoTime() + timeoutNanos;
-        if (!timer.isScheduled() || timer.deadlineNanos() > deadline) {
+        if (!timer.isScheduled() || timer.deadlineNanos() - deadline > 0) {
             timer.scheduleAt(deadline);
         }
     }
 
     private void timeout() {
-        if (state != HEAD || deadline == 0) {
-            return;
+        long now = loop.clock().nanoTime();
+        if (state == EXCHANGE && !responseDone && writeCheckAt != 0 && now - writeCheckAt >= 0) {
+            long sent = bind.bytesSent();
+            if (bind.sendBacklog() > 0 && sent == sentAtCheck) {
+                // Response bytes queued and none left for a whole writeTimeout: the client does
+                // not read. Closing frees what the response holds (nginx's send_timeout).
+                closeNow();
+                return;
+            }
+            sentAtCheck = sent;
+            writeCheckAt = now + settings.writeTimeoutNanos();
         }
-        if (loop.clock().nanoTime() < deadline) {
-            timer.scheduleAt(deadline); // activity moved the deadline since the timer was armed
-            return;
+        if (deadline != 0 && now - deadline >= 0) {
+            deadline = 0;
+            if (state == HEAD) {
+                if (parser.started()) {
+                    protocolError(new HttpException(408, "request head not received within "
+                            + TimeUnit.NANOSECONDS.toMillis(settings.readTimeoutNanos()) + " ms"));
+                } else {
+                    finish(); // idle persistent connection
+                }
+                return;
+            }
+            if (state == EXCHANGE) {
+                protocolError(new HttpException(408, "request body stalled: no byte received within "
+                        + TimeUnit.NANOSECONDS.toMillis(settings.bodyTimeoutNanos()) + " ms"));
+                return;
+            }
         }
-        deadline = 0;
-        if (parser.started()) {
-            protocolError(new HttpException(408, "request head not received within "
-                    + TimeUnit.NANOSECONDS.toMillis(settings.readTimeoutNanos()) + " ms"));
-        } else {
-            finish(); // idle persistent connection
+        // Lazy re-arm: activity moved a deadline since the timer was set, or the watchdog goes on.
+        long next = deadline;
+        if (state == EXCHANGE && !responseDone && writeCheckAt != 0 && (next == 0 || writeCheckAt - next < 0)) {
+            next = writeCheckAt;
+        }
+        if (next != 0 && state != CLOSED) {
+            timer.scheduleAt(next);
         }
     }
 

@@ -154,7 +154,8 @@ class PropertiesTest {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
             assertThat(in).isNotNull();
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(json).contains("\"name\": \"evpl.loops.count\"", "\"name\": \"evpl.http.server.read-timeout\"",
+            assertThat(json).contains("\"name\": \"evpl.loops.count\"", "\"name\": \"evpl.http.server.read-timeout\"", "\"name\": \"evpl.http.server.body-timeout\"",
+                    "\"name\": \"evpl.http.server.write-timeout\"",
                     "\"name\": \"evpl.io-uring.ring-entries\"", "\"defaultValue\": \"30s\"",
                     "Number of event loops (threads)");
         }

@@ -62,6 +62,16 @@ public interface Bind {
         return send(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Bytes of this bind's sends written so far (to the kernel's socket buffer, or handed to the
+     * in-process peer). Any thread; a racy read. With {@link #sendBacklog()} it tells a peer that
+     * stopped reading (backlog stays, this does not move) from a sender with nothing to send.
+     */
+    long bytesSent();
+
+    /** Bytes taken by sends and not yet written. Any thread; a racy read. */
+    int sendBacklog();
+
     /** Closes the connection once everything queued was written; completes when closed. */
     Mono<Void> finish();
 

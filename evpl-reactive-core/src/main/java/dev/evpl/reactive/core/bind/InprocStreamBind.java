@@ -95,6 +95,7 @@ final class InprocStreamBind extends StreamBindBase {
             return;
         }
         peer.dataBell.ring();
+        sent(n);
         callback.written(n);
     }
 

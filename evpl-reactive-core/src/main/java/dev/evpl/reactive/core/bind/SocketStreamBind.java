@@ -314,6 +314,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
         int result = sendQueue.writeOut(fd);
         long written = sendQueue.takeWrittenBytes();
+        sent(written);
         long messages = sendQueue.takeWrittenMessages();
         Sinks.Many<BindEvent> live = events;
         if (live != null && written > 0 && live.currentSubscriberCount() > 0) {
@@ -363,6 +364,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
         sendQueue.afterWrite(res);
         long written = sendQueue.takeWrittenBytes();
+        sent(written);
         long messages = sendQueue.takeWrittenMessages();
         Sinks.Many<BindEvent> live = events;
         if (live != null && written > 0 && live.currentSubscriberCount() > 0) {

@@ -16,8 +16,26 @@ abstract class StreamBindBase extends LoopBoundSource implements Bind, SendTarge
     final ReceivePublisher<Segment> receiver = new ReceivePublisher<>(this, Segment::release);
     final Sinks.Empty<Void> closeSink = Sinks.empty();
 
+    /** Written by the loop only; read racily by {@link #bytesSent()}. */
+    volatile long bytesSent;
+
     StreamBindBase(EventLoop loop) {
         super(loop);
+    }
+
+    @Override
+    public final long bytesSent() {
+        return bytesSent;
+    }
+
+    @Override
+    public final int sendBacklog() {
+        return unsentBytes();
+    }
+
+    /** Loop: {@code n} more bytes were written. */
+    final void sent(long n) {
+        bytesSent = bytesSent + n; // single writer: no atomic needed
     }
 
     @Override

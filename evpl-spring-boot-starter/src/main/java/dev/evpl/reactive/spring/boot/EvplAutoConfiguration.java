@@ -98,6 +98,8 @@ public final class EvplAutoConfiguration {
                     .maxHeaderSize((int) s.getMaxHeaderSize().toBytes())
                     .readTimeout(s.getReadTimeout())
                     .idleTimeout(s.getIdleTimeout())
+                    .bodyTimeout(s.getBodyTimeout())
+                    .writeTimeout(s.getWriteTimeout())
                     .maxDiscard(s.getMaxDiscard().toBytes())));
             return factory;
         }

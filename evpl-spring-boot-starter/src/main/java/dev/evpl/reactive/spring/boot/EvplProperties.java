@@ -234,6 +234,30 @@ public class EvplProperties {
         /** Unread request body the server drops to keep a connection open; more closes it. */
         private DataSize maxDiscard = DataSize.ofKilobytes(64);
 
+        /** Time a request body may go without a byte while the handler reads it; then 408 and close. */
+        private Duration bodyTimeout = Duration.ofSeconds(60);
+
+        /** Time a response may wait with bytes unwritten and none leaving (a client not reading); then close. */
+        private Duration writeTimeout = Duration.ofSeconds(60);
+
+        public Duration getBodyTimeout() {
+            return bodyTimeout;
+        }
+
+        public void setBodyTimeout(Duration v) {
+            checkDuration(v, "evpl.http.server.body-timeout", Duration.ofMillis(1), Duration.ofHours(1));
+            this.bodyTimeout = v;
+        }
+
+        public Duration getWriteTimeout() {
+            return writeTimeout;
+        }
+
+        public void setWriteTimeout(Duration v) {
+            checkDuration(v, "evpl.http.server.write-timeout", Duration.ofMillis(1), Duration.ofHours(1));
+            this.writeTimeout = v;
+        }
+
         public DataSize getMaxTargetLength() {
             return maxTargetLength;
         }
