@@ -138,7 +138,15 @@ final class FluxFrames extends Flux<Segment> {
             long r = requested;
             long emitted = 0;
             boolean needMore = true;
-            while (pending != null && emitted != r) {
+            while (pending != null) {
+                if (emitted == r) {
+                    // Demand may have grown meanwhile (a subscriber requesting from inside onNext):
+                    // read it again, or complete frames still buffered would look like a cut message.
+                    r = requested;
+                    if (emitted == r) {
+                        break;
+                    }
+                }
                 int length;
                 try {
                     length = fn.frame(pending);

@@ -140,6 +140,57 @@ class FramingTest {
         }
     }
 
+    /**
+     * A subscriber that asks for one more frame from inside each onNext (as the TCK's rule 1.3 test
+     * does) gets every frame and the completion. Before the fix the operator stopped at the demand it
+     * read before emitting and took the complete frames still buffered at the end of the stream for a
+     * cut message ("stream ended inside a message").
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void demandGrowingInsideOnNextIsServedToTheEnd(long seed) {
+        Random random = new Random(seed);
+        int n = 1 + random.nextInt(30);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            wire.writeBytes(ByteBuffer.allocate(8).putInt(4).putInt(i).array());
+        }
+        List<Segment> chunks = chunk(wire.toByteArray(), random, 1 + random.nextInt(40));
+        List<Integer> got = new ArrayList<>();
+        Throwable[] error = new Throwable[1];
+        boolean[] completed = new boolean[1];
+        Flux.fromIterable(chunks).transform(Framing.frames(SegmentFunction.length32(64)))
+                .subscribe(new reactor.core.publisher.BaseSubscriber<Segment>() {
+                    @Override
+                    protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                        s.request(1);
+                    }
+
+                    @Override
+                    protected void hookOnNext(Segment frame) {
+                        got.add(frame.getInt(4));
+                        frame.release();
+                        request(1);
+                    }
+
+                    @Override
+                    protected void hookOnError(Throwable t) {
+                        error[0] = t;
+                    }
+
+                    @Override
+                    protected void hookOnComplete() {
+                        completed[0] = true;
+                    }
+                });
+        assertThat(error[0]).isNull();
+        assertThat(completed[0]).isTrue();
+        assertThat(got).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(got.get(i)).isEqualTo(i);
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void anyChunkingOfLinesYieldsTheSameLines(long seed) {
