@@ -115,6 +115,10 @@ final class FluxFrames extends Flux<Segment> {
             for (;;) {
                 if (!terminated) {
                     drainOnce();
+                } else {
+                    // A segment can arrive after the end: onNext passed its check while a cancel on
+                    // another thread terminated. Nobody will read it: release it here, under WIP.
+                    releaseAll();
                 }
                 missed = WIP.addAndGet(this, -missed);
                 if (missed == 0) {
