@@ -31,11 +31,22 @@ final class InprocStreamBind extends StreamBindBase {
     /** Volatile: a sender on the peer's loop re-checks it after handing a segment over (see enqueue). */
     private volatile boolean closed;
 
+    /** The loop's close hook of this bind, removed when it closes. Loop-confined. */
+    private reactor.core.Disposable closeHook;
+
     InprocStreamBind(EventLoop loop, String name) {
         super(loop);
         this.name = name;
         this.dataBell = loop.doorbell(this::drain);
         this.roomBell = loop.doorbell(this::roomAvailable);
+        // A loop disposed with this bind open closes it, so what its inbox holds goes back to the
+        // pool (socket binds get the same from LoopSockets). A hook per bind: the hook list is
+        // copy-on-write, fine for in-process pairs, not meant for 10 000 of them.
+        onLoop(() -> {
+            if (!closed) {
+                closeHook = loop.addCloseHook(this::closeOnLoop);
+            }
+        });
     }
 
     /** Pairs two sides (before either is handed out). */
@@ -166,6 +177,10 @@ final class InprocStreamBind extends StreamBindBase {
             return;
         }
         closed = true;
+        if (closeHook != null) {
+            closeHook.dispose();
+            closeHook = null;
+        }
         dataBell.close();
         roomBell.close();
         releaseInbound();

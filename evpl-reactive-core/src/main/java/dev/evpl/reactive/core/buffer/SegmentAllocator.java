@@ -50,6 +50,15 @@ public final class SegmentAllocator {
         this.bufferSize = pool.config().bufferSize();
     }
 
+    /**
+     * An allocator whose owner is {@code owner} from the start: {@link SharedAllocator} passes a
+     * thread that never runs, so nothing is ever recycled into it and any thread may release.
+     */
+    SegmentAllocator(BufferPool pool, Thread owner) {
+        this(pool);
+        this.owner = owner;
+    }
+
     /** The pool this allocator draws from. */
     public BufferPool pool() {
         return pool;

@@ -1,9 +1,8 @@
 package dev.evpl.reactive.spring.web;
 
 import dev.evpl.reactive.core.EventLoop;
-import dev.evpl.reactive.core.buffer.BufferPool;
 import dev.evpl.reactive.core.buffer.Segment;
-import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import dev.evpl.reactive.core.buffer.SharedAllocator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +17,15 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * either; the send copies them once into a segment).
  *
  * <p>Memory comes from the calling event loop's allocator; a thread that is not an event loop (a
- * {@code boundedElastic} worker, a test thread) gets an allocator of its own, kept for the thread's
- * life (it holds at most one pooled buffer). Thread-safe: one shared instance serves every thread.
+ * {@code boundedElastic} worker, a virtual thread, a test thread) allocates from the pool's
+ * {@link SharedAllocator} (no buffer pinned per thread). Thread-safe: one shared instance serves
+ * every thread.
  */
 public final class SegmentDataBufferFactory implements org.springframework.core.io.buffer.DataBufferFactory {
     /** The shared instance. */
     public static final SegmentDataBufferFactory INSTANCE = new SegmentDataBufferFactory();
 
     private static final int DEFAULT_CAPACITY = 256;
-
-    private static final ThreadLocal<SegmentAllocator> OFF_LOOP = ThreadLocal.withInitial(
-            () -> new SegmentAllocator(BufferPool.global()));
 
     private SegmentDataBufferFactory() {
     }
@@ -84,9 +81,13 @@ public final class SegmentDataBufferFactory implements org.springframework.core.
         return true;
     }
 
-    /** A pooled segment of {@code length} bytes from the calling thread's allocator. */
+    /** A pooled segment of {@code length} bytes: the calling loop's allocator, or the shared one off the loops. */
     Segment allocateSegment(int length) {
-        return allocator().allocate(length);
+        EventLoop loop = EventLoop.current();
+        if (loop != null && loop.inLoop()) {
+            return loop.allocator().allocate(length);
+        }
+        return SharedAllocator.global().allocate(length);
     }
 
     /**
@@ -113,13 +114,5 @@ public final class SegmentDataBufferFactory implements org.springframework.core.
         } finally {
             DataBufferUtils.release(buffer);
         }
-    }
-
-    private static SegmentAllocator allocator() {
-        EventLoop loop = EventLoop.current();
-        if (loop != null && loop.inLoop()) {
-            return loop.allocator();
-        }
-        return OFF_LOOP.get();
     }
 }
