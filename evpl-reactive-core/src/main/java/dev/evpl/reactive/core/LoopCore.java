@@ -378,6 +378,17 @@ abstract class LoopCore {
         if (remoteHead == null) {
             return;
         }
+        LoopNode fifo = takeRemoteFifo();
+        while (fifo != null) {
+            LoopNode next = fifo.remoteNext;
+            fifo.remoteNext = null;
+            tasks.add(fifo);
+            fifo = next;
+        }
+    }
+
+    /** Loop: takes the hand-over stack and reverses it: oldest first, linked through remoteNext. */
+    private LoopNode takeRemoteFifo() {
         LoopNode node = (LoopNode) REMOTE_HEAD.getAndSet(this, null);
         LoopNode fifo = null;
         while (node != null) {
@@ -386,12 +397,7 @@ abstract class LoopCore {
             fifo = node;
             node = next;
         }
-        while (fifo != null) {
-            LoopNode next = fifo.remoteNext;
-            fifo.remoteNext = null;
-            tasks.add(fifo);
-            fifo = next;
-        }
+        return fifo;
     }
 
     /** Whether other threads handed work over that the loop has not taken yet (a racy hint). */
@@ -403,14 +409,7 @@ abstract class LoopCore {
         if (remoteHead == null) {
             return 0;
         }
-        LoopNode node = (LoopNode) REMOTE_HEAD.getAndSet(this, null);
-        LoopNode fifo = null;
-        while (node != null) {
-            LoopNode next = node.remoteNext;
-            node.remoteNext = fifo;
-            fifo = node;
-            node = next;
-        }
+        LoopNode fifo = takeRemoteFifo();
         int n = 0;
         while (fifo != null) {
             // Read the successor first: running the node may let another thread push it again.
