@@ -25,6 +25,14 @@ final class DnsCache {
     private record Entry(InetAddress address, long expiresAt) {
     }
 
+    /** Names kept at most (a client fed many distinct host names must not grow the table forever). */
+    static final int MAX_ENTRIES = 4096;
+
+    /** Names cached now (tests). */
+    int size() {
+        return entries.size();
+    }
+
     private final Resolver resolver;
     private final long ttlNanos;
     private final LongSupplier clock;
@@ -44,7 +52,13 @@ final class DnsCache {
         }
         try {
             InetAddress a = resolver.resolve(host);
-            entries.put(host, new Entry(a, now + ttlNanos));
+            if (entries.size() >= MAX_ENTRIES) {
+                // Bounded: expired entries go first; a table full of live ones caches nothing more.
+                entries.values().removeIf(old -> now - old.expiresAt >= 0);
+            }
+            if (entries.size() < MAX_ENTRIES) {
+                entries.put(host, new Entry(a, now + ttlNanos));
+            }
             return a;
         } catch (UnknownHostException | RuntimeException failure) {
             if (e != null) {

@@ -54,8 +54,26 @@ final class MonoSendOne extends Mono<Completion> {
         }
     }
 
+    /**
+     * Unsent bytes beyond which a one-segment send is refused. {@link Bind#send(Publisher)} stops
+     * requesting at the 1 MiB high-water mark; a caller firing {@code send(Segment)} without waiting
+     * for completions has no such brake, so the queue of a peer that does not read would grow until
+     * the pool runs dry. Past this bound such a send fails at once with a message saying why.
+     */
+    static final int MAX_BACKLOG = 64 << 20;
+
     /** Loop: queues the segment, or a copy of the bytes in a fresh one. */
     private void enqueue(Op op) {
+        int backlog = bind.unsentBytes();
+        if (backlog > MAX_BACKLOG) {
+            if (data != null) {
+                data.release();
+            }
+            op.fail(new IllegalStateException("send refused: " + backlog + " bytes already wait to be written (limit "
+                    + MAX_BACKLOG + "), the peer is not reading; wait for sends to complete, or send a Publisher "
+                    + "(its demand follows the socket)"));
+            return;
+        }
         if (data != null) {
             bind.enqueue(data, op);
             return;

@@ -47,6 +47,8 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
     private final long staging;
     private final ReceivePublisher<Datagram> receiver = new ReceivePublisher<>(this, d -> d.data().release());
     private final ArrayDeque<Object[]> sendQueue = new ArrayDeque<>();
+    /** Datagrams waiting for the socket at most; a send beyond it fails at once (the queue stays bounded). */
+    static final int MAX_QUEUED = 4096;
     private final Deferral flush;
     private final Map<Long, InetSocketAddress> senders = new HashMap<>();
     private boolean closed;
@@ -130,6 +132,12 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                 datagram.data().release();
                 sink.error(new IllegalArgumentException("this " + (family == Linux.AF_INET6 ? "IPv6" : "IPv4")
                         + " UDP bind cannot send to " + datagram.address()));
+                return;
+            }
+            if (sendQueue.size() >= MAX_QUEUED) {
+                datagram.data().release();
+                sink.error(new IllegalStateException("datagram send refused: " + MAX_QUEUED
+                        + " datagrams already wait for the socket; wait for sends to complete"));
                 return;
             }
             sendQueue.add(new Object[] {datagram, sink});
