@@ -135,12 +135,32 @@ public final class BlockQueue {
         return new BlockIoException(op, device.path().toString(), offset, length, errno, reason);
     }
 
+    /**
+     * Largest request: {@link BlockDevice#MAX_REQUEST}, or less when pool buffers are smaller
+     * (BufferConfig.bufferSize down to 4 KiB): the kernel reads into, and a bounce write copies
+     * from, one contiguous stretch of one buffer, alignment slack included.
+     */
+    private int maxRequest() {
+        int bufferSize = dev.evpl.reactive.core.buffer.BufferPool.global().config().bufferSize(); // the pool loops draw from
+        int align = device.alignment();
+        // Buffered I/O reads exactly the range; direct I/O reads whole aligned blocks into an
+        // aligned stretch (up to two blocks more, and one of slack to align the address).
+        return Math.min(BlockDevice.MAX_REQUEST, align == 1 ? bufferSize : bufferSize - 3 * align);
+    }
+
     private void checkRange(String op, long offset, long length) {
         if (offset < 0) {
             throw new IllegalArgumentException(op + ": offset must be >= 0, got " + offset);
         }
-        if (length <= 0 || length > BlockDevice.MAX_REQUEST) {
-            throw new IllegalArgumentException(op + ": length must be between 1 and " + BlockDevice.MAX_REQUEST + ", got " + length);
+        int max = maxRequest();
+        if (max < 1) {
+            throw new IllegalArgumentException(op + ": direct I/O needs pool buffers of at least " + 4 * device.alignment()
+                    + " bytes, BufferConfig.bufferSize is " + dev.evpl.reactive.core.buffer.BufferPool.global().config().bufferSize());
+        }
+        if (length <= 0 || length > max) {
+            throw new IllegalArgumentException(op + ": length must be between 1 and " + max + ", got " + length
+                    + (max < BlockDevice.MAX_REQUEST ? " (what fits one pool buffer of BufferConfig.bufferSize="
+                    + dev.evpl.reactive.core.buffer.BufferPool.global().config().bufferSize() + ")" : ""));
         }
     }
 
@@ -438,7 +458,7 @@ public final class BlockQueue {
     }
 
     private Mono<Void> emulateZeroes(long offset, long length) {
-        int chunk = (int) Math.min(BlockDevice.MAX_REQUEST, length);
+        int chunk = (int) Math.min(maxRequest(), length);
         long chunks = (length + chunk - 1) / chunk;
         return Flux.range(0, (int) chunks).concatMap(i -> {
             long at = offset + (long) i * chunk;
@@ -485,8 +505,8 @@ public final class BlockQueue {
      * chunks; nothing more is read while the subscriber does not request.
      */
     public Flux<Segment> readStream(long offset, long length, int chunk) {
-        if (chunk <= 0 || chunk > BlockDevice.MAX_REQUEST) {
-            throw new IllegalArgumentException("readStream: chunk must be between 1 and " + BlockDevice.MAX_REQUEST + ", got " + chunk);
+        if (chunk <= 0 || chunk > maxRequest()) {
+            throw new IllegalArgumentException("readStream: chunk must be between 1 and " + maxRequest() + ", got " + chunk);
         }
         long end = Math.min(offset + length, device.size());
         if (end <= offset) {

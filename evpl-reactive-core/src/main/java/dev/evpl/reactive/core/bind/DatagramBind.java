@@ -49,6 +49,7 @@ public interface DatagramBind {
 
     /** {@link #open(EventLoop, Protocol, Endpoint, int)} with 64 KiB datagrams (libevpl's default). */
     static Mono<DatagramBind> open(EventLoop loop, Protocol protocol, Endpoint local) {
-        return open(loop, protocol, local, 65536);
+        // 64 KiB, or one pool buffer when buffers are smaller (a datagram is received into one).
+        return open(loop, protocol, local, Math.min(65536, dev.evpl.reactive.core.buffer.BufferPool.global().config().bufferSize()));
     }
 }

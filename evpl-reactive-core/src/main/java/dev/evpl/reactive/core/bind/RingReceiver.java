@@ -40,8 +40,8 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
     /** Inside {@link #arm}: a completion now means the ring refused it at once (it is closed). */
     private boolean arming;
 
-    /** Without provided buffers: bytes of the segment one plain RECV reads into. */
-    private static final int ONCE_SIZE = 16 * 1024;
+    /** Without provided buffers: bytes of the segment one plain RECV reads into (at most one pool buffer: the kernel writes it contiguously). */
+    private final int onceSize;
     /** Without provided buffers: the segment of the plain RECV in flight, or null. */
     private Segment onceBuffer;
 
@@ -51,6 +51,7 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
         this.ring = ring;
         this.buffers = buffers;
         this.fd = fd;
+        this.onceSize = Math.min(16 * 1024, bind.allocator().pool().config().bufferSize());
     }
 
     /** Whether receives are multishot from provided buffers. */
@@ -98,7 +99,7 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
     @Override
     public void prepare(long sqe, long userData) {
         if (buffers == null) {
-            IoUring.prep(sqe, OP_RECV, fd, onceBuffer.sliceAddress(0), ONCE_SIZE, 0, 0, userData);
+            IoUring.prep(sqe, OP_RECV, fd, onceBuffer.sliceAddress(0), onceSize, 0, 0, userData);
             return;
         }
         IoUring.prep(sqe, OP_RECV, fd, 0, 0, 0, 0, userData);
@@ -112,7 +113,7 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
         if (onceBuffer != null || closed || !bind.receiver.wantsData()) {
             return;
         }
-        onceBuffer = bind.allocator().allocate(ONCE_SIZE);
+        onceBuffer = bind.allocator().allocate(onceSize);
         ring.submit(this, this);
     }
 

@@ -210,8 +210,11 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
                     continue;
                 }
                 Segment data = allocator.allocate(length);
-                if (length > 0) {
-                    NativeMemory.copy(staging + (long) i * maxDatagram, data.sliceAddress(0), length);
+                // Slice by slice: a datagram larger than a pool buffer (4 KiB ones are allowed) is a composite.
+                long from = staging + (long) i * maxDatagram;
+                for (int k = 0, slices = data.sliceCount(); k < slices; k++) {
+                    NativeMemory.copy(from, data.sliceAddress(k), data.sliceLength(k));
+                    from += data.sliceLength(k);
                 }
                 receiver.deliver(new Datagram(data, sender(names + (long) i * SockAddr.MAX_SIZE)));
             }

@@ -34,18 +34,38 @@ public final class BufferPool {
         this.config = config;
     }
 
-    /** The process-wide pool, created on first use with {@link BufferConfig#defaults()}. */
+    /**
+     * The process-wide pool, created on first use with {@link BufferConfig#defaults()}, or with the
+     * sizes of the system properties {@code evpl.buffer.bufferSize} and {@code evpl.buffer.slabSize}
+     * when set (validated like the builder: a bad value fails with the parameter and its range).
+     */
     public static BufferPool global() {
         BufferPool p = global;
         if (p == null) {
             synchronized (BufferPool.class) {
                 p = global;
                 if (p == null) {
-                    global = p = new BufferPool(BufferConfig.defaults());
+                    global = p = new BufferPool(fromSystemProperties());
                 }
             }
         }
         return p;
+    }
+
+    private static BufferConfig fromSystemProperties() {
+        String buffer = System.getProperty("evpl.buffer.bufferSize");
+        String slab = System.getProperty("evpl.buffer.slabSize");
+        if (buffer == null && slab == null) {
+            return BufferConfig.defaults();
+        }
+        BufferConfig.Builder b = BufferConfig.builder();
+        if (buffer != null) {
+            b.bufferSize(Integer.parseInt(buffer.trim()));
+        }
+        if (slab != null) {
+            b.slabSize(Long.parseLong(slab.trim()));
+        }
+        return b.build();
     }
 
     /**

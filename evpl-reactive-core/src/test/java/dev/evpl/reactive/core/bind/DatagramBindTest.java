@@ -150,7 +150,7 @@ class DatagramBindTest {
     void invalidConfigurationFailsClearly() {
         assertThatThrownBy(() -> DatagramBind.open(group.loop(0), Protocol.DATAGRAM_SOCKET_UDP, Endpoint.inet("127.0.0.1", 0), 100_000)
                 .block(Duration.ofSeconds(5)))
-                .hasMessage("maxDatagram must be between 1 and 65536 (65536 and the buffer size), got 100000");
+                .hasMessageStartingWith("maxDatagram must be between 1 and ").hasMessageEndingWith(" (65536 and the buffer size), got 100000");
         assertThatThrownBy(() -> DatagramBind.open(group.loop(0), Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0))
                 .block(Duration.ofSeconds(5)))
                 .hasMessage("STREAM_SOCKET_TCP is a stream protocol: use a Listener or Bind.connect");

@@ -119,7 +119,10 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         }
         if (provided == null && providedError == null && !closedRing) {
             String[] why = new String[1];
-            provided = ProvidedBuffers.create(ring, loop.allocator(), PROVIDED_ENTRIES, PROVIDED_SIZE, why);
+            // One receive fills one buffer contiguously: never larger than a pool buffer (BufferConfig
+            // allows 4 KiB ones), or the kernel would write past the first buffer of a composite.
+            int size = Math.min(PROVIDED_SIZE, loop.allocator().pool().config().bufferSize());
+            provided = ProvidedBuffers.create(ring, loop.allocator(), PROVIDED_ENTRIES, size, why);
             providedError = why[0];
         }
         return provided;
