@@ -136,35 +136,6 @@ public final class BlockQueue {
     }
 
     /**
-     * Largest request: {@link BlockDevice#MAX_REQUEST}, or less when pool buffers are smaller
-     * (BufferConfig.bufferSize down to 4 KiB): the kernel reads into, and a bounce write copies
-     * from, one contiguous stretch of one buffer, alignment slack included.
-     */
-    private int maxRequest() {
-        int bufferSize = dev.evpl.reactive.core.buffer.BufferPool.global().config().bufferSize(); // the pool loops draw from
-        int align = device.alignment();
-        // Buffered I/O reads exactly the range; direct I/O reads whole aligned blocks into an
-        // aligned stretch (up to two blocks more, and one of slack to align the address).
-        return Math.min(BlockDevice.MAX_REQUEST, align == 1 ? bufferSize : bufferSize - 3 * align);
-    }
-
-    private void checkRange(String op, long offset, long length) {
-        if (offset < 0) {
-            throw new IllegalArgumentException(op + ": offset must be >= 0, got " + offset);
-        }
-        int max = maxRequest();
-        if (max < 1) {
-            throw new IllegalArgumentException(op + ": direct I/O needs pool buffers of at least " + 4 * device.alignment()
-                    + " bytes, BufferConfig.bufferSize is " + dev.evpl.reactive.core.buffer.BufferPool.global().config().bufferSize());
-        }
-        if (length <= 0 || length > max) {
-            throw new IllegalArgumentException(op + ": length must be between 1 and " + max + ", got " + length
-                    + (max < BlockDevice.MAX_REQUEST ? " (what fits one pool buffer of BufferConfig.bufferSize="
-                    + dev.evpl.reactive.core.buffer.BufferPool.global().config().bufferSize() + ")" : ""));
-        }
-    }
-
-    /**
      * Reads up to {@code length} bytes at {@code offset} into a new pooled segment (the subscriber
      * owns it). Shorter at the end of the file; a read starting at or past the end fails with
      * {@link BlockIoException#isEndOfFile()}. With direct I/O any offset and length work: the
@@ -172,7 +143,7 @@ public final class BlockQueue {
      */
     public Mono<Segment> read(long offset, int length) {
         return Mono.create(sink -> {
-            checkRange("read", offset, length);
+            BlockRequests.checkRange(device, "read", offset, length);
             java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
             sink.onCancel(() -> cancelled.set(true));
             onLoop(() -> admit(() -> startRead(offset, length, sink, cancelled)), sink);
@@ -212,7 +183,7 @@ public final class BlockQueue {
         if (!loop.inLoop()) {
             throw new IllegalStateException("BlockQueue.read(offset, length, callback) must be called on the queue's loop");
         }
-        checkRange("read", offset, length);
+        BlockRequests.checkRange(device, "read", offset, length);
         admitRead(offset, length, done);
     }
 
@@ -235,12 +206,7 @@ public final class BlockQueue {
     private void checkWrite(long offset, Segment data) {
         int length = data.readableBytes();
         try {
-            checkRange("write", offset, length);
-            int align = device.alignment();
-            if (align > 1 && ((offset | length) & (align - 1)) != 0) {
-                throw new IllegalArgumentException("direct I/O writes need offset and length aligned to " + align
-                        + " bytes, got offset " + offset + " length " + length);
-            }
+            BlockRequests.checkWrite(device, offset, length);
         } catch (RuntimeException e) {
             data.release();
             throw e;
@@ -458,7 +424,7 @@ public final class BlockQueue {
     }
 
     private Mono<Void> emulateZeroes(long offset, long length) {
-        int chunk = (int) Math.min(maxRequest(), length);
+        int chunk = (int) Math.min(BlockRequests.maxRequest(device), length);
         long chunks = (length + chunk - 1) / chunk;
         return Flux.range(0, (int) chunks).concatMap(i -> {
             long at = offset + (long) i * chunk;
@@ -505,8 +471,8 @@ public final class BlockQueue {
      * chunks; nothing more is read while the subscriber does not request.
      */
     public Flux<Segment> readStream(long offset, long length, int chunk) {
-        if (chunk <= 0 || chunk > maxRequest()) {
-            throw new IllegalArgumentException("readStream: chunk must be between 1 and " + maxRequest() + ", got " + chunk);
+        if (chunk <= 0 || chunk > BlockRequests.maxRequest(device)) {
+            throw new IllegalArgumentException("readStream: chunk must be between 1 and " + BlockRequests.maxRequest(device) + ", got " + chunk);
         }
         long end = Math.min(offset + length, device.size());
         if (end <= offset) {

@@ -447,6 +447,9 @@ public final class Listener implements Disposable {
             bind = SocketStreamBind.connected(a.loop, protocol, conn, family);
         } catch (RuntimeException e) {
             LIBC.close(conn);
+            if (a.loop.isDisposed()) {
+                return; // accepted while its loop was being disposed: nobody can serve it, not an error
+            }
             throw e;
         }
         try {

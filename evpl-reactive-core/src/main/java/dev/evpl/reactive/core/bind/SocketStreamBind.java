@@ -58,11 +58,9 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     private volatile boolean closed;
     private volatile Throwable closeCause;
-    /** {@link BindEvent.Connected} once the connection is up; empty if it never comes up. */
-    private final Sinks.One<BindEvent> connectedEvent = Sinks.one();
+    /** Connected / Sent / Disconnected ({@link #events()}). */
+    private final BindEvents bindEvents = new BindEvents();
     private boolean finishing;
-    /** Live events; created on the first {@link #events()} subscription, emitted to on the loop only. */
-    private volatile Sinks.Many<BindEvent> events;
     /** Non-null while a connect is in progress. */
     private Sinks.One<Bind> connecting;
 
@@ -73,7 +71,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         this.family = family;
         this.sockets = LoopSockets.of(loop);
         this.allocator = loop.allocator();
-        this.flush = loop.deferral(this::flush);
+        this.flush = loop.deferral(this::flushOut);
         if (family != Linux.AF_UNIX) {
             SocketOps.setNoDelay(fd);
         }
@@ -97,7 +95,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
         b.ringReady();
         b.addresses();
-        b.connectedEvent.tryEmitValue(new BindEvent.Connected(b.local, b.remote));
+        b.bindEvents.connected(b.local, b.remote);
         return b;
     }
 
@@ -145,23 +143,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     @Override
     public Flux<BindEvent> events() {
-        return Flux.defer(() -> {
-            Sinks.Many<BindEvent> live = events;
-            if (live == null) {
-                synchronized (this) {
-                    live = events;
-                    if (live == null) {
-                        events = live = Sinks.many().multicast().directBestEffort();
-                    }
-                }
-            }
-            Sinks.Many<BindEvent> liveEvents = live;
-            // The tail is chosen when Connected has been seen (or the connect failed), not before.
-            Flux<BindEvent> tail = Flux.defer(() -> closed
-                    ? Mono.<BindEvent>just(new BindEvent.Disconnected(closeCause)).flux()
-                    : liveEvents.asFlux());
-            return Flux.concat(connectedEvent.asMono(), tail);
-        });
+        return bindEvents.flux(() -> closed, () -> closeCause);
     }
 
     @Override
@@ -299,10 +281,6 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         return closed;
     }
 
-    private void flush() {
-        flushOut();
-    }
-
     /** Loop: one share of writes; returns what {@link SendQueue#writeOut} said (or WRITTEN when it did not write). */
     private int flushOut() {
         if (closed || connecting != null) {
@@ -313,13 +291,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             return SendQueue.WRITTEN;
         }
         int result = sendQueue.writeOut(fd);
-        long written = sendQueue.takeWrittenBytes();
-        sent(written);
-        long messages = sendQueue.takeWrittenMessages();
-        Sinks.Many<BindEvent> live = events;
-        if (live != null && written > 0 && live.currentSubscriberCount() > 0) {
-            live.tryEmitNext(new BindEvent.Sent(written, messages));
-        }
+        reportWritten();
         if (result < 0) {
             closeNow(NativeIoException.of("writev", String.valueOf(remote), -result));
             return result;
@@ -338,6 +310,13 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             }
         }
         return result;
+    }
+
+    /** Loop: counts what the last writes took and tells live event subscribers (one Sent per flush). */
+    private void reportWritten() {
+        long written = sendQueue.takeWrittenBytes();
+        sent(written);
+        bindEvents.sent(written, sendQueue.takeWrittenMessages());
     }
 
     /** io_uring: a write of the queued slices unless one is in flight; with nothing queued a finishing bind closes. */
@@ -363,13 +342,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             return;
         }
         sendQueue.afterWrite(res);
-        long written = sendQueue.takeWrittenBytes();
-        sent(written);
-        long messages = sendQueue.takeWrittenMessages();
-        Sinks.Many<BindEvent> live = events;
-        if (live != null && written > 0 && live.currentSubscriberCount() > 0) {
-            live.tryEmitNext(new BindEvent.Sent(written, messages));
-        }
+        reportWritten();
         if (!sendQueue.isEmpty()) {
             ringFlush();
         } else if (finishing) {
@@ -405,7 +378,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         event.writeInterest(false);
         ringReady();
         addresses();
-        connectedEvent.tryEmitValue(new BindEvent.Connected(local, remote));
+        bindEvents.connected(local, remote);
         result.tryEmitValue(this);
         if (!sendQueue.isEmpty()) {
             flush.arm();
@@ -418,8 +391,8 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     // ------------------------------------------------------------------ close (loop)
 
-    /** io_uring, after a close: segments a write in flight may still read, released with the descriptor. */
-    private final java.util.ArrayList<Segment> heldByKernel = new java.util.ArrayList<>(0);
+    /** io_uring, after a close: segments a write in flight may still read, released with the descriptor (null: none). */
+    private java.util.List<Segment> heldByKernel;
     private boolean descriptorReleased;
 
     private boolean ringBusy() {
@@ -435,19 +408,18 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     private void releaseDescriptor() {
         descriptorReleased = true;
-        for (Segment s : heldByKernel) {
-            s.release();
+        if (heldByKernel != null) {
+            heldByKernel.forEach(Segment::release);
+            heldByKernel = null;
         }
-        heldByKernel.clear();
         LIBC.close(fd);
     }
 
-    /** Whether the descriptor was closed (after a close, once the kernel finished with it). Tests. */
+    /** Tests: whether the descriptor was closed (after a close, once the kernel finished with it), and which it is. */
     boolean descriptorReleased() {
         return descriptorReleased;
     }
 
-    /** The socket's descriptor. Tests. */
     int fd() {
         return fd;
     }
@@ -477,9 +449,11 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         closeDemandBell();
         flush.cancel();
         Throwable sendError = cause != null ? cause : new IllegalStateException("bind closed before the data was sent");
-        boolean ringBusy = ringBusy();
-        sendQueue.failAll(sendError, ringBusy ? heldByKernel : null);
-        if (!ringBusy) {
+        if (ringBusy()) {
+            heldByKernel = new java.util.ArrayList<>();
+            sendQueue.failAll(sendError, heldByKernel);
+        } else {
+            sendQueue.failAll(sendError);
             releaseDescriptor();
         }
         if (cause != null) {
@@ -492,12 +466,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             connecting = null;
             c.tryEmitError(cause != null ? cause : new IllegalStateException("connect cancelled"));
         }
-        connectedEvent.tryEmitEmpty(); // a connect that never completed: no Connected
-        Sinks.Many<BindEvent> live = events;
-        if (live != null) {
-            live.tryEmitNext(new BindEvent.Disconnected(cause));
-            live.tryEmitComplete();
-        }
+        bindEvents.disconnected(cause);
         closeSink.tryEmitEmpty();
     }
 

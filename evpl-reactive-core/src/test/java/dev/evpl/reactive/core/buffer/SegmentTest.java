@@ -233,7 +233,9 @@ class SegmentTest {
     @Test
     void randomRetainSliceReleaseAcrossTwoThreadsReturnsEveryBuffer() throws Exception {
         Random random = new Random(42);
-        java.util.concurrent.BlockingQueue<Segment> toOther = new java.util.concurrent.LinkedBlockingQueue<>();
+        // Bounded: if the releasing thread lags (a busy machine) the main thread waits instead of
+        // holding more than the 64 buffers of this pool through the queue.
+        java.util.concurrent.BlockingQueue<Segment> toOther = new java.util.concurrent.ArrayBlockingQueue<>(16);
         Thread other = new Thread(() -> {
             try {
                 for (;;) {
@@ -264,14 +266,14 @@ class SegmentTest {
             } else if (op == 2) {
                 held.remove(random.nextInt(held.size())).release();
             } else {
-                toOther.add(held.remove(random.nextInt(held.size())));
+                toOther.put(held.remove(random.nextInt(held.size())));
             }
             if (held.size() > 50) {
                 held.remove(0).release();
             }
         }
         held.forEach(Segment::release);
-        toOther.add(alloc.allocate(0));
+        toOther.put(alloc.allocate(0));
         other.join();
         alloc.close();
         assertThat(pool.inUseBytes()).isZero();

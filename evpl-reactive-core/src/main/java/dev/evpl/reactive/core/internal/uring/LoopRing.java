@@ -10,7 +10,6 @@ import dev.evpl.reactive.core.PollSource;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -78,18 +77,8 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     private final IoUring ring;
     private final int eventFd;
     private final Deferral flush;
-    /**
-     * Slot table: one entry per operation the kernel holds. It grows: multishot operations (one
-     * receive per connection, an accept per listener, the epoll poll) hold a slot each for as long
-     * as they are armed, so their number follows the connections, not the ring's size.
-     */
-    private Completion[] handlers;
-    /** Per slot: bumped when the slot is freed, so a stale user data (a late cancel target) matches nothing. */
-    private int[] generation;
-    /** Per slot: held by a multishot operation (not counted against {@link #limit}). */
-    private boolean[] multishot;
-    private int[] free;
-    private int freeCount;
+    /** The operations the kernel holds (see {@link RingSlots}). */
+    private final RingSlots slots;
     /** One-shot operations in flight; at most {@link #limit} (the ring's entries), more wait their turn. */
     private int inFlight;
     private final int limit;
@@ -158,13 +147,8 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             RingRegister.registerEventFd(ring.fd(), efd);
         }
         this.eventFd = efd;
-        int slots = ring.entries();
-        limit = slots;
-        handlers = new Completion[0];
-        generation = new int[0];
-        multishot = new boolean[0];
-        free = new int[0];
-        growSlots(slots);
+        limit = ring.entries();
+        slots = new RingSlots(limit);
         this.flush = loop.deferral(this::submitPending);
         FdHandler wake = new FdHandler() {
             @Override
@@ -284,20 +268,6 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         return !closedRing && inFlight < limit;
     }
 
-    /** Adds {@code n} free slots to the table. */
-    private void growSlots(int n) {
-        int old = handlers.length;
-        int size = old + n;
-        handlers = Arrays.copyOf(handlers, size);
-        generation = Arrays.copyOf(generation, size);
-        multishot = Arrays.copyOf(multishot, size);
-        int[] f = Arrays.copyOf(free, size);
-        for (int i = size - 1; i >= old; i--) {
-            f[freeCount++] = i;
-        }
-        free = f;
-    }
-
     private void start(Prep prep, Completion done, boolean multi) {
         long sqe = ring.nextSqe();
         if (sqe == 0) {
@@ -307,18 +277,12 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             enters++;
             sqe = ring.nextSqe();
         }
-        if (freeCount == 0) {
-            growSlots(handlers.length); // only multishots outgrow the table: one-shots stop at the limit
-        }
-        int slot = free[--freeCount];
-        handlers[slot] = done;
-        multishot[slot] = multi;
+        long user = slots.take(done, multi); // only multishots outgrow the table: one-shots stop at the limit
         if (multi) {
             multishots++;
         } else {
             inFlight++;
         }
-        long user = slot | ((long) generation[slot] << 32);
         prep.prepare(sqe, user);
         ring.commit();
         submitted++;
@@ -438,17 +402,13 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     @Override
     public void complete(long userData, int res, int flags) {
-        int slot = (int) userData;
-        Completion c = handlers[slot];
-        if (c == null || (int) (userData >>> 32) != generation[slot]) {
+        Completion c = slots.lookup(userData);
+        if (c == null) {
             return; // a completion for a slot already freed (cannot happen unless the kernel repeats one)
         }
         boolean more = c instanceof MultiCompletion && (flags & CQE_F_MORE) != 0;
         if (!more) {
-            handlers[slot] = null;
-            generation[slot]++;
-            free[freeCount++] = slot;
-            if (multishot[slot]) {
+            if (slots.release(userData)) {
                 multishots--;
             } else {
                 inFlight--;
@@ -544,18 +504,11 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         fixed.close();
         // In-flight operations cannot complete into a closed ring: their owners were closed first
         // (close hooks run after the loop stopped accepting work); fail what is left.
-        for (int i = 0; i < handlers.length; i++) {
-            Completion c = handlers[i];
-            if (c != null) {
-                handlers[i] = null;
-                cancelled(c);
-            }
-        }
+        slots.drain(this::cancelled);
         Object[] w;
         while ((w = waiting.poll()) != null) {
             cancelled((Completion) w[1]);
         }
-        Arrays.fill(handlers, null);
         if (provided != null) {
             provided.close();
         }
