@@ -1,7 +1,7 @@
 package dev.evpl.reactive.block;
 
 /**
- * How a {@link BlockDevice} is opened. Immutable; each setter returns a new instance.
+ * How a {@link BlockDevice} is opened. Immutable; each setter returns a new instance (thread-safe).
  *
  * <table>
  *   <caption>BlockOptions</caption>
@@ -11,68 +11,97 @@ package dev.evpl.reactive.block;
  *   <tr><td>direct</td><td>false</td><td>O_DIRECT: bypass the page cache; reads and writes go through aligned memory</td></tr>
  *   <tr><td>durable</td><td>false</td><td>O_DSYNC: a write completes once its data is on stable storage</td></tr>
  *   <tr><td>queueDepth</td><td>64</td><td>operations in flight per queue (1–4096); more wait, they do not fail</td></tr>
+ *   <tr><td>maxWaiting</td><td>65 536</td><td>operations that may wait beyond {@code queueDepth} per queue
+ *       (0–16 777 216); one more fails with Reactor's overflow error ({@code Exceptions.isOverflow}),
+ *       naming this option: callers that issue unbounded work get a clear error, not a growing heap</td></tr>
  * </table>
  */
 public final class BlockOptions {
+    static final int MAX_WAITING_LIMIT = 1 << 24;
     private final boolean readOnly;
     private final boolean create;
     private final boolean direct;
     private final boolean durable;
     private final int queueDepth;
+    private final int maxWaiting;
 
-    private BlockOptions(boolean readOnly, boolean create, boolean direct, boolean durable, int queueDepth) {
+    private BlockOptions(boolean readOnly, boolean create, boolean direct, boolean durable, int queueDepth, int maxWaiting) {
         this.readOnly = readOnly;
         this.create = create;
         this.direct = direct;
         this.durable = durable;
         this.queueDepth = queueDepth;
+        this.maxWaiting = maxWaiting;
     }
 
     /** The defaults above. */
     public static BlockOptions defaults() {
-        return new BlockOptions(false, false, false, false, 64);
+        return new BlockOptions(false, false, false, false, 64, 65_536);
     }
 
+    /** Opens read-only ({@code O_RDONLY}) when {@code on}. */
     public BlockOptions readOnly(boolean on) {
-        return new BlockOptions(on, create, direct, durable, queueDepth);
+        return new BlockOptions(on, create, direct, durable, queueDepth, maxWaiting);
     }
 
+    /** Creates a missing file when {@code on}. */
     public BlockOptions create(boolean on) {
-        return new BlockOptions(readOnly, on, direct, durable, queueDepth);
+        return new BlockOptions(readOnly, on, direct, durable, queueDepth, maxWaiting);
     }
 
+    /** Bypasses the page cache ({@code O_DIRECT}) when {@code on}. */
     public BlockOptions direct(boolean on) {
-        return new BlockOptions(readOnly, create, on, durable, queueDepth);
+        return new BlockOptions(readOnly, create, on, durable, queueDepth, maxWaiting);
     }
 
+    /** Completes writes only once on stable storage ({@code O_DSYNC}) when {@code on}. */
     public BlockOptions durable(boolean on) {
-        return new BlockOptions(readOnly, create, direct, on, queueDepth);
+        return new BlockOptions(readOnly, create, direct, on, queueDepth, maxWaiting);
     }
 
+    /** Operations in flight per queue, 1–4096. */
     public BlockOptions queueDepth(int depth) {
         if (depth < 1 || depth > 4096) {
             throw new IllegalArgumentException("BlockOptions.queueDepth must be between 1 and 4096, got " + depth);
         }
-        return new BlockOptions(readOnly, create, direct, durable, depth);
+        return new BlockOptions(readOnly, create, direct, durable, depth, maxWaiting);
     }
 
+    /** Operations that may wait beyond the queue depth per queue, 0–16 777 216. */
+    public BlockOptions maxWaiting(int operations) {
+        if (operations < 0 || operations > MAX_WAITING_LIMIT) {
+            throw new IllegalArgumentException("BlockOptions.maxWaiting must be between 0 and " + MAX_WAITING_LIMIT + ", got " + operations);
+        }
+        return new BlockOptions(readOnly, create, direct, durable, queueDepth, operations);
+    }
+
+    /** Whether the device opens read-only. */
     public boolean readOnly() {
         return readOnly;
     }
 
+    /** Whether a missing file is created. */
     public boolean create() {
         return create;
     }
 
+    /** Whether I/O bypasses the page cache. */
     public boolean direct() {
         return direct;
     }
 
+    /** Whether writes complete on stable storage. */
     public boolean durable() {
         return durable;
     }
 
+    /** Operations in flight per queue at most. */
     public int queueDepth() {
         return queueDepth;
+    }
+
+    /** Operations waiting beyond the depth per queue at most. */
+    public int maxWaiting() {
+        return maxWaiting;
     }
 }

@@ -16,7 +16,8 @@ import reactor.core.publisher.MonoSink;
 /**
  * The operations of one {@link BlockDevice} on one event loop. Reads fill the loop's pooled
  * memory; writes take segments (ownership moves here). At most {@code queueDepth} operations are
- * in flight; more wait in order (backpressure, not an error). Results arrive on the loop.
+ * in flight; up to {@code maxWaiting} more wait in order (backpressure, not an error); one beyond
+ * that fails with Reactor's overflow error naming the option. Results arrive on the loop.
  *
  * <p>Thread-safety: every method may be called from any thread; operations hop onto the loop.
  * Cancelling a returned {@code Mono} does not stop an operation already submitted; its memory is
@@ -26,6 +27,7 @@ public final class BlockQueue {
     private final BlockDevice device;
     private final EventLoop loop;
     private final int depth;
+    private final int maxWaiting;
     private BlockBackend backend;
     private int inFlight;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
@@ -38,6 +40,7 @@ public final class BlockQueue {
         this.device = device;
         this.loop = loop;
         this.depth = device.options().queueDepth();
+        this.maxWaiting = device.options().maxWaiting();
     }
 
     /** The device. */
@@ -105,14 +108,23 @@ public final class BlockQueue {
         }
     }
 
-    /** Loop: runs {@code op} now if under the depth limit, else when an operation completes. */
-    private void admit(Runnable op) {
+    /** Loop: runs {@code op} now if under the depth limit, else when an operation completes; {@code refused} hears a full wait queue. */
+    private void admit(Runnable op, MonoSink<?> refused) {
         if (inFlight < depth) {
             inFlight++;
             op.run();
-        } else {
+        } else if (waiting.size() < maxWaiting) {
             waiting.add(op);
+        } else {
+            refused.error(waitingFull());
         }
+    }
+
+    /** The error of an operation beyond {@code queueDepth + maxWaiting}: Reactor's overflow kind. */
+    private RuntimeException waitingFull() {
+        return reactor.core.Exceptions.failWithOverflow("block queue of " + device.path() + " on " + loop
+                + ": " + waiting.size() + " operations already wait beyond queueDepth " + depth
+                + " (BlockOptions.maxWaiting " + maxWaiting + "): refused; bound the callers' concurrency (e.g. flatMap(.., n))");
     }
 
     /** Loop: an operation finished; the next waiting one starts. */
@@ -142,24 +154,15 @@ public final class BlockQueue {
      * aligned range around them is read into aligned memory and the segment is a slice of it.
      */
     public Mono<Segment> read(long offset, int length) {
-        return Mono.create(sink -> {
-            BlockRequests.checkRange(device, "read", offset, length);
-            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-            sink.onCancel(() -> cancelled.set(true));
-            onLoop(() -> admit(() -> startRead(offset, length, sink, cancelled)), sink);
-        });
+        return new BlockReadMono(this, offset, length);
     }
 
-    private void startRead(long offset, int length, MonoSink<Segment> sink, java.util.concurrent.atomic.AtomicBoolean cancelled) {
-        readRaw(offset, length, (data, error) -> {
-            if (error != null) {
-                sink.error(error);
-            } else if (cancelled.get()) {
-                data.release(); // nobody will take it
-            } else {
-                sink.success(data);
-            }
-        });
+    /** Any thread: checks the range, then admits the read on the loop; {@code done} hears the result. */
+    void submitRead(long offset, int length, ReadDone done) {
+        BlockRequests.checkRange(device, "read", offset, length);
+        if (!loop.execute(() -> admitRead(offset, length, done))) {
+            done.done(null, new IllegalStateException("the queue's event loop is disposed"));
+        }
     }
 
     /** Result of a loop-level read: the segment (the callee owns it) or the error; called on the loop. */
@@ -218,8 +221,11 @@ public final class BlockQueue {
         if (inFlight < depth) {
             inFlight++;
             writeRaw(offset, data, done);
-        } else {
+        } else if (waiting.size() < maxWaiting) {
             waiting.add(() -> writeRaw(offset, data, done));
+        } else {
+            data.release();
+            done.done(0, waitingFull());
         }
     }
 
@@ -242,8 +248,10 @@ public final class BlockQueue {
         if (inFlight < depth) {
             inFlight++;
             readRaw(offset, length, done); // the common case: no task object for the wait queue
-        } else {
+        } else if (waiting.size() < maxWaiting) {
             waiting.add(() -> readRaw(offset, length, done));
+        } else {
+            done.done(null, waitingFull());
         }
     }
 
@@ -460,7 +468,7 @@ public final class BlockQueue {
                 } else {
                     sink.success();
                 }
-            })), sink);
+            }), sink), sink);
         });
     }
 

@@ -9,7 +9,9 @@ import java.util.List;
  * a composite of several (a message spanning two buffers stays uncopied).
  *
  * <p><b>Ownership.</b> Whoever receives a segment owns one reference: it must {@link #release()}
- * it, or hand it to something that takes ownership (a bind's {@code send}). {@link #retain()}
+ * it, or hand it to something that takes ownership (a bind's {@code send}). A segment that reaches
+ * a Reactor subscriber after it cancelled (Reactor's {@code onNextDropped}) is released by a hook
+ * installed when this class loads. {@link #retain()}
  * shares; {@link #slice} returns a new segment with its own reference (the caller owns both).
  * Reading or writing a released segment throws {@link IllegalStateException} (while its object
  * has not been recycled: released segment objects are reused by the loop that allocated them, so a
@@ -33,6 +35,7 @@ public abstract sealed class Segment permits SliceSegment, CompositeSegment {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        DroppedSegments.install();
     }
 
     private volatile int refs = 1;

@@ -247,6 +247,11 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     /**
      * Queues one operation: {@code prep} fills its SQE now (or when a slot frees up), and
      * {@code done} gets its result on the loop. Submitted at the end of this pass.
+     *
+     * <p>Beyond {@code ringEntries} in flight an operation waits here, unbounded by a limit of its
+     * own: its callers bound it (a stream bind keeps at most one receive, one send and one cancel
+     * or close in flight; a block queue at most its {@code queueDepth}, with a bounded wait queue
+     * of its own), so it holds at most a few entries per connection plus the block depths.
      */
     public void submit(Prep prep, Completion done) {
         if (closedRing) {
