@@ -41,6 +41,7 @@ public final class ProvidedBuffers {
     private int tail;
     private boolean dirty;
     private boolean closed;
+    private int missing;
 
     private ProvidedBuffers(IoUring ring, SegmentAllocator allocator, int entries, int size, long raw, long base) {
         this.ring = ring;
@@ -95,6 +96,9 @@ public final class ProvidedBuffers {
 
     /** Makes the buffers given back since the last call visible to the kernel (once per batch). */
     public void publish() {
+        if (missing > 0 && !closed) {
+            refill();
+        }
         if (dirty) {
             dirty = false;
             // The tail is the u16 at offset 14, sharing an aligned int with entry 0's bid (offset 12):
@@ -106,20 +110,61 @@ public final class ProvidedBuffers {
 
     /**
      * The {@code length} bytes a receive put in buffer {@code bid}, as a segment the caller owns; the
-     * slot gets a buffer back (publish with {@link #publish}).
+     * slot gets a buffer back (publish with {@link #publish}). Never throws for want of memory: when
+     * the pool has none (its {@code maxMemory} reached) the received buffer itself is handed over and
+     * its slot stays empty until {@link #publish} finds memory again (until then the kernel has fewer
+     * buffers, and a receive may end with {@code ENOBUFS}, which the receiver retries).
      */
     public Segment take(int bid, int length) {
         Segment buffer = buffers[bid];
         if (length < COPY_BELOW) {
-            Segment copy = allocator.allocate(length);
-            NativeMemory.copy(buffer.sliceAddress(0), copy.sliceAddress(0), length);
-            provide(bid, buffer);
-            return copy;
+            Segment copy = tryAllocate(length);
+            if (copy != null) {
+                NativeMemory.copy(buffer.sliceAddress(0), copy.sliceAddress(0), length);
+                provide(bid, buffer);
+                return copy;
+            }
         }
+        Segment replacement = tryAllocate(size);
+        // The slot lets go of the buffer before anything else can fail: a close later must not
+        // release it a second time.
+        buffers[bid] = null;
         Segment data = buffer.slice(0, length);
         buffer.release();
-        provide(bid, allocator.allocate(size));
+        if (replacement != null) {
+            provide(bid, replacement);
+        } else {
+            missing++;
+        }
         return data;
+    }
+
+    /** A pooled segment, or null when the pool is out of memory (the caller degrades, never fails). */
+    private Segment tryAllocate(int length) {
+        try {
+            return allocator.allocate(length);
+        } catch (OutOfMemoryError e) {
+            return null; // BufferPool's maxMemory: the pool throws an Error, a receive must not
+        }
+    }
+
+    /** Slots whose buffer was handed over with no replacement yet; refilled by {@link #publish}. */
+    public int missing() {
+        return missing;
+    }
+
+    /** Gives empty slots a buffer while the pool has memory. */
+    private void refill() {
+        for (int bid = 0; bid < entries && missing > 0; bid++) {
+            if (buffers[bid] == null) {
+                Segment b = tryAllocate(size);
+                if (b == null) {
+                    return;
+                }
+                provide(bid, b);
+                missing--;
+            }
+        }
     }
 
     /** Unregisters the group and releases every buffer (the ring's close). */
