@@ -22,6 +22,8 @@ import org.springframework.core.io.buffer.PooledDataBuffer;
 public final class SegmentDataBuffer implements PooledDataBuffer {
     private final SegmentDataBufferFactory factory;
     private Segment segment;
+    /** Set by the last {@link #release()}; volatile: a buffer may be released on another thread than it was used. */
+    private volatile boolean released;
     private int readPosition;
     private int writePosition;
 
@@ -57,8 +59,9 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
 
     @Override
     public int indexOf(IntPredicate predicate, int fromIndex) {
+        Segment s = live();
         for (int i = Math.max(fromIndex, 0); i < writePosition; i++) {
-            if (predicate.test(segment.getByte(i))) {
+            if (predicate.test(s.getByte(i))) {
                 return i;
             }
         }
@@ -67,8 +70,9 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
 
     @Override
     public int lastIndexOf(IntPredicate predicate, int fromIndex) {
+        Segment s = live();
         for (int i = Math.min(fromIndex, writePosition - 1); i >= 0; i--) {
-            if (predicate.test(segment.getByte(i))) {
+            if (predicate.test(s.getByte(i))) {
                 return i;
             }
         }
@@ -154,7 +158,7 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
     @Override
     public byte getByte(int index) {
         checkIndex(index, 1);
-        return segment.getByte(index);
+        return live().getByte(index);
     }
 
     @Override
@@ -162,7 +166,7 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
         if (readPosition >= writePosition) {
             throw new IndexOutOfBoundsException("no readable byte (readPosition " + readPosition + ")");
         }
-        return segment.getByte(readPosition++);
+        return live().getByte(readPosition++);
     }
 
     @Override
@@ -175,7 +179,7 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
         if (length > readableByteCount()) {
             throw new IndexOutOfBoundsException("read of " + length + " bytes with " + readableByteCount() + " readable");
         }
-        segment.getBytes(readPosition, destination, offset, length);
+        live().getBytes(readPosition, destination, offset, length);
         readPosition += length;
         return this;
     }
@@ -183,7 +187,7 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
     @Override
     public DataBuffer write(byte b) {
         ensureWritable(1);
-        segment.setByte(writePosition++, b);
+        live().setByte(writePosition++, b);
         return this;
     }
 
@@ -195,7 +199,7 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
     @Override
     public DataBuffer write(byte[] source, int offset, int length) {
         ensureWritable(length);
-        segment.setBytes(writePosition, source, offset, length);
+        live().setBytes(writePosition, source, offset, length);
         writePosition += length;
         return this;
     }
@@ -242,7 +246,7 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
     @Override
     public DataBuffer retainedSlice(int index, int length) {
         checkIndex(index, length);
-        return new SegmentDataBuffer(factory, segment.slice(index, length), length);
+        return new SegmentDataBuffer(factory, live().slice(index, length), length);
     }
 
     @Override
@@ -280,7 +284,7 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
     public ByteBuffer toByteBuffer(int index, int length) {
         checkIndex(index, length);
         byte[] copy = new byte[length];
-        segment.getBytes(index, copy, 0, length);
+        live().getBytes(index, copy, 0, length);
         return ByteBuffer.wrap(copy);
     }
 
@@ -306,14 +310,16 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
     public String toString(int index, int length, Charset charset) {
         checkIndex(index, length);
         byte[] bytes = new byte[length];
-        segment.getBytes(index, bytes, 0, length);
+        live().getBytes(index, bytes, 0, length);
         return new String(bytes, charset);
     }
 
     @Override
     public boolean isAllocated() {
+        // Not the segment's count alone: once released, the segment object may be recycled for
+        // another message by its loop, and its count would then speak for that one.
         Segment s = segment;
-        return s != null && s.refCnt() > 0;
+        return !released && s != null && s.refCnt() > 0;
     }
 
     @Override
@@ -330,13 +336,20 @@ public final class SegmentDataBuffer implements PooledDataBuffer {
 
     @Override
     public boolean release() {
-        return live().release();
+        boolean last = live().release();
+        if (last) {
+            // Forget the segment: its object may now be recycled for another message, and a use
+            // of this buffer after its release must fail here, not read or free that message.
+            released = true;
+            segment = null;
+        }
+        return last;
     }
 
     private Segment live() {
         Segment s = segment;
         if (s == null) {
-            throw new IllegalStateException("buffer handed over already (takeReadable)");
+            throw new IllegalStateException(released ? "DataBuffer released already" : "buffer handed over already (takeReadable)");
         }
         return s;
     }

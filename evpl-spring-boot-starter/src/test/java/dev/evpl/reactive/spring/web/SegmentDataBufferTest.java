@@ -50,6 +50,29 @@ class SegmentDataBufferTest {
     }
 
     @Test
+    void aReleasedBufferStaysReleasedWhenItsSegmentObjectIsRecycled() {
+        try (EventLoopGroup loops = EventLoopGroup.create(1)) {
+            // On the loop a released segment object is recycled for the next allocation.
+            String outcome = reactor.core.publisher.Mono.fromCallable(() -> {
+                PooledDataBuffer first = (PooledDataBuffer) factory.allocateBuffer(8);
+                first.write((byte) 1);
+                assertThat(first.release()).isTrue();
+                PooledDataBuffer second = (PooledDataBuffer) factory.allocateBuffer(8);
+                second.write((byte) 2);
+                assertThat(first.isAllocated()).as("released, whatever its old segment does now").isFalse();
+                assertThatThrownBy(first::release).hasMessage("DataBuffer released already");
+                assertThatThrownBy(() -> first.getByte(0)).hasMessage("DataBuffer released already");
+                assertThat(first.toString()).isNotNull(); // describing it does not touch the segment
+                assertThat(second.isAllocated()).isTrue();
+                assertThat(second.getByte(0)).isEqualTo((byte) 2);
+                assertThat(second.release()).isTrue();
+                return "ok";
+            }).subscribeOn(loops.loop(0)).block(java.time.Duration.ofSeconds(10));
+            assertThat(outcome).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void growingKeepsTheContentAcrossBuffers() {
         DataBuffer b = factory.allocateBuffer(16);
         byte[] data = new byte[3 << 20]; // past one 2 MiB pooled buffer: the grown segment is a composite
