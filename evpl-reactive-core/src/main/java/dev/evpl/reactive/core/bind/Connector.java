@@ -7,6 +7,16 @@ import reactor.core.scheduler.Schedulers;
 
 /** Outgoing connections of the socket backends. */
 final class Connector {
+    static {
+        // A bind that reaches a subscriber after it cancelled (a cancel from another thread racing
+        // the loop's onNext) is handed to Reactor's onNextDropped: nobody else owns it, close it.
+        reactor.core.publisher.Hooks.onNextDropped(dropped -> {
+            if (dropped instanceof Bind b) {
+                b.close();
+            }
+        });
+    }
+
     private Connector() {
     }
 
@@ -36,25 +46,34 @@ final class Connector {
         });
     }
 
+    /**
+     * Starts the connect on the loop. A cancel at any moment leaves nothing open: before the
+     * connect runs it is not started; after, the bind is closed unless its subscriber took it (an
+     * immediate unix connect included, whose bind is ready in the same task); a bind that reaches a
+     * subscriber that cancelled meanwhile is closed by the dropped-resource hook.
+     */
     private static Mono<Bind> start(EventLoop loop, Protocol protocol, SocketOps.Target target, boolean early) {
         Sinks.One<Bind> result = Sinks.one();
         // Early: the caller gets the bind at once; the connect's own outcome goes to a sink nobody
         // waits on, and a failure closes the bind with the cause (sends fail, receive errors).
         Sinks.One<Bind> connectOutcome = early ? Sinks.one() : result;
-        SocketStreamBind[] holder = new SocketStreamBind[1];
+        ConnectState state = new ConnectState();
         Runnable begin = () -> {
+            if (state.cancelled) {
+                return; // cancelled before it started: no socket at all
+            }
             try {
                 boolean[] connected = new boolean[1];
                 int fd = SocketOps.connect(target, connected);
-                if (connected[0]) {
-                    result.tryEmitValue(SocketStreamBind.connected(loop, protocol, fd, target.family()));
-                } else {
-                    SocketStreamBind b = SocketStreamBind.connecting(loop, protocol, fd, target.family(), connectOutcome);
-                    b.targetName = target.name();
-                    holder[0] = b;
-                    if (early) {
-                        result.tryEmitValue(b);
-                    }
+                // From here the descriptor belongs to the bind: a failing construction closes it.
+                SocketStreamBind b = connected[0] ? SocketStreamBind.connected(loop, protocol, fd, target.family())
+                        : SocketStreamBind.connecting(loop, protocol, fd, target.family(), connectOutcome);
+                b.targetName = target.name();
+                state.bind = b;
+                if (state.cancelled) {
+                    b.closeNow(new IllegalStateException("connect cancelled"));
+                } else if (connected[0] || early) {
+                    result.tryEmitValue(b);
                 }
             } catch (RuntimeException e) {
                 result.tryEmitError(e);
@@ -65,17 +84,27 @@ final class Connector {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return Mono.error(new IllegalStateException("event loop " + loop.name() + " is disposed", e));
         }
-        return result.asMono().doOnCancel(() -> {
-            try {
-                loop.schedule(() -> {
-                    SocketStreamBind b = holder[0];
-                    if (b != null && !b.isClosedOnLoop() && result.currentSubscriberCount() == 0) {
-                        b.closeNow(new IllegalStateException("connect cancelled"));
+        return result.asMono()
+                .doOnNext(b -> state.delivered = true)
+                .doOnCancel(() -> {
+                    state.cancelled = true;
+                    try {
+                        loop.schedule(() -> {
+                            SocketStreamBind b = state.bind;
+                            if (b != null && !state.delivered && !b.isClosedOnLoop()) {
+                                b.closeNow(new IllegalStateException("connect cancelled"));
+                            }
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // The loop is gone and closed its binds.
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // The loop is gone and closed its binds.
-            }
-        });
+    }
+
+    /** One connect's progress: {@code bind} is the loop's; the flags are written by any thread. */
+    private static final class ConnectState {
+        SocketStreamBind bind;
+        volatile boolean cancelled;
+        volatile boolean delivered;
     }
 }

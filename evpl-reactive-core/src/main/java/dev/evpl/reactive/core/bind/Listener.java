@@ -446,7 +446,7 @@ public final class Listener implements Disposable {
         try {
             bind = SocketStreamBind.connected(a.loop, protocol, conn, family);
         } catch (RuntimeException e) {
-            LIBC.close(conn);
+            // connected() closed the descriptor already (a second close could hit a reused number)
             if (a.loop.isDisposed()) {
                 return; // accepted while its loop was being disposed: nobody can serve it, not an error
             }

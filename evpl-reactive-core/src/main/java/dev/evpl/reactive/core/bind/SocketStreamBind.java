@@ -72,13 +72,34 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         this.sockets = LoopSockets.of(loop);
         this.allocator = loop.allocator();
         this.flush = loop.deferral(this::flushOut);
-        if (family != Linux.AF_UNIX) {
-            SocketOps.setNoDelay(fd);
+        // The descriptor is this bind's from here on: a failure below closes it (and undoes the
+        // registration), so no caller has to know how far construction got.
+        FdEvent registered = null;
+        try {
+            if (family != Linux.AF_UNIX) {
+                SocketOps.setNoDelay(fd);
+            }
+            this.ring = protocol == Protocol.STREAM_IO_URING_TCP ? dev.evpl.reactive.core.internal.uring.LoopRing.of(loop) : null;
+            registered = loop.addFd(fd, this, false, false);
+            this.event = registered;
+            sockets.added(this);
+            RuntimeException fault = openFault;
+            if (fault != null) {
+                openFault = null;
+                throw fault;
+            }
+        } catch (RuntimeException | Error e) {
+            if (registered != null) {
+                sockets.removed(this);
+                registered.close();
+            }
+            LIBC.close(fd);
+            throw e;
         }
-        this.ring = protocol == Protocol.STREAM_IO_URING_TCP ? dev.evpl.reactive.core.internal.uring.LoopRing.of(loop) : null;
-        this.event = loop.addFd(fd, this, false, false);
-        sockets.added(this);
     }
+
+    /** Test hook: the next construction fails with this after registering (a failure the kernel rarely gives). */
+    static volatile RuntimeException openFault;
 
     /** io_uring: the connection is up; the ring's operations wait in the kernel, so the socket blocks. */
     private void ringReady() {
@@ -90,12 +111,17 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
     }
 
-    /** An accepted or already connected socket. */
+    /** An accepted or already connected socket; on failure the descriptor is closed (the caller must not close it). */
     static SocketStreamBind connected(EventLoop loop, Protocol protocol, int fd, int family) {
         SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
-        b.ringReady();
-        b.addresses();
-        b.bindEvents.connected(b.local, b.remote);
+        try {
+            b.ringReady();
+            b.addresses();
+            b.bindEvents.connected(b.local, b.remote);
+        } catch (RuntimeException | Error e) {
+            b.closeNow(e); // the descriptor is the bind's: it goes with it
+            throw e;
+        }
         return b;
     }
 
@@ -103,7 +129,12 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     static SocketStreamBind connecting(EventLoop loop, Protocol protocol, int fd, int family, Sinks.One<Bind> result) {
         SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
         b.connecting = result;
-        b.event.writeInterest(true);
+        try {
+            b.event.writeInterest(true);
+        } catch (RuntimeException | Error e) {
+            b.closeNow(e);
+            throw e;
+        }
         return b;
     }
 
