@@ -204,6 +204,40 @@ abstract class LoopCore {
         if (head == null) {
             wakeIfSleeping();
         }
+        if (state == RELEASED) {
+            // Pushed after release() took the stack (the push and release's read of the stack are
+            // both atomic on remoteHead, and release writes state first): nobody else will see
+            // this node; dispose it here rather than leave it pending forever.
+            disposeRemote();
+        }
+    }
+
+    /** Disposes every node on the hand-over stack (a released loop runs none). */
+    private void disposeRemote() {
+        LoopNode node = (LoopNode) REMOTE_HEAD.getAndSet(this, null);
+        while (node != null) {
+            LoopNode next = node.remoteNext;
+            node.remoteNext = null;
+            if (node instanceof Doorbell) {
+                ((Doorbell) node).close();
+            } else if (node instanceof LoopTask) {
+                ((LoopTask) node).dispose();
+            }
+            node = next;
+        }
+    }
+
+    /**
+     * After a task's push: a loop released meanwhile will never run it, so the submit is refused
+     * ({@code RejectedExecutionException}, as for a submit after dispose) instead of returning a
+     * task that never runs nor fails.
+     */
+    private LoopTask rejectIfReleased(LoopTask t) {
+        if (state == RELEASED && !t.ran()) {
+            t.dispose();
+            throw reactor.core.Exceptions.failWithRejected("event loop " + name + " is disposed");
+        }
+        return t;
     }
 
     final void wakeIfSleeping() {
@@ -229,6 +263,7 @@ abstract class LoopCore {
             tasks.add(t);
         } else {
             pushRemote(t);
+            return rejectIfReleased(t);
         }
         return t;
     }
@@ -241,6 +276,7 @@ abstract class LoopCore {
             timers.add(t);
         } else {
             pushRemote(t);
+            return rejectIfReleased(t);
         }
         return t;
     }
@@ -635,17 +671,7 @@ abstract class LoopCore {
         while (wakersInFlight.get() != 0) {
             Thread.onSpinWait();
         }
-        LoopNode node = (LoopNode) REMOTE_HEAD.getAndSet(this, null);
-        while (node != null) {
-            LoopNode next = node.remoteNext;
-            node.remoteNext = null;
-            if (node instanceof Doorbell) {
-                ((Doorbell) node).close();
-            } else if (node instanceof LoopTask) {
-                ((LoopTask) node).dispose();
-            }
-            node = next;
-        }
+        disposeRemote();
         LoopNode queued;
         while ((queued = tasks.poll()) != null) {
             if (queued instanceof Doorbell) {

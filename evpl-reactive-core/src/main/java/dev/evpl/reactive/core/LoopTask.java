@@ -104,6 +104,11 @@ final class LoopTask extends TimerNode implements Disposable {
         }
     }
 
+    /** Whether the task ran (or started running); false while pending or once cancelled. */
+    boolean ran() {
+        return state == DONE;
+    }
+
     @Override
     public boolean isDisposed() {
         return state != PENDING || (worker != null && worker.isDisposed());
