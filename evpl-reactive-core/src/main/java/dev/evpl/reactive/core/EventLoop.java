@@ -340,6 +340,33 @@ public final class EventLoop extends LoopCore implements Scheduler {
         }
     }
 
+    /**
+     * Like {@link #execute(Runnable)}, for an action that owns something (a segment, a descriptor):
+     * exactly one of {@code action} and {@code ifDropped} runs. On the loop thread the action runs
+     * at once unless tasks handed over from other threads wait (it then queues behind them: FIFO). {@code ifDropped} runs when the loop
+     * refuses the action (then on the calling thread, before this returns) or disposes it unrun
+     * (a forced dispose drops queued work; then on the disposing thread): it releases what the
+     * action would have taken and fails whoever waits for it. Any thread; never throws for a
+     * disposed loop.
+     */
+    public void execute(Runnable action, Runnable ifDropped) {
+        if (inLoop() && !hasPendingHandOvers()) {
+            action.run(); // nothing handed over ahead of it: running now keeps submission order
+            return;
+        }
+        if (state != OPEN) {
+            ifDropped.run();
+            return;
+        }
+        LoopTask t = new LoopTask(this, action, null, false);
+        t.onDrop = ifDropped; // set before the hand-over publishes the task
+        try {
+            submitTask(t);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // rejectIfReleased disposed it: onDrop already ran
+        }
+    }
+
     // ------------------------------------------------------------------ Scheduler
 
     @Override

@@ -256,7 +256,11 @@ abstract class LoopCore {
     }
 
     final LoopTask submit(Runnable task, LoopWorker worker) {
-        LoopTask t = new LoopTask((EventLoop) this, task, worker, false);
+        return submitTask(new LoopTask((EventLoop) this, task, worker, false));
+    }
+
+    /** Hands over an immediate task made by the caller (who may have set its {@code onDrop}). */
+    final LoopTask submitTask(LoopTask t) {
         if (Thread.currentThread() == owner) {
             // FIFO across threads (the Worker contract): hand-overs pushed before this submit run first.
             takeRemoteInOrder();

@@ -30,6 +30,8 @@ final class LoopTask extends TimerNode implements Disposable {
     private final LoopWorker worker;
     private final boolean timed;
     private volatile int state;
+    /** Runs instead of the task when it is disposed unrun (a hand-over carrying a resource); may be null. */
+    Runnable onDrop;
 
     LoopTask(EventLoop loop, Runnable task, LoopWorker worker, boolean timed) {
         this.loop = loop;
@@ -96,11 +98,22 @@ final class LoopTask extends TimerNode implements Disposable {
 
     @Override
     public void dispose() {
-        if (STATE.compareAndSet(this, PENDING, CANCELLED) && timed) {
-            if (worker != null) {
-                worker.timedTaskLeft();
+        if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+            if (timed) {
+                if (worker != null) {
+                    worker.timedTaskLeft();
+                }
+                loop.cancelTimed(this);
             }
-            loop.cancelTimed(this);
+            Runnable drop = onDrop;
+            if (drop != null) {
+                onDrop = null;
+                try {
+                    drop.run();
+                } catch (Throwable t) {
+                    loop.reportTaskError(t);
+                }
+            }
         }
     }
 

@@ -75,4 +75,50 @@ class DisposeRaceTest {
         }
         assertThat(pending).as("tasks neither run, refused nor disposed over %d rounds", rounds).isZero();
     }
+
+    /**
+     * Segments sent from another thread to a bind whose loop is force-disposed meanwhile: each send
+     * either completes or fails, and every segment goes back to the pool (the paranoid leak check
+     * after the test counts them). Before, a send handed over and then dropped by the dispose kept
+     * its segment forever and its Mono never ended.
+     */
+    @org.junit.jupiter.api.Test
+    void sendsHandedOverToALoopThatIsDisposedFailAndReleaseTheirSegments() throws Exception {
+        dev.evpl.reactive.core.buffer.SharedAllocator alloc = dev.evpl.reactive.core.buffer.SharedAllocator.global();
+        EventLoopGroup server = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+        dev.evpl.reactive.core.bind.Listener listener = dev.evpl.reactive.core.bind.Listener.listen(
+                dev.evpl.reactive.core.bind.Protocol.STREAM_SOCKET_TCP, dev.evpl.reactive.core.bind.Endpoint.inet("127.0.0.1", 0));
+        Disposable attachment = listener.attach(server.loop(0),
+                b -> b.receive().subscribe(dev.evpl.reactive.core.buffer.Segment::release, e -> { }));
+        int unfinished = 0;
+        try {
+            for (int round = 0; round < 100; round++) {
+                EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
+                dev.evpl.reactive.core.bind.Bind bind = dev.evpl.reactive.core.bind.Bind.connect(group.loop(0),
+                        dev.evpl.reactive.core.bind.Protocol.STREAM_SOCKET_TCP,
+                        dev.evpl.reactive.core.bind.Endpoint.inet("127.0.0.1", listener.port())).block(Duration.ofSeconds(10));
+                java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+                int sends = 300;
+                Thread sender = new Thread(() -> {
+                    for (int i = 0; i < sends; i++) {
+                        bind.send(alloc.copyOf(new byte[64])).subscribe(c -> { }, e -> ended.incrementAndGet(), ended::incrementAndGet);
+                    }
+                });
+                sender.start();
+                Thread.sleep(0, (round % 10) * 20_000);
+                group.dispose();
+                sender.join(10_000);
+                group.close(Duration.ofSeconds(10));
+                for (int i = 0; i < 500 && ended.get() < sends; i++) {
+                    Thread.sleep(2);
+                }
+                unfinished += sends - ended.get();
+            }
+        } finally {
+            attachment.dispose();
+            listener.dispose();
+            server.close();
+        }
+        assertThat(unfinished).as("sends that neither completed nor failed").isZero();
+    }
 }

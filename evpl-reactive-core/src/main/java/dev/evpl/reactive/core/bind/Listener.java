@@ -360,15 +360,8 @@ public final class Listener implements Disposable {
             LIBC.close(conn);
             return;
         }
-        if (target.loop.inLoop()) {
-            open(target, conn);
-        } else {
-            try {
-                target.loop.schedule(() -> open(target, conn));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LIBC.close(conn);
-            }
-        }
+        // A loop disposed before the hand-over runs drops it: the descriptor is closed then.
+        target.loop.execute(() -> open(target, conn), () -> LIBC.close(conn));
     }
 
     /**

@@ -43,14 +43,13 @@ final class MonoSendOne extends Mono<Completion> {
         if (loop.inLoop() && !loop.hasPendingHandOvers()) {
             enqueue(op); // nothing handed over ahead of it: the fast path keeps the order
         } else {
-            try {
-                bind.loop().schedule(() -> enqueue(op));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Refused, or dropped by a forced dispose before it ran: the segment goes back, the send fails.
+            loop.execute(() -> enqueue(op), () -> {
                 if (data != null) {
                     data.release();
                 }
-                op.fail(new IllegalStateException("the bind's event loop is disposed", e));
-            }
+                op.fail(new IllegalStateException("the bind's event loop is disposed"));
+            });
         }
     }
 
