@@ -30,6 +30,11 @@ final class ReadStream extends Flux<Segment> {
 
     @Override
     public void subscribe(CoreSubscriber<? super Segment> actual) {
+        if (queue.device().isClosed()) {
+            // fails at once, without waiting for demand (rule 1.9): nothing could ever be read
+            Operators.error(actual, new IllegalStateException("block device closed: " + queue.device().path()));
+            return;
+        }
         actual.onSubscribe(new Reader(actual));
     }
 
@@ -52,7 +57,13 @@ final class ReadStream extends Flux<Segment> {
         }
 
         private void onLoop(Runnable r) {
-            queue.loop().execute(r); // refused only when the loop is gone: nothing is read any more
+            // Refused only when the loop is gone: nothing is read any more, say so once.
+            queue.loop().execute(r, () -> {
+                if (!done && !cancelled) {
+                    done = true;
+                    actual.onError(new IllegalStateException("the queue's event loop is disposed"));
+                }
+            });
         }
 
         @Override
