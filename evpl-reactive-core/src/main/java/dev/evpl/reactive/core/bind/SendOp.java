@@ -52,6 +52,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onSubscribe(Subscription s) {
+        java.util.Objects.requireNonNull(s, "onSubscribe(null): rule 2.13");
         upstream = s;
         sink.onCancel(() -> {
             s.cancel();
@@ -62,6 +63,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onNext(Segment segment) {
+        java.util.Objects.requireNonNull(segment, "onNext(null): rule 2.13");
         if (onLoopInOrder()) {
             arrived(segment);
         } else {
@@ -75,6 +77,7 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
 
     @Override
     public void onError(Throwable t) {
+        java.util.Objects.requireNonNull(t, "onError(null): rule 2.13");
         if (onLoopInOrder()) {
             fail(t);
             return;
