@@ -38,6 +38,8 @@ final class BodyStream extends Flux<Segment> implements Subscription {
     Throwable error;
     boolean cancelled;
     private boolean subscribed;
+    private boolean feeding;
+    private boolean feedAgain;
     private CoreSubscriber<? super Segment> subscriber;
     private volatile HttpHeaders trailers;
 
@@ -82,8 +84,31 @@ final class BodyStream extends Flux<Segment> implements Subscription {
         if (Operators.validate(n)) {
             onLoop(() -> {
                 demand = Operators.addCap(demand, n);
-                feeder.demanded();
+                feed();
             });
+        }
+    }
+
+    /**
+     * Loop: asks the feeder to deliver, never re-entrantly. A subscriber that requests from inside
+     * onNext would otherwise get its next onNext nested in the current one: unbounded recursion
+     * (rule 3.3), and Reactor's {@code StrictSubscriber} (what a plain Subscriber is wrapped in)
+     * silently drops a nested onNext, losing the segment (found by the TCK). A request during a
+     * delivery only adds demand; the outer call feeds again once the delivery returns.
+     */
+    private void feed() {
+        if (feeding) {
+            feedAgain = true;
+            return;
+        }
+        feeding = true;
+        try {
+            do {
+                feedAgain = false;
+                feeder.demanded();
+            } while (feedAgain && demand > 0 && hasSubscriber());
+        } finally {
+            feeding = false;
         }
     }
 

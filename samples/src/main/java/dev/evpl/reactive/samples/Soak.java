@@ -180,7 +180,8 @@ final class Soak {
         java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
         // one receive for the connection: the echo is read while it is sent
-        reactor.core.Disposable reading = bind.receive().limitRate(8).subscribe(seg -> {
+        // limitRate queues ahead: on cancel its queue goes to the discard hook, which must release
+        reactor.core.Disposable reading = bind.receive().limitRate(8).doOnDiscard(Segment.class, Segment::release).subscribe(seg -> {
             synchronized (received) {
                 received.writeBytes(seg.toByteArray());
             }

@@ -1,0 +1,176 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.buffer.SharedAllocator;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.tck.PublisherVerification;
+import org.reactivestreams.tck.TestEnvironment;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.AfterMethod;
+import org.testng.annotations.BeforeClass;
+import reactor.core.publisher.Flux;
+
+/**
+ * The Reactive Streams TCK against the HTTP body publishers, on a real event loop (a plain thread:
+ * the TCK's probes take locks, which BlockHound would report on a loop thread).
+ * <ul>
+ *   <li>{@link BodyStream} (request body on the server, response body on the client) fed the way
+ *   a connection feeds it: segments already read wait in the connection, each {@code demanded()}
+ *   delivers as many as the demand allows, inline, then the body completes.</li>
+ *   <li>{@link EagerBody} (a streamed response body subscribed ahead of the writer) over a source
+ *   of n segments.</li>
+ * </ul>
+ * Segments are allocated off the loop (so a release never recycles one under the TCK) and those
+ * the TCK kept are released after each test.
+ */
+public class BodyTckTest {
+    private static final ConcurrentLinkedQueue<Segment> MADE = new ConcurrentLinkedQueue<>();
+
+    static Segment element(long i) {
+        Segment s = SharedAllocator.global().copyOf(new byte[] {(byte) i});
+        MADE.add(s);
+        return s;
+    }
+
+    static void releaseAll() {
+        for (Segment s; (s = MADE.poll()) != null; ) {
+            if (s.refCnt() > 0) {
+                s.release();
+            }
+        }
+    }
+
+    /** BodyStream with a connection-like feeder. */
+    public static class BodyStreamTck extends PublisherVerification<Segment> {
+        private EventLoop loop;
+        private Thread thread;
+
+        public BodyStreamTck() {
+            super(new TestEnvironment(500));
+        }
+
+        @BeforeClass
+        public void startLoop() throws Exception {
+            CompletableFuture<EventLoop> created = new CompletableFuture<>();
+            thread = new Thread(() -> {
+                EventLoop l = EventLoop.create();
+                created.complete(l);
+                l.run();
+            }, "tck-body-loop");
+            thread.setDaemon(true);
+            thread.start();
+            loop = created.get();
+        }
+
+        @AfterClass
+        public void stopLoop() throws Exception {
+            loop.dispose();
+            thread.join(5000);
+        }
+
+        @AfterMethod
+        public void release() {
+            releaseAll();
+        }
+
+        @Override
+        public long maxElementsFromPublisher() {
+            return 4096;
+        }
+
+        /** Like a connection: what was read waits here; demand delivers it; the end completes the body. */
+        private final class Feeder implements BodyStream.Feeder {
+            private final ArrayDeque<Segment> read = new ArrayDeque<>();
+            private final boolean fail;
+            BodyStream body;
+
+            Feeder(long n, boolean fail) {
+                this.fail = fail;
+                for (long i = 0; i < n; i++) {
+                    read.add(element(i));
+                }
+            }
+
+            @Override
+            public void demanded() {
+                while (body.hasSubscriber() && body.demand > 0 && !read.isEmpty()) {
+                    body.deliver(read.poll());
+                }
+                if (read.isEmpty() && body.hasSubscriber()) {
+                    if (fail) {
+                        body.fail(new IllegalStateException("connection reset mid-body"));
+                    } else {
+                        body.complete(HttpHeaders.EMPTY);
+                    }
+                }
+            }
+
+            @Override
+            public void cancelled() {
+                for (Segment s; (s = read.poll()) != null; ) {
+                    s.release(); // a connection discards the rest of a cancelled body
+                }
+            }
+
+            @Override
+            public boolean attachable() {
+                return true;
+            }
+        }
+
+        private Publisher<Segment> body(long n, boolean fail) {
+            return Flux.defer(() -> {
+                Feeder f = new Feeder(n, fail);
+                BodyStream b = new BodyStream(loop, "request body", f);
+                f.body = b;
+                if (n == 0 && !fail) {
+                    loop.execute(() -> b.complete(HttpHeaders.EMPTY)); // an empty body ends without demand
+                } else if (fail && n == 0) {
+                    loop.execute(() -> b.fail(new IllegalStateException("connection reset mid-body")));
+                }
+                return b;
+            });
+        }
+
+        @Override
+        public Publisher<Segment> createPublisher(long elements) {
+            return body(elements, false);
+        }
+
+        @Override
+        public Publisher<Segment> createFailedPublisher() {
+            return body(0, true);
+        }
+    }
+
+    /** EagerBody over a source of n segments. */
+    public static class EagerBodyTck extends PublisherVerification<Segment> {
+        public EagerBodyTck() {
+            super(new TestEnvironment(500));
+        }
+
+        @AfterMethod
+        public void release() {
+            releaseAll();
+        }
+
+        @Override
+        public long maxElementsFromPublisher() {
+            return 4096;
+        }
+
+        @Override
+        public Publisher<Segment> createPublisher(long elements) {
+            return Flux.defer(() -> new EagerBody(Flux.range(0, (int) elements).map(i -> element(i)), 32));
+        }
+
+        @Override
+        public Publisher<Segment> createFailedPublisher() {
+            return Flux.defer(() -> new EagerBody(Flux.error(new IllegalStateException("source failed")), 32));
+        }
+    }
+}
