@@ -354,6 +354,15 @@ public final class EventLoop extends LoopCore implements Scheduler {
             action.run(); // nothing handed over ahead of it: running now keeps submission order
             return;
         }
+        handOver(action, ifDropped);
+    }
+
+    /**
+     * Queues {@code action} behind everything already handed to this loop (FIFO), even from the
+     * loop thread; exactly one of {@code action} and {@code ifDropped} runs, as for
+     * {@link #execute(Runnable, Runnable)}. Any thread.
+     */
+    public void handOver(Runnable action, Runnable ifDropped) {
         if (state != OPEN) {
             ifDropped.run();
             return;

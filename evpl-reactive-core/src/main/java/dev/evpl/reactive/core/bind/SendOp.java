@@ -123,14 +123,14 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
     }
 
     private void hop(Runnable action, Segment carried) {
-        try {
-            bind.loop().schedule(action);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        // Refused, or dropped unrun by a forced dispose: the carried segment goes back (the soak
+        // found segments lost this way at shutdown), the send fails.
+        bind.loop().handOver(action, () -> {
             if (carried != null) {
                 carried.release();
             }
-            sink.error(new IllegalStateException("the bind's event loop is disposed", e));
-        }
+            sink.error(new IllegalStateException("the bind's event loop is disposed"));
+        });
     }
 
     private void arrived(Segment segment) {
