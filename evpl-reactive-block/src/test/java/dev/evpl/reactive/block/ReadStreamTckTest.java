@@ -4,7 +4,6 @@ import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.tck.PublisherVerification;
@@ -25,8 +24,8 @@ import reactor.core.publisher.Flux;
 public class ReadStreamTckTest extends PublisherVerification<Segment> {
     private static final int CHUNK = 16;
     private static final int MAX = 4096;
+    private dev.evpl.reactive.core.PlainThreadLoop plain;
     private EventLoop loop;
-    private Thread thread;
     private Path dir;
     private BlockDevice device;
     private BlockQueue queue;
@@ -42,15 +41,8 @@ public class ReadStreamTckTest extends PublisherVerification<Segment> {
 
     @BeforeClass
     public void open() throws Exception {
-        CompletableFuture<EventLoop> created = new CompletableFuture<>();
-        thread = new Thread(() -> {
-            EventLoop l = EventLoop.create();
-            created.complete(l);
-            l.run();
-        }, "tck-block-loop");
-        thread.setDaemon(true);
-        thread.start();
-        loop = created.get();
+        plain = new dev.evpl.reactive.core.PlainThreadLoop("tck-block-loop");
+        loop = plain.loop();
         dir = Files.createTempDirectory("evpl-tck");
         Path file = dir.resolve("data");
         Files.write(file, new byte[CHUNK * MAX]);
@@ -61,8 +53,7 @@ public class ReadStreamTckTest extends PublisherVerification<Segment> {
     @AfterClass
     public void close() throws Exception {
         device.close();
-        loop.dispose();
-        thread.join(5000);
+        plain.close();
     }
 
     @AfterMethod

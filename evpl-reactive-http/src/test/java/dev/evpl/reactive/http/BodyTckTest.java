@@ -4,7 +4,6 @@ import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SharedAllocator;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.tck.PublisherVerification;
@@ -46,8 +45,8 @@ public class BodyTckTest {
 
     /** BodyStream with a connection-like feeder. */
     public static class BodyStreamTck extends PublisherVerification<Segment> {
+        private dev.evpl.reactive.core.PlainThreadLoop plain;
         private EventLoop loop;
-        private Thread thread;
 
         public BodyStreamTck() {
             super(new TestEnvironment(500));
@@ -55,21 +54,13 @@ public class BodyTckTest {
 
         @BeforeClass
         public void startLoop() throws Exception {
-            CompletableFuture<EventLoop> created = new CompletableFuture<>();
-            thread = new Thread(() -> {
-                EventLoop l = EventLoop.create();
-                created.complete(l);
-                l.run();
-            }, "tck-body-loop");
-            thread.setDaemon(true);
-            thread.start();
-            loop = created.get();
+            plain = new dev.evpl.reactive.core.PlainThreadLoop("tck-body-loop");
+            loop = plain.loop();
         }
 
         @AfterClass
         public void stopLoop() throws Exception {
-            loop.dispose();
-            thread.join(5000);
+            plain.close();
         }
 
         @AfterMethod

@@ -1,7 +1,6 @@
 package dev.evpl.reactive.core.bind;
 
 import dev.evpl.reactive.core.EventLoop;
-import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.tck.PublisherVerification;
 import org.reactivestreams.tck.TestEnvironment;
@@ -18,8 +17,8 @@ import org.testng.annotations.BeforeClass;
  * report on a loop thread); elements are integers so that no segment can leak into other suites.
  */
 public class ReceivePublisherTckTest extends PublisherVerification<Integer> {
+    private dev.evpl.reactive.core.PlainThreadLoop plain;
     private EventLoop loop;
-    private Thread thread;
 
     public ReceivePublisherTckTest() {
         super(new TestEnvironment(300));
@@ -27,21 +26,13 @@ public class ReceivePublisherTckTest extends PublisherVerification<Integer> {
 
     @BeforeClass
     public void startLoop() throws Exception {
-        CompletableFuture<EventLoop> created = new CompletableFuture<>();
-        thread = new Thread(() -> {
-            EventLoop l = EventLoop.create();
-            created.complete(l);
-            l.run();
-        }, "tck-loop");
-        thread.setDaemon(true);
-        thread.start();
-        loop = created.get();
+        plain = new dev.evpl.reactive.core.PlainThreadLoop("tck-loop");
+        loop = plain.loop();
     }
 
     @AfterClass
     public void stopLoop() throws Exception {
-        loop.dispose();
-        thread.join(5000);
+        plain.close();
     }
 
     /** A source that produces {@code elements} integers as credit arrives, then completes. */
