@@ -30,7 +30,7 @@ public final class Main {
         register("file-serve", "--port P --dir D [--host H] [--threads N] [--protocol IO_URING|THREAD_POOL]", FileServe::run);
         register("http-fetch", "--url URL [--method M] [--data-file F] [--header \"N: V\"]... [--repeat N] [--protocol NAME]",
                 HttpFetch::run);
-        register("soak", "[--minutes M] [--workers N]: mixed load with faults under paranoid leak detection; exit 0 when nothing leaked",
+        register("soak", "[--minutes M] [--workers N] [--kinds echo,http,block]: mixed load with faults under paranoid leak detection; exit 0 when nothing leaked",
                 Soak::run);
         register("spring-app", "[--server.port=P] [--evpl.loops.count=N] [--sample.upload-dir=D] (any Spring Boot property)",
                 dev.evpl.reactive.samples.spring.SpringAppSample::run);

@@ -104,11 +104,18 @@ final class Soak {
         BlockQueue queue = device.queue(clients.loop(0));
 
         List<Thread> threads = new ArrayList<>();
+        List<String> kinds = List.of(args.get("kinds", "echo,http,block").split(","));
         for (int w = 0; w < workers; w++) {
             long seed = w;
-            threads.add(start("echo-" + w, () -> echoLoop(clients.loop(0), echoProtocols, echoes, new Random(seed))));
-            threads.add(start("http-" + w, () -> httpLoop(client, base, new Random(seed + 100))));
-            threads.add(start("block-" + w, () -> blockLoop(queue, content, new Random(seed + 200))));
+            if (kinds.contains("echo")) {
+                threads.add(start("echo-" + w, () -> echoLoop(clients.loop(0), echoProtocols, echoes, new Random(seed))));
+            }
+            if (kinds.contains("http")) {
+                threads.add(start("http-" + w, () -> httpLoop(client, base, new Random(seed + 100))));
+            }
+            if (kinds.contains("block")) {
+                threads.add(start("block-" + w, () -> blockLoop(queue, content, new Random(seed + 200))));
+            }
         }
         long start = System.nanoTime();
         long end = start + (long) (minutes * 60e9);
