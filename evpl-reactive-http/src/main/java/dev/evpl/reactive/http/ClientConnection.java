@@ -176,7 +176,13 @@ final class ClientConnection extends ConnectionInput {
         if (decoder.isDone()) {
             r.body.complete(decoder.trailers());
         }
-        req.sink.success(r);
+        if (req.cancelled) {
+            // The caller is gone (its cancel ran on this loop already): nobody will read the body.
+            // Drained, the connection goes back to the pool; left alone, it would stay busy forever.
+            HttpClient.drainUnwanted(r);
+        } else {
+            req.sink.success(r); // a cancel racing this: the response is discarded or dropped, and drained then
+        }
         if (decoder.isDone()) {
             bodyDone();
         }

@@ -173,7 +173,7 @@ public final class HttpClient implements Disposable {
     private Mono<HttpClientResponse> request(String method, String url, Consumer<HttpHeaders> headers, Object body) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(url, "url");
-        return Mono.create(sink -> {
+        return Mono.<HttpClientResponse>create(sink -> {
             if (disposed) {
                 sink.error(new IllegalStateException("HttpClient disposed"));
                 return;
@@ -207,7 +207,26 @@ public final class HttpClient implements Disposable {
             if (!loop.execute(() -> pool.acquire(r))) {
                 sink.error(new IllegalStateException("the client's event loop " + loop.name() + " is disposed"));
             }
+        }).doOnDiscard(HttpClientResponse.class, HttpClient::drainUnwanted);
+    }
+
+    static {
+        // A response that reaches a subscriber after it cancelled (a timeout racing the head) is
+        // Reactor's "next dropped": nobody will read its body, so drain it (the connection goes
+        // back to the pool, its buffered bytes to the buffer pool) instead of leaving it stuck.
+        reactor.core.publisher.Hooks.onNextDropped(dropped -> {
+            if (dropped instanceof HttpClientResponse r) {
+                drainUnwanted(r);
+            }
         });
+    }
+
+    /**
+     * A response nobody will read (its request was cancelled as the head arrived; Reactor discards
+     * or drops it): its body is drained so the connection is reused or closed and nothing leaks.
+     */
+    static void drainUnwanted(HttpClientResponse r) {
+        r.discard().subscribe(null, e -> { });
     }
 
     private EventLoop pickLoop() {
