@@ -45,6 +45,20 @@ class SpringAppSampleTest {
         assertThat(ticks.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         assertThat(ticks.body()).contains("data:tick 0", "data:tick 1", "data:tick 2");
 
+        // actuator: health with the evpl component, and the evpl meters
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"", "\"evpl\"", "callbackErrors");
+        HttpResponse<String> meters = client.send(HttpRequest.newBuilder(URI.create(base + "/actuator/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(meters.statusCode()).isEqualTo(200);
+        assertThat(meters.body()).contains("evpl.loop.iterations", "evpl.buffer.pool.in.use");
+        HttpResponse<String> tasks = client.send(HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/evpl.loop.tasks")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tasks.statusCode()).isEqualTo(200);
+        assertThat(tasks.body()).contains("\"name\":\"evpl.loop.tasks\"", "\"loop\"");
+
         byte[] data = new byte[5_000_000];
         new Random(11).nextBytes(data);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));

@@ -13,12 +13,17 @@ import org.springframework.context.event.ContextClosedEvent;
  * configuration: the starter on the classpath puts the server and WebClient on evpl loops.
  * Arguments are Spring's ({@code --server.port=8080}, {@code --evpl.loops.count=2},
  * {@code --sample.upload-dir=/tmp/x}). Prints {@code LISTENING spring http://host:port} once serving.
+ * Actuator answers {@code /actuator/health} (with the evpl loops' details) and {@code /actuator/metrics}.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class SpringAppSample {
     /** Runs until the context closes (Ctrl-C). */
     public static int run(String[] args, PrintStream out) throws InterruptedException {
         SpringApplication app = new SpringApplication(SpringAppSample.class);
+        // Actuator as an operator would open it: health with its details (the evpl loops), metrics.
+        app.setDefaultProperties(java.util.Map.of(
+                "management.endpoints.web.exposure.include", "health,metrics",
+                "management.endpoint.health.show-details", "always"));
         CountDownLatch closed = new CountDownLatch(1);
         app.addListeners(e -> {
             if (e instanceof ContextClosedEvent) {
