@@ -1,6 +1,6 @@
 package dev.evpl.reactive.block;
 
-import dev.evpl.reactive.core.internal.uring.IoUring;
+import dev.evpl.reactive.core.internal.uring.UringOps;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,7 +30,7 @@ final class UringBackend implements BlockBackend {
     /** The SQE's fd field: the registered slot when there is one (and marks the SQE so). */
     private int target(long sqe, int fd) {
         if (slot >= 0 && fd == this.fd) {
-            IoUring.fixedFile(sqe);
+            UringOps.fixedFile(sqe);
             FIXED_FILE_OPS.increment();
             return slot;
         }
@@ -39,16 +39,16 @@ final class UringBackend implements BlockBackend {
 
     @Override
     public void read(int fd, long addr, int len, long offset, LoopRing.Completion done) {
-        rw(IoUring.OP_READ_FIXED, IoUring.OP_READ, fd, addr, len, offset, done);
+        rw(false, fd, addr, len, offset, done);
     }
 
     @Override
     public void write(int fd, long addr, int len, long offset, LoopRing.Completion done) {
-        rw(IoUring.OP_WRITE_FIXED, IoUring.OP_WRITE, fd, addr, len, offset, done);
+        rw(true, fd, addr, len, offset, done);
     }
 
     /** Pooled memory sits in a registered slab: the fixed opcode skips pinning pages per operation. */
-    private void rw(byte fixedOp, byte plainOp, int fd, long addr, int len, long offset, LoopRing.Completion done) {
+    private void rw(boolean write, int fd, long addr, int len, long offset, LoopRing.Completion done) {
         int index = ring.fixedBufferIndex(addr, len);
         if (index >= 0) {
             FIXED_OPS.increment();
@@ -56,7 +56,7 @@ final class UringBackend implements BlockBackend {
         // The ring fills the SQE at once when it has room: then one preparer serves every operation;
         // an operation that must wait for room keeps a preparer of its own.
         RwPrep prep = ring.startsNow() ? shared : new RwPrep();
-        prep.set(index >= 0 ? fixedOp : plainOp, fd, addr, len, offset, index);
+        prep.set(write, fd, addr, len, offset, index);
         ring.submit(prep, done);
     }
 
@@ -64,15 +64,15 @@ final class UringBackend implements BlockBackend {
 
     /** Fills a read or write SQE from its fields. */
     private final class RwPrep implements LoopRing.Prep {
-        private byte opcode;
+        private boolean write;
         private int fd;
         private long addr;
         private int len;
         private long offset;
         private int index;
 
-        void set(byte opcode, int fd, long addr, int len, long offset, int index) {
-            this.opcode = opcode;
+        void set(boolean write, int fd, long addr, int len, long offset, int index) {
+            this.write = write;
             this.fd = fd;
             this.addr = addr;
             this.len = len;
@@ -82,23 +82,22 @@ final class UringBackend implements BlockBackend {
 
         @Override
         public void prepare(long sqe, long userData) {
-            IoUring.prep(sqe, opcode, target(sqe, fd), addr, len, offset, 0, userData);
-            if (index >= 0) {
-                IoUring.bufIndex(sqe, index);
+            if (write) {
+                UringOps.write(sqe, target(sqe, fd), addr, len, offset, index, userData);
+            } else {
+                UringOps.read(sqe, target(sqe, fd), addr, len, offset, index, userData);
             }
         }
     }
 
     @Override
     public void fsync(int fd, boolean dataOnly, LoopRing.Completion done) {
-        ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_FSYNC, target(sqe, fd), 0, 0, 0,
-                dataOnly ? IoUring.FSYNC_DATASYNC : 0, user), done);
+        ring.submit((sqe, user) -> UringOps.fsync(sqe, target(sqe, fd), dataOnly, user), done);
     }
 
     @Override
     public void fallocate(int fd, int mode, long offset, long len, LoopRing.Completion done) {
-        // IORING_OP_FALLOCATE: the length travels in addr, the mode in len.
-        ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_FALLOCATE, target(sqe, fd), len, mode, offset, 0, user), done);
+        ring.submit((sqe, user) -> UringOps.fallocate(sqe, target(sqe, fd), mode, offset, len, user), done);
     }
 
     /** The device is closing: its slot is given back (operations under way keep the file until they end). */

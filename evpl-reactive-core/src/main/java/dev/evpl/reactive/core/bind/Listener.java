@@ -387,9 +387,7 @@ public final class Listener implements Disposable {
                 return;
             }
             armed = ring.submitMultishot((sqe, user) -> {
-                dev.evpl.reactive.core.internal.uring.IoUring.prep(sqe, (byte) 13 /* IORING_OP_ACCEPT */, fd, 0, 0, 0,
-                        Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, user);
-                dev.evpl.reactive.core.internal.nativeio.NativeMemory.putShort(sqe + 2, (short) 1); // IORING_ACCEPT_MULTISHOT
+                dev.evpl.reactive.core.internal.uring.UringOps.acceptMultishot(sqe, fd, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, user);
             }, this);
         }
 

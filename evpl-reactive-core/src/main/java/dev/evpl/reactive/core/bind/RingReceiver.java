@@ -3,7 +3,7 @@ package dev.evpl.reactive.core.bind;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.internal.nativeio.Errno;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
-import dev.evpl.reactive.core.internal.uring.IoUring;
+import dev.evpl.reactive.core.internal.uring.UringOps;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 import dev.evpl.reactive.core.internal.uring.ProvidedBuffers;
 import java.util.ArrayDeque;
@@ -20,10 +20,7 @@ import java.util.ArrayDeque;
  * and releases what was kept; later completions are released as they come. Loop-confined.
  */
 final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
-    private static final byte OP_RECV = 27;
-    private static final byte IOSQE_BUFFER_SELECT = 1 << 5;
-    private static final short RECV_MULTISHOT = 1 << 1;
-    private static final int CQE_F_BUFFER = 1;
+    private static final int CQE_F_BUFFER = UringOps.CQE_F_BUFFER;
 
     private final SocketStreamBind bind;
     private final LoopRing ring;
@@ -99,13 +96,10 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
     @Override
     public void prepare(long sqe, long userData) {
         if (buffers == null) {
-            IoUring.prep(sqe, OP_RECV, fd, onceBuffer.sliceAddress(0), onceSize, 0, 0, userData);
+            UringOps.recv(sqe, fd, onceBuffer.sliceAddress(0), onceSize, userData);
             return;
         }
-        IoUring.prep(sqe, OP_RECV, fd, 0, 0, 0, 0, userData);
-        NativeMemory.putByte(sqe + 1, IOSQE_BUFFER_SELECT);
-        NativeMemory.putShort(sqe + 2, RECV_MULTISHOT);
-        NativeMemory.putShort(sqe + 40, (short) ProvidedBuffers.GROUP);
+        UringOps.recvMultishot(sqe, fd, ProvidedBuffers.GROUP, userData);
     }
 
     /** Without provided buffers: one RECV into a fresh pooled segment while there is credit. */

@@ -3,7 +3,7 @@ package dev.evpl.reactive.core.bind;
 import dev.evpl.reactive.core.internal.nativeio.IoVec;
 import dev.evpl.reactive.core.internal.nativeio.MsgHdr;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
-import dev.evpl.reactive.core.internal.uring.IoUring;
+import dev.evpl.reactive.core.internal.uring.UringOps;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 
 /**
@@ -13,9 +13,7 @@ import dev.evpl.reactive.core.internal.uring.LoopRing;
  * write allocates nothing. Loop-confined.
  */
 final class RingSender implements LoopRing.Prep, LoopRing.Completion {
-    private static final byte OP_SENDMSG_ZC = 48;
-    private static final int CQE_F_NOTIF = 1 << 3;
-    private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int CQE_F_NOTIF = UringOps.CQE_F_NOTIF;
 
     private final SocketStreamBind bind;
     private final LoopRing ring;
@@ -70,7 +68,7 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
 
     @Override
     public void prepare(long sqe, long userData) {
-        IoUring.prep(sqe, IoUring.OP_WRITEV, fd, iov, count, 0, 0, userData);
+        UringOps.writev(sqe, fd, iov, count, userData);
     }
 
     /** The write's result: bytes written, or -errno. */
@@ -129,7 +127,7 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
 
         @Override
         public void prepare(long sqe, long userData) {
-            IoUring.prep(sqe, OP_SENDMSG_ZC, fd, header(), 1, 0, MSG_NOSIGNAL, userData);
+            UringOps.sendmsgZeroCopy(sqe, fd, header(), userData);
         }
 
         @Override

@@ -22,18 +22,7 @@ import java.nio.ByteOrder;
  * accepts it). Internal SPI for backends (block I/O, later the io_uring socket backend).
  */
 public final class IoUring implements AutoCloseable {
-    /** Opcodes (include/uapi/linux/io_uring.h). */
-    public static final byte OP_NOP = 0;
-    public static final byte OP_READV = 1;
-    public static final byte OP_WRITEV = 2;
-    public static final byte OP_FSYNC = 3;
-    public static final byte OP_READ_FIXED = 4;
-    public static final byte OP_WRITE_FIXED = 5;
-    public static final byte OP_FALLOCATE = 17;
-    public static final byte OP_READ = 22;
-    public static final byte OP_WRITE = 23;
-    /** fsync flag: fdatasync semantics. */
-    public static final int FSYNC_DATASYNC = 1;
+    // Opcodes and SQE fields beyond the common ones: UringOps (the one place that knows them).
 
     static final int SETUP_SQPOLL = 1 << 1;
     static final int SETUP_SUBMIT_ALL = 1 << 7;
@@ -325,8 +314,8 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    /** Fills an SQE: opcode, fd, address, length, file offset, op flags (rw_flags / fsync_flags), user data. */
-    public static void prep(long sqe, byte opcode, int fd, long addr, int len, long offset, int opFlags, long userData) {
+    /** Fills an SQE's common fields: opcode, fd, address, length, file offset, op flags, user data ({@link UringOps} calls this). */
+    static void prep(long sqe, byte opcode, int fd, long addr, int len, long offset, int opFlags, long userData) {
         NativeMemory.putByte(sqe, opcode);
         NativeMemory.putInt(sqe + 4, fd);
         NativeMemory.putLong(sqe + 8, offset);
@@ -334,19 +323,6 @@ public final class IoUring implements AutoCloseable {
         NativeMemory.putInt(sqe + 24, len);
         NativeMemory.putInt(sqe + 28, opFlags);
         NativeMemory.putLong(sqe + 32, userData);
-    }
-
-    /** SQE flag: the fd field is an index into the registered file table. */
-    private static final byte SQE_FIXED_FILE = 1;
-
-    /** Marks an SQE whose fd field holds a registered-file index ({@code IOSQE_FIXED_FILE}). */
-    public static void fixedFile(long sqe) {
-        NativeMemory.putByte(sqe + 1, (byte) (NativeMemory.getByte(sqe + 1) | SQE_FIXED_FILE));
-    }
-
-    /** Sets the fixed-buffer index of a READ_FIXED/WRITE_FIXED SQE. */
-    public static void bufIndex(long sqe, int index) {
-        NativeMemory.putShort(sqe + 40, (short) index);
     }
 
     /**

@@ -64,8 +64,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     }
 
     /** CQE flag: more completions of this (multishot) operation will follow. */
-    public static final int CQE_F_MORE = 1 << 1;
-    private static final byte OP_ASYNC_CANCEL = 14;
+    public static final int CQE_F_MORE = UringOps.CQE_F_MORE;
 
     /** Prepares an SQE for an operation whose user data is given (the ring assigns it). */
     @FunctionalInterface
@@ -182,7 +181,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     /**
      * Registers {@code fd} with the ring for operations that name it often (block devices);
-     * returns its slot, for SQEs marked with {@link IoUring#fixedFile}, or -1 when the kernel
+     * returns its slot, for SQEs marked with {@link UringOps#fixedFile}, or -1 when the kernel
      * refuses ({@link #registeredFileProblem()}): then use the descriptor itself. Loop thread only.
      */
     public int registerFile(int fd) {
@@ -326,7 +325,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (userData < 0 || closedRing) {
             return;
         }
-        submit((sqe, user) -> IoUring.prep(sqe, OP_ASYNC_CANCEL, -1, userData, 0, 0, 0, user), res -> { });
+        submit((sqe, user) -> UringOps.cancel(sqe, userData, user), res -> { });
     }
 
     /** Ring wait: is the epoll set ready (its poll completed since the last look)? */
@@ -354,13 +353,11 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     /** Ring wait: the pass ({@code loop.iterations()}) that made its io_uring_enter already. */
     private long enteredInPass = -1;
-    private static final byte OP_POLL_ADD = 6;
-    private static final int POLL_ADD_MULTI = 1;
     private static final int POLLIN = 1;
 
     /** Ring wait: a multishot poll of the epoll descriptor; each completion says "epoll has events". */
     private void armEpollPoll() {
-        submitMultishot((sqe, user) -> IoUring.prep(sqe, OP_POLL_ADD, epollFd, 0, POLL_ADD_MULTI, 0, POLLIN, user),
+        submitMultishot((sqe, user) -> UringOps.pollMultishot(sqe, epollFd, POLLIN, user),
                 (res, flags) -> {
                     epollReady = true;
                     if ((flags & CQE_F_MORE) == 0 && !closedRing) {

@@ -452,8 +452,7 @@ class NativeBindingsTest {
         dev.evpl.reactive.core.internal.uring.IoUring ring = dev.evpl.reactive.core.internal.uring.IoUring.create(8);
         try {
             for (int i = 0; i < 100; i++) {
-                dev.evpl.reactive.core.internal.uring.IoUring.prep(ring.nextSqe(), dev.evpl.reactive.core.internal.uring.IoUring.OP_NOP,
-                        -1, 0, 0, 0, 0, i);
+                dev.evpl.reactive.core.internal.uring.UringOps.nop(ring.nextSqe(), i);
                 ring.commit();
                 // to_submit 1, min_complete 1, GETEVENTS (the raw descriptor, not the registered index)
                 long rc = LIBC.syscall(Linux.SYS_IO_URING_ENTER, ring.fd(), 1, 1, 1, (jnr.ffi.Pointer) null);

@@ -20,7 +20,7 @@ class CqOverflowTest {
             long user = 0;
             for (int round = 0; round < 6; round++) { // 24 completions, nobody reaping
                 for (int i = 0; i < 4; i++) {
-                    IoUring.prep(ring.nextSqe(), IoUring.OP_NOP, -1, 0, 0, 0, 0, user++);
+                    UringOps.nop(ring.nextSqe(), user++);
                     ring.commit();
                 }
                 ring.submit();

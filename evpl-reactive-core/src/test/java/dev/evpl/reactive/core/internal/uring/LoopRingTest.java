@@ -43,7 +43,7 @@ class LoopRingTest {
     }
 
     private static void nop(LoopRing ring, LoopRing.Completion done) {
-        ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_NOP, -1, 0, 0, 0, 0, user), done);
+        ring.submit((sqe, user) -> UringOps.nop(sqe, user), done);
     }
 
     @Test
@@ -120,7 +120,7 @@ class LoopRingTest {
             int[] res = new int[1];
             long start = System.nanoTime();
             loop.schedule(() -> LoopRing.of(loop).submit(
-                    (sqe, user) -> IoUring.prep(sqe, (byte) 11 /* IORING_OP_TIMEOUT */, -1, ts, 1, 0, 0, user),
+                    (sqe, user) -> UringOps.prep(sqe, (byte) 11 /* IORING_OP_TIMEOUT: a test-only opcode */, -1, ts, 1, 0, 0, user),
                     r -> {
                         res[0] = r;
                         done.countDown();

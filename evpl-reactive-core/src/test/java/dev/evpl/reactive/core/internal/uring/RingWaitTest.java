@@ -126,7 +126,7 @@ class RingWaitTest {
             assertThat(r.setupFlags() & IoUring.SETUP_TASKRUN_FLAG).as("TASKRUN_FLAG accepted").isNotZero();
             // A completion is activity: the loop polls for the next 500 ms.
             CountDownLatch done = new CountDownLatch(1);
-            l.execute(() -> r.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_NOP, -1, 0, 0, 0, 0, user), res -> done.countDown()));
+            l.execute(() -> r.submit((sqe, user) -> UringOps.nop(sqe, user), res -> done.countDown()));
             assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(20);
             long[] before = Mono.fromCallable(() -> new long[] {l.iterations(), r.enterCount()}).subscribeOn(l).block(Duration.ofSeconds(5));

@@ -54,7 +54,7 @@ class SqPollTest {
         AtomicInteger failed = new AtomicInteger();
         Runnable submit = () -> {
             for (int i = 0; i < n; i++) {
-                ring.submit((sqe, user) -> IoUring.prep(sqe, IoUring.OP_NOP, -1, 0, 0, 0, 0, user), res -> {
+                ring.submit((sqe, user) -> UringOps.nop(sqe, user), res -> {
                     if (res != 0) {
                         failed.incrementAndGet();
                     }
