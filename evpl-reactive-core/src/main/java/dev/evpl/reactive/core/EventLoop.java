@@ -39,6 +39,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link #disposeGracefully()} first lets already submitted immediate tasks and deferrals run.
  */
 public final class EventLoop extends LoopCore implements Scheduler {
+    /** {@link LoopLocal} values by index; replaced (copy on write) by the loop thread, read by any. */
+    volatile Object[] locals = new Object[4];
 
     EventLoop(LoopConfig config, String name, Thread owner) {
         super(config, name, owner);

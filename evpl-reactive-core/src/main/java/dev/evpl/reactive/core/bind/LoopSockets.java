@@ -5,9 +5,7 @@ import dev.evpl.reactive.core.internal.nativeio.IoVec;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoopSockets {
     static final int MAX_IOV = 64;
-    private static final Map<EventLoop, LoopSockets> BY_LOOP = new ConcurrentHashMap<>();
+    private static final dev.evpl.reactive.core.LoopLocal<LoopSockets> SOCKETS =
+            dev.evpl.reactive.core.LoopLocal.withInitial("socket binds", LoopSockets::new);
 
     final EventLoop loop;
     final long iov;
@@ -32,17 +31,12 @@ final class LoopSockets {
 
     /** The state of {@code loop}; loop thread only. */
     static LoopSockets of(EventLoop loop) {
-        LoopSockets s = BY_LOOP.get(loop);
-        if (s == null) {
-            s = new LoopSockets(loop);
-            BY_LOOP.put(loop, s);
-        }
-        return s;
+        return SOCKETS.get(loop);
     }
 
     /** Connections open on {@code loop} (any thread). */
     static int connectionsOn(EventLoop loop) {
-        LoopSockets s = BY_LOOP.get(loop);
+        LoopSockets s = SOCKETS.peek(loop);
         return s == null ? 0 : s.connections.get();
     }
 
@@ -61,7 +55,7 @@ final class LoopSockets {
         for (SocketStreamBind b : new ArrayList<>(open)) {
             b.closeNow(new IllegalStateException("event loop " + loop.name() + " was disposed"));
         }
-        BY_LOOP.remove(loop);
+        SOCKETS.remove(loop);
         NativeMemory.free(iov);
     }
 }

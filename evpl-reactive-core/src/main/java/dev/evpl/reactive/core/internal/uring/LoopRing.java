@@ -10,8 +10,6 @@ import dev.evpl.reactive.core.PollSource;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The io_uring ring of one event loop, shared by every backend on it (block queues, io_uring
@@ -45,7 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Loop-confined (created on the loop thread: the ring is {@code SINGLE_ISSUER}).
  */
 public final class LoopRing implements PollSource, IoUring.CompletionSink {
-    private static final Map<EventLoop, LoopRing> BY_LOOP = new ConcurrentHashMap<>();
+    /** The loop's ring, created on first use (held by the loop: nothing outlives it). */
+    private static final dev.evpl.reactive.core.LoopLocal<LoopRing> RING =
+            dev.evpl.reactive.core.LoopLocal.withInitial("io_uring ring", l -> new LoopRing(l, l.config().ringEntries()));
 
     /** Called on the loop with an operation's result (bytes, or -errno). */
     @FunctionalInterface
@@ -220,12 +220,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (!loop.inLoop()) {
             throw new IllegalStateException("LoopRing.of must be called on the loop thread");
         }
-        LoopRing r = BY_LOOP.get(loop);
-        if (r == null) {
-            r = new LoopRing(loop, loop.config().ringEntries());
-            BY_LOOP.put(loop, r);
-        }
-        return r;
+        return RING.get(loop);
     }
 
     /** Whether io_uring is usable in this process. */
@@ -502,7 +497,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     private void close() {
         closedRing = true;
-        BY_LOOP.remove(loop);
+        RING.remove(loop);
         fixed.close();
         // In-flight operations cannot complete into a closed ring: their owners were closed first
         // (close hooks run after the loop stopped accepting work); fail what is left.
