@@ -296,22 +296,42 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return io.sent;
     }
 
-    /** Internal: hands the loop's kernel wait to its io_uring ring (null gives it back to epoll). Loop thread. Not API. */
-    public void ringWait(dev.evpl.reactive.core.internal.loop.RingWait wait) {
+    /** Hands the loop's kernel wait to its io_uring ring (null gives it back to epoll). Loop thread. */
+    void ringWait(dev.evpl.reactive.core.internal.loop.RingWait wait) {
         if (wait != null) {
             checkInLoop("ringWait");
         }
         this.ringWait = wait;
     }
 
-    /** Internal: the epoll descriptor the loop waits on (for a ring that polls it). Not API. */
-    public int epollFd() {
+    /** The epoll descriptor the loop waits on (for a ring that polls it). */
+    int epollFd() {
         return ((dev.evpl.reactive.core.internal.loop.EpollPoller) poller).fd();
     }
 
-    /** Internal: the counters transports add to (loop thread only). Not API. */
-    public dev.evpl.reactive.core.internal.loop.IoCounters ioCounters() {
+    /** The counters transports add to (loop thread only). */
+    dev.evpl.reactive.core.internal.loop.IoCounters ioCounters() {
         return io;
+    }
+
+    static {
+        // The library's transports reach the three methods above through LoopAccess, not as API.
+        dev.evpl.reactive.core.internal.loop.LoopAccess.install(new dev.evpl.reactive.core.internal.loop.LoopAccess() {
+            @Override
+            public void ringWait(EventLoop loop, dev.evpl.reactive.core.internal.loop.RingWait wait) {
+                loop.ringWait(wait);
+            }
+
+            @Override
+            public int epollFd(EventLoop loop) {
+                return loop.epollFd();
+            }
+
+            @Override
+            public dev.evpl.reactive.core.internal.loop.IoCounters ioCounters(EventLoop loop) {
+                return loop.ioCounters();
+            }
+        });
     }
 
     /** Whether the loop is in polling mode. Any thread (racy read). */

@@ -49,7 +49,11 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
         this.buffers = buffers;
         this.fd = fd;
         this.onceSize = Math.min(16 * 1024, bind.allocator().pool().config().bufferSize());
+        this.counters = dev.evpl.reactive.core.internal.loop.LoopAccess.get().ioCounters(bind.loop());
     }
+
+    /** The loop's I/O counters (looked up once: a receive adds to them). */
+    private final dev.evpl.reactive.core.internal.loop.IoCounters counters;
 
     /** Whether receives are multishot from provided buffers. */
     boolean multishot() {
@@ -115,7 +119,7 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
         Segment buffer = onceBuffer;
         onceBuffer = null;
         if (res > 0 && !closed) {
-            bind.loop().ioCounters().received += res;
+            counters.received += res;
             Segment data = buffer.slice(0, res);
             buffer.release();
             bind.receiver.deliver(data);
@@ -180,7 +184,7 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
             Segment data = buffers.take(flags >>> 16, res);
             buffers.publish();
             receives++;
-            bind.loop().ioCounters().received += res;
+            counters.received += res;
             ReceivePublisher<Segment> r = bind.receiver;
             if (closed) {
                 data.release();

@@ -53,6 +53,11 @@ final class SendOp implements CoreSubscriber<Segment>, SendCallback {
     @Override
     public void onSubscribe(Subscription s) {
         java.util.Objects.requireNonNull(s, "onSubscribe(null): rule 2.13");
+        // Rule 2.5: a second subscription is cancelled, never requested from (the TCK saw a request
+        // on it when the first one's request hop read the field after it was overwritten).
+        if (!reactor.core.publisher.Operators.validate(upstream, s)) {
+            return;
+        }
         upstream = s;
         sink.onCancel(() -> {
             s.cancel();

@@ -28,11 +28,12 @@ final class SendQueue {
     /** Bytes written since the last {@link #takeWrittenBytes()}. */
     private long writtenBytes;
 
-    private final dev.evpl.reactive.core.internal.loop.IoCounters counters;
+    /** The loop's I/O counters (the bind adds its reads here too). */
+    final dev.evpl.reactive.core.internal.loop.IoCounters counters;
 
     SendQueue(SocketStreamBind bind) {
         this.bind = bind;
-        this.counters = bind.loop().ioCounters();
+        this.counters = dev.evpl.reactive.core.internal.loop.LoopAccess.get().ioCounters(bind.loop());
     }
 
     boolean isEmpty() {

@@ -256,7 +256,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             int room = Math.min(allocator.reservedLength(), MAX_READ);
             long n = LIBC.read(fd, address, room);
             if (n > 0) {
-                loop.ioCounters().received += n;
+                sendQueue.counters.received += n; // the loop's counters, looked up once per bind
                 Segment s = allocator.commit((int) n);
                 receiver.deliver(s);
                 if (n < room && !ev.isHangup()) {

@@ -160,9 +160,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         if (waitOnRing) {
             // The ring does the loop's kernel wait; the epoll set (sockets, doorbell) is one of
             // its polled files, so one io_uring_enter per pass submits and waits.
-            epollFd = loop.epollFd();
+            epollFd = dev.evpl.reactive.core.internal.loop.LoopAccess.get().epollFd(loop);
             armEpollPoll();
-            loop.ringWait(this::waitFor);
+            dev.evpl.reactive.core.internal.loop.LoopAccess.get().ringWait(loop, this::waitFor);
         } else {
             loop.addFd(efd, wake, true, false);
         }
@@ -510,7 +510,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             provided.close();
         }
         if (waitOnRing) {
-            loop.ringWait(null);
+            dev.evpl.reactive.core.internal.loop.LoopAccess.get().ringWait(loop, null);
         }
         ring.close();
         if (eventFd >= 0) {
