@@ -52,36 +52,17 @@ final class ResponseWriter {
         connection.bind.send(encoder.toSegment(allocator())).subscribe(null, e -> { });
     }
 
-    /** Loop: writes the committed response {@code r} with {@code body} (see {@code ServerResponse.sendBody}). */
-    @SuppressWarnings("unchecked")
-    /**
-     * A body that will not be sent: a {@code Mono.just}-style body holds its segment already (take
-     * it and release it); other publishers are not subscribed, so a cold one has produced nothing.
-     */
-    static void discardUnsent(Object body) {
-        if (body instanceof EagerBody eager) {
-            eager.discard();
-        } else if (body instanceof Callable<?> callable && body instanceof Mono<?>) {
-            try {
-                Object value = callable.call();
-                if (value instanceof Segment s) {
-                    s.release();
-                }
-            } catch (Throwable ignored) {
-                // the body failed on its own: nothing was allocated for it
-            }
-        }
-    }
-
-    void write(ServerResponse r, Object body, ServerResponse.SendSubscription sink) {
+    /** Loop: writes the committed response {@code r} with {@code body}. */
+    void write(ServerResponse r, ResponseBody body, ServerResponse.SendSubscription sink) {
         if (!connection.isCurrent(r.request)) {
-            discardUnsent(body);
+            body.discardUnsent();
             sink.error(new IllegalStateException("the connection was closed before the response was sent"));
             return;
         }
-        if (body == null) {
+        if (body instanceof ResponseBody.Empty) {
             writeKnown(r, null, sink);
-        } else if (body instanceof byte[] bytes) {
+        } else if (body instanceof ResponseBody.Bytes b) {
+            byte[] bytes = b.bytes();
             if (bytes.length <= INLINE_BODY) {
                 writeInline(r, bytes, sink); // straight behind the head: no segment of its own
                 return;
@@ -89,7 +70,18 @@ final class ResponseWriter {
             Segment s = allocator().allocate(bytes.length);
             s.setBytes(0, bytes, 0, bytes.length);
             writeKnown(r, s, sink);
-        } else if (body instanceof Callable<?> callable && body instanceof Mono<?>) {
+        } else if (body instanceof ResponseBody.One one) {
+            writeOne(r, one.segment(), sink);
+        } else if (body instanceof ResponseBody.Strings strings) {
+            writeStream(r, Flux.from(strings.strings()).publishOn(connection.loop, 32).map(this::utf8), body, sink);
+        } else {
+            writeStream(r, Flux.from(((ResponseBody.Stream) body).segments()).publishOn(connection.loop, 32), body, sink);
+        }
+    }
+
+    /** One segment: its length is known once it is here. */
+    private void writeOne(ServerResponse r, Mono<Segment> mono, ServerResponse.SendSubscription sink) {
+        if (mono instanceof Callable<?> callable) {
             // Mono.just / fromSupplier / fromCallable: take the value here, on the loop, without
             // subscribing an operator chain (the per-request fast path of small responses).
             Segment s;
@@ -100,15 +92,11 @@ final class ResponseWriter {
                 return;
             }
             writeKnown(r, s, sink);
-        } else if (body instanceof Mono<?> mono) {
-            ((Mono<Segment>) mono).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()).subscribe(
-                    s -> connection.onLoop(() -> writeKnown(r, s.orElse(null), sink)),
-                    e -> connection.onLoop(() -> bodyFailedBeforeHead(r, e, sink)));
-        } else if (body instanceof ServerResponse.StringStream strings) {
-            writeStream(r, Flux.from(strings.strings()).publishOn(connection.loop, 32).map(this::utf8), body, sink);
-        } else {
-            writeStream(r, Flux.from((Publisher<Segment>) body).publishOn(connection.loop, 32), body, sink);
+            return;
         }
+        mono.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()).subscribe(
+                s -> connection.onLoop(() -> writeKnown(r, s.orElse(null), sink)),
+                e -> connection.onLoop(() -> bodyFailedBeforeHead(r, e, sink)));
     }
 
     private Segment utf8(String s) {
@@ -195,7 +183,7 @@ final class ResponseWriter {
         send(r, out, sink);
     }
 
-    private void writeStream(ServerResponse r, Flux<Segment> body, Object raw, ServerResponse.SendSubscription sink) {
+    private void writeStream(ServerResponse r, Flux<Segment> body, ResponseBody raw, ServerResponse.SendSubscription sink) {
         int status = r.status();
         boolean noContent = HttpStatus.hasNoContent(status);
         boolean head = r.request.method().equals(HttpMethods.HEAD);
@@ -211,7 +199,7 @@ final class ResponseWriter {
             connection.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
         }
         if (noContent || head) {
-            discardUnsent(raw); // body not subscribed
+            raw.discardUnsent(); // body not subscribed
             send(r, head(r, h, declared == null ? null : declared.trim(), chunked), sink);
             return;
         }

@@ -64,7 +64,7 @@ final class ServerResponse implements HttpServerResponse {
 
     @Override
     public Mono<Void> send(Publisher<Segment> body) {
-        return sendBody(body);
+        return sendBody(body == null ? ResponseBody.EMPTY : ResponseBody.of(body));
     }
 
     private static final String TEXT_UTF8 = "text/plain; charset=utf-8";
@@ -79,23 +79,23 @@ final class ServerResponse implements HttpServerResponse {
     @Override
     public Mono<Void> sendString(String body) {
         defaultTextType();
-        return sendBody(body.getBytes(StandardCharsets.UTF_8));
+        return sendBody(new ResponseBody.Bytes(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
     public Mono<Void> sendBytes(byte[] body) {
-        return sendBody(java.util.Objects.requireNonNull(body, "body"));
+        return sendBody(new ResponseBody.Bytes(java.util.Objects.requireNonNull(body, "body")));
     }
 
     @Override
     public Mono<Void> sendString(Publisher<String> body) {
         defaultTextType();
-        return sendBody(new StringStream(body));
+        return sendBody(new ResponseBody.Strings(java.util.Objects.requireNonNull(body, "body")));
     }
 
     @Override
     public Mono<Void> send() {
-        return sendBody(null);
+        return sendBody(ResponseBody.EMPTY);
     }
 
     @Override
@@ -114,11 +114,8 @@ final class ServerResponse implements HttpServerResponse {
         }
     }
 
-    /**
-     * {@code body}: null (empty), a {@code byte[]} (copied on the loop), a {@link Mono} of one
-     * segment (length known), a {@link StringStream}, or any publisher of segments (streamed).
-     */
-    private Mono<Void> sendBody(Object body) {
+    /** Commits the response with {@code body} when the returned Mono is subscribed. */
+    private Mono<Void> sendBody(ResponseBody body) {
         return new SendMono(body);
     }
 
@@ -128,9 +125,9 @@ final class ServerResponse implements HttpServerResponse {
      * (this is on every request's path).
      */
     private final class SendMono extends Mono<Void> {
-        private final Object body;
+        private final ResponseBody body;
 
-        SendMono(Object body) {
+        SendMono(ResponseBody body) {
             this.body = body;
         }
 
@@ -143,16 +140,14 @@ final class ServerResponse implements HttpServerResponse {
                 s.error(new IllegalStateException("the response was already sent (one send per response)"));
                 return;
             }
-            Object b = body;
-            if (b instanceof Publisher<?> p && !(b instanceof Mono<?>) && !connection.loop.inLoop()) {
+            ResponseBody b = body;
+            if (b instanceof ResponseBody.Stream stream && !connection.loop.inLoop()) {
                 // A streamed body sent from another thread gets its demand now, not after the hop.
-                @SuppressWarnings("unchecked")
-                Publisher<Segment> segments = (Publisher<Segment>) p;
-                b = new EagerBody(segments, 32);
+                b = new ResponseBody.Stream(new EagerBody(stream.segments(), 32));
             }
-            Object sent = b;
+            ResponseBody sent = b;
             if (!connection.onLoop(() -> connection.writer.write(ServerResponse.this, sent, s))) {
-                ResponseWriter.discardUnsent(sent);
+                sent.discardUnsent();
                 s.error(new IllegalStateException("the connection's event loop is gone; the response was not sent"));
             }
         }
@@ -190,9 +185,5 @@ final class ServerResponse implements HttpServerResponse {
                 actual.onError(e);
             }
         }
-    }
-
-    /** A streamed string body: each element encoded as UTF-8 on the loop. */
-    record StringStream(Publisher<String> strings) {
     }
 }
