@@ -120,11 +120,8 @@ public final class BlockQueue {
         }
     }
 
-    /** The error of an operation beyond {@code queueDepth + maxWaiting}: Reactor's overflow kind. */
     private RuntimeException waitingFull() {
-        return reactor.core.Exceptions.failWithOverflow("block queue of " + device.path() + " on " + loop
-                + ": " + waiting.size() + " operations already wait beyond queueDepth " + depth
-                + " (BlockOptions.maxWaiting " + maxWaiting + "): refused; bound the callers' concurrency (e.g. flatMap(.., n))");
+        return BlockRequests.waitingFull(device, loop, waiting.size());
     }
 
     /** Loop: an operation finished; the next waiting one starts. */
@@ -141,10 +138,7 @@ public final class BlockQueue {
     }
 
     private BlockIoException error(String op, long offset, long length, int errno) {
-        String reason = errno == Errno.EBADF && device.isReadOnly() && !op.equals("read")
-                ? "EBADF (9) - the device was opened read-only"
-                : Errno.name(errno) + " (" + errno + ") - " + Errno.description(errno);
-        return new BlockIoException(op, device.path().toString(), offset, length, errno, reason);
+        return BlockRequests.error(device, op, offset, length, errno);
     }
 
     /**

@@ -52,4 +52,21 @@ final class BlockRequests {
     private static int bufferSize() {
         return BufferPool.global().config().bufferSize();
     }
+
+    /** A failed operation's error: errno, its meaning, and "opened read-only" for a write's EBADF. */
+    static BlockIoException error(BlockDevice device, String op, long offset, long length, int errno) {
+        String reason = errno == dev.evpl.reactive.core.internal.nativeio.Errno.EBADF && device.isReadOnly() && !op.equals("read")
+                ? "EBADF (9) - the device was opened read-only"
+                : dev.evpl.reactive.core.internal.nativeio.Errno.name(errno) + " (" + errno + ") - "
+                        + dev.evpl.reactive.core.internal.nativeio.Errno.description(errno);
+        return new BlockIoException(op, device.path().toString(), offset, length, errno, reason);
+    }
+
+    /** The error of an operation beyond {@code queueDepth + maxWaiting}: Reactor's overflow kind, naming the option. */
+    static RuntimeException waitingFull(BlockDevice device, dev.evpl.reactive.core.EventLoop loop, int waiting) {
+        BlockOptions o = device.options();
+        return reactor.core.Exceptions.failWithOverflow("block queue of " + device.path() + " on " + loop
+                + ": " + waiting + " operations already wait beyond queueDepth " + o.queueDepth()
+                + " (BlockOptions.maxWaiting " + o.maxWaiting() + "): refused; bound the callers' concurrency (e.g. flatMap(.., n))");
+    }
 }

@@ -81,11 +81,11 @@ final class Soak {
                 out.println("  " + p + " unavailable here, skipped: " + p.unavailableReason());
                 continue;
             }
-            Endpoint at = p == Protocol.STREAM_SOCKET_UNIX ? Endpoint.unix(dir.resolve("echo.sock").toString()) : Endpoint.inet("127.0.0.1", 0);
+            Endpoint at = p.isLocal() ? Endpoint.unix(dir.resolve("echo.sock").toString()) : Endpoint.inet("127.0.0.1", 0);
             Listener l = Listener.listen(p, at);
             l.attach(servers.loop(0), b -> b.send(b.receive()).subscribe(done -> b.close(), e -> b.close()));
             listeners.add(l);
-            echoes.add(p == Protocol.STREAM_SOCKET_UNIX ? at : Endpoint.inet("127.0.0.1", l.port()));
+            echoes.add(p.isLocal() ? at : Endpoint.inet("127.0.0.1", l.port()));
             echoProtocols.add(p);
         }
         DisposableHttpServer http = HttpServer.create().host("127.0.0.1").port(0).runOn(servers)

@@ -45,10 +45,8 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     private FdEvent event;
     private SocketAddress local;
     private SocketAddress remote;
-
     private final SendQueue sendQueue = new SendQueue(this);
     private final Deferral flush;
-
     /** Non-null when the data path runs on the loop's io_uring. */
     private final dev.evpl.reactive.core.internal.uring.LoopRing ring;
     /** io_uring: the send side (one WRITEV or SENDMSG_ZC at a time). */
@@ -72,8 +70,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         this.sockets = LoopSockets.of(loop);
         this.allocator = loop.allocator();
         this.flush = loop.deferral(this::flushOut);
-        // The descriptor is this bind's from here on: a failure below closes it (and undoes the
-        // registration), so no caller has to know how far construction got.
+        // The descriptor is this bind's now: a failure below closes it and undoes the registration.
         FdEvent registered = null;
         try {
             if (family != Linux.AF_UNIX) {
@@ -83,11 +80,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             registered = loop.addFd(fd, this, false, false);
             this.event = registered;
             sockets.added(this);
-            RuntimeException fault = openFault;
-            if (fault != null) {
-                openFault = null;
-                throw fault;
-            }
+            OpenFaults.check();
         } catch (RuntimeException | Error e) {
             if (registered != null) {
                 sockets.removed(this);
@@ -97,9 +90,6 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             throw e;
         }
     }
-
-    /** Test hook: the next construction fails with this after registering (a failure the kernel rarely gives). */
-    static volatile RuntimeException openFault;
 
     /** io_uring: the connection is up; the ring's operations wait in the kernel, so the socket blocks. */
     private void ringReady() {
@@ -118,11 +108,11 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             b.ringReady();
             b.addresses();
             b.bindEvents.connected(b.local, b.remote);
+            return b;
         } catch (RuntimeException | Error e) {
             b.closeNow(e); // the descriptor is the bind's: it goes with it
             throw e;
         }
-        return b;
     }
 
     /** A socket whose connect is in progress: {@code result} gets the bind once connected. */
@@ -131,11 +121,11 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         b.connecting = result;
         try {
             b.event.writeInterest(true);
+            return b;
         } catch (RuntimeException | Error e) {
             b.closeNow(e);
             throw e;
         }
-        return b;
     }
 
     private void addresses() {

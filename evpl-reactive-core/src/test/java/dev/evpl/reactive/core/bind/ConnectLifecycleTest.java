@@ -49,17 +49,17 @@ class ConnectLifecycleTest {
 
     @AfterEach
     void close() {
-        SocketStreamBind.openFault = null;
+        OpenFaults.next = null;
         group.close();
     }
 
     private Endpoint endpoint(Protocol p) {
-        return p == Protocol.STREAM_SOCKET_UNIX ? Endpoint.unix(dir.resolve("s" + System.nanoTime()).toString())
+        return p.isLocal() ? Endpoint.unix(dir.resolve("s" + System.nanoTime()).toString())
                 : Endpoint.inet("127.0.0.1", 0);
     }
 
     private static Endpoint target(Protocol p, Listener l, Endpoint e) {
-        return p == Protocol.STREAM_SOCKET_UNIX ? e : Endpoint.inet("127.0.0.1", l.port());
+        return p.isLocal() ? e : Endpoint.inet("127.0.0.1", l.port());
     }
 
     /**
@@ -108,7 +108,7 @@ class ConnectLifecycleTest {
             await(() -> accepted.get() == 1, "warm-up accepted");
             // and the JDK client used below once: its first use opens a socket of the JDK's own
             // that stays open (seen on JDK 25), which must not count against the binds
-            java.net.SocketAddress address = protocol == Protocol.STREAM_SOCKET_UNIX
+            java.net.SocketAddress address = protocol.isLocal()
                     ? java.net.UnixDomainSocketAddress.of(to.path())
                     : new java.net.InetSocketAddress("127.0.0.1", listener.port());
             java.nio.channels.SocketChannel.open(address).close();
@@ -118,12 +118,12 @@ class ConnectLifecycleTest {
             long errorsBefore = loop.callbackErrors();
 
             // connect side: the client's bind fails after it registered its descriptor
-            SocketStreamBind.openFault = new IllegalStateException("injected: bind construction failed");
+            OpenFaults.next = new IllegalStateException("injected: bind construction failed");
             assertThatThrownBy(() -> Bind.connect(loop, protocol, to).block(Duration.ofSeconds(10)))
                     .hasMessageContaining("injected: bind construction failed");
             // the server accepted that connection and closed it; the next one is the accept side's
             await(() -> accepted.get() == 3, "the failed client's connection reached the server");
-            SocketStreamBind.openFault = new IllegalStateException("injected: accepted bind failed");
+            OpenFaults.next = new IllegalStateException("injected: accepted bind failed");
             // a plain JDK client (no bind of ours on this side for the fault to hit)
             try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(address)) {
                 // the accepted bind failed: the server closed that descriptor, the client sees EOF
