@@ -102,10 +102,18 @@ public final class BlockQueue {
         }
     }
 
-    private void onLoop(Runnable r, MonoSink<?> sink) {
-        if (!loop.execute(r)) {
-            sink.error(new IllegalStateException("the queue's event loop is disposed"));
+    /** Runs {@code r} now on the loop, else hands it over; if dropped, {@code carried} is released and the sink fails. */
+    private void onLoop(Runnable r, MonoSink<?> sink, Segment carried) {
+        if (loop.inLoop()) {
+            r.run();
+            return;
         }
+        loop.handOver(r, () -> {
+            if (carried != null) {
+                carried.release();
+            }
+            sink.error(new IllegalStateException("the queue's event loop is disposed"));
+        });
     }
 
     /** Loop: runs {@code op} now if under the depth limit, else when an operation completes; {@code refused} hears a full wait queue. */
@@ -149,14 +157,6 @@ public final class BlockQueue {
      */
     public Mono<Segment> read(long offset, int length) {
         return new BlockReadMono(this, offset, length);
-    }
-
-    /** Any thread: checks the range, then admits the read on the loop; {@code done} hears the result. */
-    void submitRead(long offset, int length, ReadDone done) {
-        BlockRequests.checkRange(device, "read", offset, length);
-        if (!loop.execute(() -> admitRead(offset, length, done))) {
-            done.done(null, new IllegalStateException("the queue's event loop is disposed"));
-        }
     }
 
     /** Result of a loop-level read: the segment (the callee owns it) or the error; called on the loop. */
@@ -327,7 +327,7 @@ public final class BlockQueue {
                 } else {
                     sink.success(new Completion(bytes, 1));
                 }
-            }), sink);
+            }), sink, data);
         });
     }
 
@@ -462,7 +462,7 @@ public final class BlockQueue {
                 } else {
                     sink.success();
                 }
-            }), sink), sink);
+            }), sink), sink, null);
         });
     }
 

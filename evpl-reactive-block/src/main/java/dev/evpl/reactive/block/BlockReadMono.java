@@ -32,10 +32,18 @@ final class BlockReadMono extends Mono<Segment> {
         ReadSubscription s = new ReadSubscription(actual);
         actual.onSubscribe(s);
         try {
-            queue.submitRead(offset, length, s);
+            BlockRequests.checkRange(queue.device(), "read", offset, length);
         } catch (RuntimeException e) {
             s.done(null, e);
+            return;
         }
+        if (queue.loop().inLoop()) {
+            queue.admitRead(offset, length, s); // issued on the loop: admitted at once
+            return;
+        }
+        // Refused, or dropped unrun by a forced dispose: the read fails (it holds nothing yet).
+        queue.loop().handOver(() -> queue.admitRead(offset, length, s),
+                () -> s.done(null, new IllegalStateException("the queue's event loop is disposed")));
     }
 
     /** Written by the loop (the result) and by the subscriber's threads (request, cancel). */
