@@ -1,6 +1,7 @@
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
 import dev.evpl.reactive.core.LoopConfig;
+import dev.evpl.reactive.core.UringConfig;
 import dev.evpl.reactive.core.bind.Protocol;
 import dev.evpl.reactive.core.buffer.BufferConfig;
 import dev.evpl.reactive.core.buffer.BufferPool;
@@ -13,7 +14,8 @@ public class ConfigTour {
 
         // Loops: how long a loop busy-polls after activity, its io_uring size; bad values name the
         // parameter and its range (try .spin(Duration.ofSeconds(5))).
-        LoopConfig loop = LoopConfig.builder().spin(Duration.ofMillis(2)).ringEntries(512).build();
+        LoopConfig loop = LoopConfig.builder().spin(Duration.ofMillis(2))
+                .uring(UringConfig.builder().entries(512).build()).build();
         GroupConfig config = GroupConfig.builder().threads(2).loopConfig(loop).build();
 
         // Transports by name: io_uring TCP where this kernel has it, else epoll TCP; the same code runs on both.

@@ -366,7 +366,7 @@ class BlockDeviceTest {
         new Random(11).nextBytes(data);
         Files.write(file, data);
         try (EventLoopGroup small = EventLoopGroup.create(GroupConfig.builder().threads(1)
-                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringEntries(8).build()).build());
+                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().uring(dev.evpl.reactive.core.UringConfig.builder().entries(8).build()).build()).build());
              BlockDevice dev = BlockDevice.open(BlockProtocol.IO_URING, file, BlockOptions.defaults().queueDepth(64))) {
             BlockQueue q = dev.queue(small.loop(0));
             int reads = 256;

@@ -13,16 +13,19 @@ import reactor.core.scheduler.Schedulers;
 /**
  * One event loop on one thread, and the Reactor {@link Scheduler} pinned to that thread.
  *
- * <p>Each pass: wait in the kernel (epoll; not at all while something is pending) → hand-overs
- * from other threads (tasks, doorbells) → poll sources (while polling) → due timers → latched-ready
- * descriptors → tasks → deferrals → {@link LoopHook#ITERATION_END} hooks. The wait's timeout is
- * the earliest timer deadline, zero when work is pending.
+ * <p>Each pass: wait in the kernel (epoll or the loop's io_uring ring, see {@link IoHandlerType};
+ * not at all while something is pending) → I/O (ring completions run, ready descriptors latched) →
+ * hand-overs from other threads (tasks, doorbells) → poll sources (while polling) → due timers →
+ * latched-ready descriptors → tasks → deferrals → {@link LoopHook#ITERATION_END} hooks. The order
+ * is the same whichever handler waits. The wait's timeout is the earliest timer deadline, zero when
+ * work is pending.
  *
- * <p><b>Hybrid event/poll.</b> With at least one {@link PollSource} registered, activity reported
+ * <p><b>Hybrid event/poll.</b> With at least one {@link PollSource} registered (or an io_uring
+ * ring in use, whose completion queue is read from memory), activity reported
  * through {@link #reportActivity()} (or a {@linkplain #pin() pin}) switches the loop to polling:
  * it stops sleeping, polls every source each pass and checks the kernel only every
  * {@link LoopConfig#pollIterations()} passes. After {@link LoopConfig#spin()} without activity it
- * goes back to sleeping. A loop without poll sources never spins.
+ * goes back to sleeping. A loop with neither never spins.
  *
  * <p><b>Threads.</b> A loop is owned by one thread: the thread of an {@link EventLoopGroup}, or the
  * thread that called {@link #create} for a loop run by hand with {@link #run()} or
@@ -44,6 +47,16 @@ public final class EventLoop extends LoopCore implements Scheduler {
 
     EventLoop(LoopConfig config, String name, Thread owner) {
         super(config, name, owner);
+        if (config.ioHandler() == IoHandlerType.IO_URING) {
+            try {
+                // The ring waits from the first pass; created here, on the owner thread (SINGLE_ISSUER).
+                dev.evpl.reactive.core.internal.loop.LoopAccess.startRing(this);
+            } catch (RuntimeException | Error e) {
+                beginDispose(false);
+                release();
+                throw e;
+            }
+        }
     }
 
     /** A loop with default configuration, owned by (and run by) the calling thread. */
@@ -133,7 +146,7 @@ public final class EventLoop extends LoopCore implements Scheduler {
      * Loop thread only; a plain field write.
      */
     public void reportActivity() {
-        activity = true;
+        pollMode.activity = true;
     }
 
     /** Runs {@code hook} once when the loop is released (after dispose). Loop thread only. */
@@ -239,8 +252,7 @@ public final class EventLoop extends LoopCore implements Scheduler {
 
     /** Nanoseconds spent in polling mode (spinning on completions and the work done meanwhile). Any thread (racy read). */
     public long pollNanos() {
-        long p = pollNanos;
-        return polling ? p + (System.nanoTime() - pollingSince) : p;
+        return pollMode.nanos();
     }
 
     /**
@@ -296,35 +308,27 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return io.sent;
     }
 
-    /** Hands the loop's kernel wait to its io_uring ring (null gives it back to epoll). Loop thread. */
-    void ringWait(dev.evpl.reactive.core.internal.loop.RingWait wait) {
-        if (wait != null) {
-            checkInLoop("ringWait");
-        }
-        this.ringWait = wait;
-    }
-
-    /** The epoll descriptor the loop waits on (for a ring that polls it). */
-    int epollFd() {
-        return ((dev.evpl.reactive.core.internal.loop.EpollPoller) poller).fd();
-    }
-
     /** The counters transports add to (loop thread only). */
     dev.evpl.reactive.core.internal.loop.IoCounters ioCounters() {
         return io;
     }
 
     static {
-        // The library's transports reach the three methods above through LoopAccess, not as API.
+        // The library's transports reach these through LoopAccess, not as API.
         dev.evpl.reactive.core.internal.loop.LoopAccess.install(new dev.evpl.reactive.core.internal.loop.LoopAccess() {
             @Override
-            public void ringWait(EventLoop loop, dev.evpl.reactive.core.internal.loop.RingWait wait) {
-                loop.ringWait(wait);
+            public dev.evpl.reactive.core.internal.loop.EpollIoHandler epoll(EventLoop loop) {
+                return loop.epoll;
             }
 
             @Override
-            public int epollFd(EventLoop loop) {
-                return loop.epollFd();
+            public void useIoHandler(EventLoop loop, dev.evpl.reactive.core.internal.loop.IoHandler handler) {
+                loop.useIoHandler(handler);
+            }
+
+            @Override
+            public dev.evpl.reactive.core.internal.loop.IoHandler ioHandler(EventLoop loop) {
+                return loop.ioHandler;
             }
 
             @Override
@@ -336,7 +340,7 @@ public final class EventLoop extends LoopCore implements Scheduler {
 
     /** Whether the loop is in polling mode. Any thread (racy read). */
     public boolean isPolling() {
-        return polling;
+        return pollMode.polling;
     }
 
     /** Completes once the loop has released everything; never fails. */

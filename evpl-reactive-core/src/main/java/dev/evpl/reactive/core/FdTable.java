@@ -1,22 +1,22 @@
 package dev.evpl.reactive.core;
 
-import dev.evpl.reactive.core.internal.loop.Poller;
+import dev.evpl.reactive.core.internal.loop.IoReady;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import java.util.Arrays;
 
 /**
  * The descriptors of one loop: a slot table (event tokens are {@code generation << 32 | slot}, so
  * a stale event for a reused slot is dropped) and the latched-ready list the pass walks.
- * Loop-confined.
+ * Loop-confined. Registrations go to the loop's current I/O handler, which reports readiness back
+ * through {@link #ready}.
  */
-final class FdTable {
+final class FdTable implements IoReady {
     private static final int FD_EVENTS = Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET;
     private static final int READ_EVENTS = Linux.EPOLLIN | Linux.EPOLLPRI | Linux.EPOLLRDHUP | Linux.EPOLLHUP
             | Linux.EPOLLERR;
     private static final int WRITE_EVENTS = Linux.EPOLLOUT | Linux.EPOLLHUP | Linux.EPOLLERR;
 
     private final EventLoop loop;
-    private final Poller poller;
     private FdEvent[] fdSlots = new FdEvent[16];
     private int[] freeSlots = new int[16];
     private int freeCount;
@@ -25,9 +25,8 @@ final class FdTable {
     private FdEvent[] latched = new FdEvent[16];
     private int latchedCount;
 
-    FdTable(EventLoop loop, Poller poller) {
+    FdTable(EventLoop loop) {
         this.loop = loop;
-        this.poller = poller;
     }
 
     boolean hasLatched() {
@@ -42,7 +41,7 @@ final class FdTable {
         generation = generation == Integer.MAX_VALUE ? 1 : generation + 1;
         FdEvent ev = new FdEvent(loop, fd, handler, slot, generation, read, write);
         try {
-            poller.add(fd, FD_EVENTS, ((long) generation << 32) | slot);
+            loop.ioHandler.register(fd, FD_EVENTS, ((long) generation << 32) | slot);
         } catch (RuntimeException e) {
             freeSlot(slot);
             throw e;
@@ -55,7 +54,7 @@ final class FdTable {
         ev.closed = true;
         fdSlots[ev.slot] = null;
         freeSlot(ev.slot);
-        poller.remove(ev.fd);
+        loop.ioHandler.cancel(ev.fd);
     }
 
     private void freeSlot(int slot) {
@@ -65,7 +64,8 @@ final class FdTable {
         freeSlots[freeCount++] = slot;
     }
 
-    void ready(long token, int events) {
+    @Override
+    public void ready(long token, int events) {
         int slot = (int) token;
         FdEvent ev = slot < fdSlots.length ? fdSlots[slot] : null;
         if (ev == null || ev.generation != (int) (token >>> 32)) {
@@ -126,7 +126,7 @@ final class FdTable {
         return calls;
     }
 
-    /** Marks every descriptor closed (the loop is being released; the poller goes with it). */
+    /** Marks every descriptor closed (the loop is being released; the handler goes with it). */
     void closeAll() {
         for (int i = 0; i < slotHigh; i++) {
             FdEvent ev = fdSlots[i];

@@ -24,28 +24,15 @@ import java.util.Objects;
  *       polling loop does after an empty pass</td></tr>
  *   <tr><td>{@code clock}</td><td>{@link LoopClock#system()}</td><td></td><td>time source of timers
  *       and the spin window</td></tr>
- *   <tr><td>{@code ringEntries}</td><td>256</td><td>8 .. 32 768, a power of two</td><td>submission
- *       entries of the loop's io_uring (created on first use; the completion queue is twice as large):
- *       one-shot operations in flight beyond it wait their turn; armed multishot receives and
- *       accepts (one per connection or listener) are not bounded by it</td></tr>
- *   <tr><td>{@code ringWait}</td><td>true</td><td></td><td>once the loop has an io_uring ring, the
- *       ring (with {@code DEFER_TASKRUN}) does the kernel wait: one {@code io_uring_enter} per pass
- *       submits, completes and waits, the epoll set being polled by the ring; off, the loop waits in
- *       epoll and the ring's completions signal an eventfd in it</td></tr>
- *   <tr><td>{@code sendZeroCopyMin}</td><td>0 (off)</td><td>0, or 1 KiB .. 64 MiB</td><td>an io_uring TCP
- *       write of at least this many bytes goes out with {@code SENDMSG_ZC}: the kernel sends from the
- *       segments' memory, which is released when its notification arrives</td></tr>
- *   <tr><td>{@code sqPollIdle}</td><td>0 (off)</td><td>0, or 1 ms .. 60 s</td><td>the loop's io_uring
- *       gets a kernel submission thread ({@code SQPOLL}) that sleeps after this long without work:
- *       submitting then needs no system call while it is awake, but it takes a CPU of its own while
- *       it polls (off by default: on a machine with few cores it competes with the loops; it
- *       excludes {@code DEFER_TASKRUN}, so the ring wait runs on a plain ring)</td></tr>
+ *   <tr><td>{@code ioHandler}</td><td>{@link IoHandlerType#AUTO}</td><td></td><td>where the loop waits:
+ *       epoll, its io_uring ring, or epoll until the ring is first used</td></tr>
+ *   <tr><td>{@code uring}</td><td>{@link UringConfig#defaults()}</td><td></td><td>the settings of the
+ *       loop's io_uring ring (its own table)</td></tr>
  * </table>
  */
 public final class LoopConfig {
     static final Duration MAX_SPIN = Duration.ofSeconds(1);
     static final Duration MAX_SLACK = Duration.ofSeconds(1);
-    static final Duration MAX_SQPOLL_IDLE = Duration.ofSeconds(60);
 
     private static final LoopConfig DEFAULTS = new Builder().build();
 
@@ -55,10 +42,8 @@ public final class LoopConfig {
     private final Duration timerSlack;
     private final IdleStrategy idleStrategy;
     private final LoopClock clock;
-    private final int ringEntries;
-    private final boolean ringWait;
-    private final int sendZeroCopyMin;
-    private final Duration sqPollIdle;
+    private final IoHandlerType ioHandler;
+    private final UringConfig uring;
 
     private LoopConfig(Builder b) {
         this.spin = b.spin;
@@ -67,10 +52,8 @@ public final class LoopConfig {
         this.timerSlack = b.timerSlack;
         this.idleStrategy = b.idleStrategy;
         this.clock = b.clock;
-        this.ringEntries = b.ringEntries;
-        this.ringWait = b.ringWait;
-        this.sendZeroCopyMin = b.sendZeroCopyMin;
-        this.sqPollIdle = b.sqPollIdle;
+        this.ioHandler = b.ioHandler;
+        this.uring = b.uring;
     }
 
     /** The defaults of the table above. */
@@ -118,31 +101,21 @@ public final class LoopConfig {
         return clock;
     }
 
-    /** Submission entries of the loop's io_uring. */
-    public int ringEntries() {
-        return ringEntries;
+    /** Where the loop waits (see {@link IoHandlerType}). */
+    public IoHandlerType ioHandler() {
+        return ioHandler;
     }
 
-    /** io_uring TCP writes of at least this many bytes go out with {@code SENDMSG_ZC}; 0 = never. */
-    public int sendZeroCopyMin() {
-        return sendZeroCopyMin;
-    }
-
-    /** Idle time after which the io_uring SQPOLL thread sleeps; zero: no SQPOLL thread. */
-    public Duration sqPollIdle() {
-        return sqPollIdle;
-    }
-
-    /** Whether the loop's io_uring ring (once it exists) does the kernel wait instead of epoll. */
-    public boolean ringWait() {
-        return ringWait;
+    /** The settings of the loop's io_uring ring. */
+    public UringConfig uring() {
+        return uring;
     }
 
     @Override
     public String toString() {
         return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
                 + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock
-                + ", ringEntries=" + ringEntries + ", ringWait=" + ringWait + ", sendZeroCopyMin=" + sendZeroCopyMin + ", sqPollIdle=" + sqPollIdle + '}';
+                + ", ioHandler=" + ioHandler + ", uring=" + uring + '}';
     }
 
     /** Mutable builder of {@link LoopConfig}; not thread-safe. */
@@ -153,10 +126,8 @@ public final class LoopConfig {
         private Duration timerSlack = Duration.ofNanos(1000);
         private IdleStrategy idleStrategy = IdleStrategy.busySpin();
         private LoopClock clock = LoopClock.system();
-        private int ringEntries = 256;
-        private boolean ringWait = true;
-        private int sendZeroCopyMin = 0;
-        private Duration sqPollIdle = Duration.ZERO;
+        private IoHandlerType ioHandler = IoHandlerType.AUTO;
+        private UringConfig uring = UringConfig.defaults();
 
         private Builder() {
         }
@@ -168,36 +139,21 @@ public final class LoopConfig {
             this.timerSlack = c.timerSlack;
             this.idleStrategy = c.idleStrategy;
             this.clock = c.clock;
-            this.ringEntries = c.ringEntries;
-            this.ringWait = c.ringWait;
-            this.sendZeroCopyMin = c.sendZeroCopyMin;
-            this.sqPollIdle = c.sqPollIdle;
+            this.ioHandler = c.ioHandler;
+            this.uring = c.uring;
         }
 
         /** See the table in {@link LoopConfig}. */
-        public Builder sqPollIdle(Duration idle) {
-            this.sqPollIdle = Objects.requireNonNull(idle, "sqPollIdle");
+        public Builder ioHandler(IoHandlerType type) {
+            this.ioHandler = Objects.requireNonNull(type, "ioHandler");
             return this;
         }
 
-        /** See the table in {@link LoopConfig}. */
-        public Builder sendZeroCopyMin(int bytes) {
-            this.sendZeroCopyMin = bytes;
+        /** See the table in {@link LoopConfig} and {@link UringConfig}. */
+        public Builder uring(UringConfig uring) {
+            this.uring = Objects.requireNonNull(uring, "uring");
             return this;
         }
-
-        /** See the table in {@link LoopConfig}. */
-        public Builder ringWait(boolean on) {
-            this.ringWait = on;
-            return this;
-        }
-
-        /** See the table in {@link LoopConfig}. */
-        public Builder ringEntries(int entries) {
-            this.ringEntries = entries;
-            return this;
-        }
-
 
         /** See the table in {@link LoopConfig}. */
         public Builder spin(Duration spin) {
@@ -241,19 +197,6 @@ public final class LoopConfig {
             Validate.range("LoopConfig.pollIterations", pollIterations, 1, 1_000_000);
             Validate.range("LoopConfig.maxEvents", maxEvents, 1, 65_536);
             Validate.duration("LoopConfig.timerSlack", timerSlack, Duration.ZERO, MAX_SLACK);
-            Validate.range("LoopConfig.ringEntries", ringEntries, 8, 32_768);
-            if (Integer.bitCount(ringEntries) != 1) {
-                throw new IllegalArgumentException("LoopConfig.ringEntries must be a power of two between 8 and 32768, got "
-                        + ringEntries);
-            }
-            if (sendZeroCopyMin != 0 && (sendZeroCopyMin < 1024 || sendZeroCopyMin > (64 << 20))) {
-                throw new IllegalArgumentException("LoopConfig.sendZeroCopyMin must be 0 (off) or between 1024 and "
-                        + (64 << 20) + ", got " + sendZeroCopyMin);
-            }
-            if (!sqPollIdle.isZero() && (sqPollIdle.compareTo(Duration.ofMillis(1)) < 0 || sqPollIdle.compareTo(MAX_SQPOLL_IDLE) > 0)) {
-                throw new IllegalArgumentException("LoopConfig.sqPollIdle must be 0 (off) or between 1 ms and 60 s, got "
-                        + sqPollIdle);
-            }
             return new LoopConfig(this);
         }
     }

@@ -2,7 +2,8 @@ package dev.evpl.reactive.core;
 
 /**
  * A completion source that a loop polls while it is in polling mode (libevpl's poll callbacks):
- * typically an io_uring completion queue, whose tail can be read without a system call.
+ * memory another agent writes (a device queue, a shared-memory ring) that can be read without a
+ * system call. The loop's own io_uring ring needs none: its I/O handler reaps it every pass.
  *
  * <p>The loop enters polling mode when a source reports activity through
  * {@link EventLoop#reportActivity()} (or while a {@linkplain EventLoop#pin() pin} is held) and

@@ -10,6 +10,7 @@ final class TimerHeap {
     private TimerNode[] heap = new TimerNode[64];
     private int size;
     private long seq;
+    private TimerNode[] due = new TimerNode[16];
 
     int size() {
         return size;
@@ -40,6 +41,47 @@ final class TimerHeap {
         TimerNode top = heap[0];
         removeAt(0);
         return top;
+    }
+
+    /**
+     * Fires every node due at {@code now}, in (deadline, arming order). The due set is taken first,
+     * so a timer armed by a callback of this pass fires in a later one even if due already (no
+     * starvation; a period shorter than a pass cannot loop forever). Periodic nodes are re-armed
+     * when {@code rearm}. Returns how many fired.
+     */
+    int fireDue(long now, boolean rearm, EventLoop loop) {
+        int n = 0;
+        TimerNode top;
+        while ((top = peek()) != null && top.deadline - now <= 0) {
+            poll();
+            top.heapIndex = TimerNode.DUE;
+            if (n == due.length) {
+                due = Arrays.copyOf(due, n * 2);
+            }
+            due[n++] = top;
+        }
+        for (int i = 0; i < n; i++) {
+            TimerNode node = due[i];
+            due[i] = null;
+            if (node.heapIndex != TimerNode.DUE) {
+                continue; // cancelled or re-armed by an earlier callback of this pass
+            }
+            boolean periodic = node.interval > 0;
+            node.heapIndex = periodic ? TimerNode.FIRING : TimerNode.IDLE;
+            try {
+                node.fire();
+            } catch (Throwable t) {
+                loop.reportTaskError(t);
+            }
+            if (periodic && node.heapIndex == TimerNode.FIRING && rearm) {
+                long next = node.deadline + Math.min(node.interval, TimerNode.MAX_DELAY);
+                node.deadline = next - now < 0 ? now : next;
+                add(node);
+            } else if (node.heapIndex == TimerNode.FIRING) {
+                node.heapIndex = TimerNode.IDLE;
+            }
+        }
+        return n;
     }
 
     /** Removes {@code node} if it is in this heap; sets its index to {@link TimerNode#IDLE}. */

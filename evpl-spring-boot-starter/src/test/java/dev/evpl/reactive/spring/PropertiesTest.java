@@ -30,7 +30,8 @@ class PropertiesTest {
         LoopConfig loop = LoopConfig.defaults();
         BufferConfig buffer = BufferConfig.defaults();
         assertThat(p.getLoops().getSpin()).isEqualTo(loop.spin());
-        assertThat(p.getIoUring().getRingEntries()).isEqualTo(loop.ringEntries());
+        assertThat(p.getIoUring().getRingEntries()).isEqualTo(loop.uring().entries());
+        assertThat(p.getLoops().getIoHandler()).isEqualTo(loop.ioHandler());
         assertThat(p.getBuffer().getSize().toBytes()).isEqualTo(buffer.bufferSize());
         assertThat(p.getBuffer().getSlabSize().toBytes()).isEqualTo(buffer.slabSize());
         assertThat(p.getBuffer().getMaxMemory().toBytes()).isEqualTo(buffer.maxMemory());
@@ -54,11 +55,12 @@ class PropertiesTest {
     @Test
     void cpuAffinityAndSpinReachTheLoops() {
         runner.withPropertyValues("evpl.loops.count=2", "evpl.loops.cpu-affinity=0", "evpl.loops.spin=0s",
-                "evpl.io-uring.ring-entries=64").run(ctx -> {
+                "evpl.io-uring.ring-entries=64", "evpl.loops.io-handler=epoll").run(ctx -> {
                     EventLoopGroup group = ctx.getBean(EventLoopGroup.class);
                     assertThat(group.config().cpuAffinity()).containsExactly(0);
                     assertThat(group.loop(1).config().spin()).isEqualTo(Duration.ZERO);
-                    assertThat(group.loop(0).config().ringEntries()).isEqualTo(64);
+                    assertThat(group.loop(0).config().uring().entries()).isEqualTo(64);
+                    assertThat(group.loop(0).config().ioHandler()).isEqualTo(dev.evpl.reactive.core.IoHandlerType.EPOLL);
                     // both loops pinned to CPU 0: each reports it from its own thread
                     for (int i = 0; i < 2; i++) {
                         dev.evpl.reactive.core.EventLoop loop = group.loop(i);

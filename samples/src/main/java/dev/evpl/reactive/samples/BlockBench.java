@@ -32,7 +32,7 @@ import reactor.core.publisher.Mono;
  * {@code RESULT iops=… mbps=… p50_us=… p99_us=…}. A file shorter than {@code size} is first filled
  * with data (not a sparse hole: reading holes measures nothing). {@code --spin-ms} sets the loop's
  * spin window (default 1 ms: it polls the completion queue that long after the last completion);
- * {@code --epoll-wait} makes the loop wait in epoll instead of its ring ({@code LoopConfig.ringWait}
+ * {@code --epoll-wait} makes the loop wait in epoll instead of its ring ({@code LoopConfig.ioHandler} EPOLL
  * off); {@code --sqpoll-ms N} gives the ring an SQPOLL thread that sleeps after N idle ms.
  */
 final class BlockBench {
@@ -64,8 +64,10 @@ final class BlockBench {
         // --spin-ms: how long the loop keeps polling completions after the last one
         dev.evpl.reactive.core.LoopConfig loopConfig = dev.evpl.reactive.core.LoopConfig.builder()
                 .spin(java.time.Duration.ofMillis(args.getInt("spin-ms", 1)))
-                .ringWait(!args.has("epoll-wait"))
-                .sqPollIdle(java.time.Duration.ofMillis(args.getInt("sqpoll-ms", 0))).build();
+                .ioHandler(args.has("epoll-wait") ? dev.evpl.reactive.core.IoHandlerType.EPOLL
+                        : dev.evpl.reactive.core.IoHandlerType.AUTO)
+                .uring(dev.evpl.reactive.core.UringConfig.builder()
+                        .sqPollIdle(java.time.Duration.ofMillis(args.getInt("sqpoll-ms", 0))).build()).build();
         String fileArg = args.get("file", null);
         if (fileArg == null) {
             throw new IllegalArgumentException("--file is required");

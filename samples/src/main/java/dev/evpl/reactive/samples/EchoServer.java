@@ -41,9 +41,10 @@ final class EchoServer {
         if (protocol == Protocol.STREAM_SOCKET_UNIX) {
             new java.io.File(endpoint.path()).delete();
         }
-        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ringWait false)
+        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ioHandler EPOLL)
         try (EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(threads)
-                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(!args.has("epoll-wait")).build()).build())) {
+                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ioHandler(args.has("epoll-wait")
+                        ? dev.evpl.reactive.core.IoHandlerType.EPOLL : dev.evpl.reactive.core.IoHandlerType.AUTO).build()).build())) {
             if (!protocol.isStream()) {
                 // One datagram socket (UDP has no connections to steer): every datagram back to its sender.
                 DatagramBind bind = DatagramBind.open(group.loop(0), protocol, endpoint).block();

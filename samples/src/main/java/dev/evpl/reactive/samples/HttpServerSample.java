@@ -28,10 +28,11 @@ final class HttpServerSample {
 
     static int run(String[] argv, PrintStream out) throws InterruptedException {
         Args args = new Args(argv);
-        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ringWait false)
+        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ioHandler EPOLL)
         dev.evpl.reactive.core.EventLoopGroup loops = dev.evpl.reactive.core.EventLoopGroup.create(
                 dev.evpl.reactive.core.GroupConfig.builder().threads(args.getInt("threads", 1))
-                        .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(!args.has("epoll-wait")).build())
+                        .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ioHandler(args.has("epoll-wait")
+                        ? dev.evpl.reactive.core.IoHandlerType.EPOLL : dev.evpl.reactive.core.IoHandlerType.AUTO).build())
                         .build());
         HttpServer config = HttpServer.create()
                 .protocol(Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP")))

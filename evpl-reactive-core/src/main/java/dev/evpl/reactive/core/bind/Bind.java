@@ -114,7 +114,7 @@ public interface Bind {
      * {@code timeout}) closes the half-open socket.
      */
     static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint) {
-        return Connector.connect(loop, protocol, endpoint);
+        return Mono.defer(() -> Transports.stream(protocol, endpoint).connect(loop, endpoint, false));
     }
 
     /**
@@ -124,6 +124,6 @@ public interface Bind {
      * {@code receive()} errors, {@code events()} ends with {@code Disconnected(cause)}.
      */
     static Mono<Bind> connectQueued(EventLoop loop, Protocol protocol, Endpoint endpoint) {
-        return Connector.connect(loop, protocol, endpoint, true);
+        return Mono.defer(() -> Transports.stream(protocol, endpoint).connect(loop, endpoint, true));
     }
 }

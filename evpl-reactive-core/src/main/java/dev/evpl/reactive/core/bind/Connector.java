@@ -5,7 +5,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
-/** Outgoing connections of the socket backends. */
+/** Outgoing connections of the kernel-socket stream transports ({@link SocketStreamTransport}). */
 final class Connector {
     static {
         // A bind that reaches a subscriber after it cancelled (a cancel from another thread racing
@@ -20,29 +20,17 @@ final class Connector {
     private Connector() {
     }
 
-    static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint) {
-        return connect(loop, protocol, endpoint, false);
-    }
-
     /** {@code early}: emit the bind as soon as the connect is under way (sends queue until it completes). */
-    static Mono<Bind> connect(EventLoop loop, Protocol protocol, Endpoint endpoint, boolean early) {
+    static Mono<Bind> connect(EventLoop loop, SocketStreamTransport transport, Endpoint endpoint, boolean early) {
         return Mono.defer(() -> {
-            protocol.checkAvailable();
-            if (!protocol.isStream()) {
-                return Mono.error(new IllegalArgumentException(protocol + " is a datagram protocol: use a datagram bind"));
-            }
-            endpoint.checkFits(protocol);
-            if (protocol.isInProcess()) {
-                return Listener.connectInproc(loop, endpoint.inprocName());
-            }
             // A name that does not resolve fails the connect with the UnknownHostException itself.
-            Mono<SocketOps.Target> target = Mono.fromCallable(() -> SocketOps.target(protocol, endpoint))
+            Mono<SocketOps.Target> target = Mono.fromCallable(() -> SocketOps.target(transport.protocol(), endpoint))
                     .onErrorMap(e -> e instanceof java.io.UncheckedIOException u
                             && u.getCause() instanceof java.net.UnknownHostException, Throwable::getCause);
             if (!endpoint.isUnix()) {
                 target = target.subscribeOn(Schedulers.boundedElastic()); // DNS may block
             }
-            return target.flatMap(t -> start(loop, protocol, t, early));
+            return target.flatMap(t -> start(loop, transport, t, early));
         });
     }
 
@@ -52,7 +40,7 @@ final class Connector {
      * immediate unix connect included, whose bind is ready in the same task); a bind that reaches a
      * subscriber that cancelled meanwhile is closed by the dropped-resource hook.
      */
-    private static Mono<Bind> start(EventLoop loop, Protocol protocol, SocketOps.Target target, boolean early) {
+    private static Mono<Bind> start(EventLoop loop, SocketStreamTransport transport, SocketOps.Target target, boolean early) {
         Sinks.One<Bind> result = Sinks.one();
         // Early: the caller gets the bind at once; the connect's own outcome goes to a sink nobody
         // waits on, and a failure closes the bind with the cause (sends fail, receive errors).
@@ -66,8 +54,9 @@ final class Connector {
                 boolean[] connected = new boolean[1];
                 int fd = SocketOps.connect(target, connected);
                 // From here the descriptor belongs to the bind: a failing construction closes it.
-                SocketStreamBind b = connected[0] ? SocketStreamBind.connected(loop, protocol, fd, target.family())
-                        : SocketStreamBind.connecting(loop, protocol, fd, target.family(), connectOutcome);
+                SocketStreamBind made = transport.newBind(loop, fd, target.family());
+                SocketStreamBind b = connected[0] ? SocketStreamBind.connected(made)
+                        : SocketStreamBind.connecting(made, connectOutcome);
                 b.targetName = target.name();
                 state.bind = b;
                 if (state.cancelled) {

@@ -41,10 +41,7 @@ public interface DatagramBind {
      * {@code maxDatagram} bytes are truncated by the kernel and reported as errors.
      */
     static Mono<DatagramBind> open(EventLoop loop, Protocol protocol, Endpoint local, int maxDatagram) {
-        if (protocol.isInProcess()) {
-            return InprocDatagramBind.open(loop, protocol, local, maxDatagram);
-        }
-        return UdpBind.open(loop, protocol, local, maxDatagram);
+        return Mono.defer(() -> Transports.datagram(protocol, local).open(loop, local, maxDatagram));
     }
 
     /** {@link #open(EventLoop, Protocol, Endpoint, int)} with 64 KiB datagrams (libevpl's default). */

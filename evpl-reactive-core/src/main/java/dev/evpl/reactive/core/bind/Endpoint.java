@@ -11,6 +11,16 @@ import java.util.Objects;
  * for 5 s; a failed refresh keeps the last good address.
  */
 public final class Endpoint {
+    /** What an endpoint names; each {@link Protocol} takes one kind. */
+    public enum Kind {
+        /** An IP address or host name with a port. */
+        INET,
+        /** A unix socket path or abstract name. */
+        UNIX,
+        /** A name private to this process. */
+        INPROC
+    }
+
     private final String host;
     private final int port;
     private final String path;
@@ -86,19 +96,23 @@ public final class Endpoint {
         return new InetSocketAddress(DnsCache.DEFAULT.resolve(host), port);
     }
 
+    /** What this endpoint names. */
+    public Kind kind() {
+        return inprocName != null ? Kind.INPROC : path != null ? Kind.UNIX : Kind.INET;
+    }
+
     void checkFits(Protocol protocol) {
-        if (protocol.isInProcess() != isInProcess()) {
-            throw new IllegalArgumentException(protocol + " needs " + (protocol.isInProcess() ? "an in-process endpoint"
-                    : "a network endpoint") + ", got " + this);
+        if (protocol.endpointKind() != kind()) {
+            throw new IllegalArgumentException(protocol + " needs " + describe(protocol.endpointKind()) + ", got " + this);
         }
-        if (protocol.isInProcess()) {
-            return;
-        }
-        boolean wantsUnix = protocol == Protocol.STREAM_SOCKET_UNIX;
-        if (wantsUnix != isUnix()) {
-            throw new IllegalArgumentException(protocol + " needs " + (wantsUnix ? "a unix path endpoint" : "a host:port endpoint")
-                    + ", got " + this);
-        }
+    }
+
+    private static String describe(Kind kind) {
+        return switch (kind) {
+            case INET -> "a host:port endpoint";
+            case UNIX -> "a unix path endpoint";
+            case INPROC -> "an in-process endpoint";
+        };
     }
 
     @Override

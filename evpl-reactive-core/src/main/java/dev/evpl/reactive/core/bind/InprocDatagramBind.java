@@ -41,7 +41,6 @@ final class InprocDatagramBind extends LoopBoundSource implements DatagramBind {
 
     static Mono<DatagramBind> open(EventLoop loop, Protocol protocol, Endpoint local, int maxDatagram) {
         return Mono.fromCallable(() -> {
-            local.checkFits(protocol);
             if (maxDatagram < 1) {
                 throw new IllegalArgumentException("maxDatagram must be >= 1, got " + maxDatagram);
             }

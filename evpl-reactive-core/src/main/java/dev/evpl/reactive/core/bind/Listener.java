@@ -1,14 +1,6 @@
 package dev.evpl.reactive.core.bind;
 
-import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
-
 import dev.evpl.reactive.core.EventLoop;
-import dev.evpl.reactive.core.NativeIoException;
-import dev.evpl.reactive.core.FdEvent;
-import dev.evpl.reactive.core.FdHandler;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
-import dev.evpl.reactive.core.internal.nativeio.Linux;
-import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -24,13 +16,16 @@ import reactor.core.Disposable;
  * loop's handler gets it as a {@link Bind}. The socket is registered on one attached loop at a time
  * (the acceptor); detaching that loop moves it to another. No socket is shared between loops.
  *
+ * <p>The listener is the same for every transport: what accepts is the protocol's
+ * {@link StreamTransport.Acceptor} (an epoll-registered socket, an io_uring multishot accept, an
+ * in-process name), which hands each connection to this listener to be steered.
+ *
  * <p>Backlog: the kernel's maximum ({@code somaxconn}). Thread-safety: every method may be called
  * from any thread; {@link #listen} blocks for name resolution and the bind.
  */
-public final class Listener implements Disposable {
+public final class Listener implements Disposable, StreamTransport.ConnectionSink {
     private final Protocol protocol;
-    private final int fd;
-    private final int family;
+    private final StreamTransport.Acceptor acceptor;
     private final SocketAddress localAddress;
     private final SteeringPolicy policy;
     private final CopyOnWriteArrayList<Attachment> attached = new CopyOnWriteArrayList<>();
@@ -50,35 +45,14 @@ public final class Listener implements Disposable {
      * so a hand-over and a dispose can never race on the descriptor. Guarded by {@code this}.
      */
     private Attachment owner;
-    /** Confined to the owner's loop. */
-    private FdEvent acceptEvent;
-    /** STREAM_IO_URING_TCP: the multishot accept armed on the owner loop's ring. */
-    private RingAcceptor ringAcceptor;
-
     private record Attachment(EventLoop loop, Consumer<Bind> handler) {
     }
 
-    /** In-process listeners, by name: private to this process. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Listener> INPROC =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final String inprocName;
-
-    private Listener(Protocol protocol, int fd, int family, SteeringPolicy policy) {
+    private Listener(Protocol protocol, StreamTransport transport, Endpoint endpoint, SteeringPolicy policy) {
         this.protocol = protocol;
-        this.fd = fd;
-        this.family = family;
         this.policy = policy;
-        this.localAddress = SocketOps.localAddress(fd, family);
-        this.inprocName = null;
-    }
-
-    private Listener(String inprocName, SteeringPolicy policy) {
-        this.protocol = Protocol.STREAM_INPROC;
-        this.fd = -1;
-        this.family = -1;
-        this.policy = policy;
-        this.localAddress = new InprocStreamBind.InprocAddress(inprocName);
-        this.inprocName = inprocName;
+        this.acceptor = transport.listen(endpoint, this);
+        this.localAddress = acceptor.localAddress();
     }
 
     /** Listens on {@code endpoint} (port 0 = any free port) with round-robin steering. */
@@ -89,21 +63,10 @@ public final class Listener implements Disposable {
     /** Listens on {@code endpoint} with {@code policy} steering. */
     public static Listener listen(Protocol protocol, Endpoint endpoint, SteeringPolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        protocol.checkAvailable();
         if (!protocol.isStream()) {
             throw new IllegalArgumentException(protocol + " is a datagram protocol: listeners take stream protocols");
         }
-        if (protocol.isInProcess()) {
-            endpoint.checkFits(protocol);
-            Listener l = new Listener(endpoint.inprocName(), policy);
-            if (INPROC.putIfAbsent(endpoint.inprocName(), l) != null) {
-                throw new IllegalStateException("in-process name '" + endpoint.inprocName() + "' is already listening");
-            }
-            return l;
-        }
-        SocketOps.Target target = SocketOps.target(protocol, endpoint);
-        int fd = SocketOps.listen(protocol, target);
-        return new Listener(protocol, fd, target.family(), policy);
+        return new Listener(protocol, Transports.stream(protocol, endpoint), endpoint, policy);
     }
 
     /** The address the socket is bound to (with the port the kernel chose for port 0). */
@@ -134,7 +97,7 @@ public final class Listener implements Disposable {
         attached.add(a);
         attachmentsChanged();
         synchronized (this) {
-            if (owner == null && !disposed && inprocName == null) {
+            if (owner == null && !disposed && acceptor.needsLoop()) {
                 owner = a;
                 runOn(a, () -> register(a));
             }
@@ -179,28 +142,12 @@ public final class Listener implements Disposable {
                 return; // a queued dispose or hand-over task on this loop takes care of the socket
             }
         }
-        if (protocol == Protocol.STREAM_IO_URING_TCP) {
-            ringAcceptor = new RingAcceptor(a.loop);
-            ringAcceptor.arm();
-            return;
-        }
-        acceptEvent = a.loop.addFd(fd, new Acceptor(), true, false);
-    }
-
-    /** Owner loop: stops a multishot accept (the kernel confirms with -ECANCELED). */
-    private void stopRingAcceptor() {
-        if (ringAcceptor != null) {
-            ringAcceptor.stop();
-            ringAcceptor = null;
-        }
+        acceptor.start(a.loop);
     }
 
     private void detach(Attachment a) {
         attached.remove(a);
         attachmentsChanged();
-        if (inprocName != null) {
-            return;
-        }
         synchronized (this) {
             if (owner != a) {
                 return;
@@ -211,11 +158,7 @@ public final class Listener implements Disposable {
 
     /** On a's loop: stop accepting there and give the socket to another attached loop, if any. */
     private void handOver(Attachment a) {
-        if (acceptEvent != null) {
-            acceptEvent.close();
-            acceptEvent = null;
-        }
-        stopRingAcceptor();
+        acceptor.stop();
         synchronized (this) {
             if (disposed || owner != a) {
                 return;
@@ -260,30 +203,15 @@ public final class Listener implements Disposable {
         }
         attached.clear();
         attachmentsChanged();
-        if (inprocName != null) {
-            INPROC.remove(inprocName, this);
-            return;
-        }
         if (o == null) {
-            LIBC.close(fd);
+            acceptor.close();
             return;
         }
         try {
             // Queued behind any register/hand-over task of the same loop: it runs last.
-            o.loop.schedule(() -> {
-                if (acceptEvent != null) {
-                    acceptEvent.close();
-                    acceptEvent = null;
-                }
-                if (ringAcceptor != null) {
-                    stopRingAcceptor();
-                    // A pending accept holds the socket in the kernel: shutting it down ends it now.
-                    LIBC.shutdown(fd, Linux.SHUT_RDWR);
-                }
-                LIBC.close(fd);
-            });
+            o.loop.schedule(acceptor::close);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            LIBC.close(fd);
+            acceptor.close(); // the loop is gone, and with it what the acceptor had registered there
         }
     }
 
@@ -293,151 +221,27 @@ public final class Listener implements Disposable {
     }
 
     /**
-     * An in-process connect from {@code clientLoop}: both sides are made and paired, the server
-     * side goes to the chosen attached loop's handler, the client side is emitted once it has.
+     * From the acceptor (its loop, or a connecting thread for in-process): steers {@code connection}
+     * to the loop the policy picks; with none attached, or that loop gone, it is dropped.
      */
-    static reactor.core.publisher.Mono<Bind> connectInproc(EventLoop clientLoop, String name) {
-        return reactor.core.publisher.Mono.defer(() -> {
-            Listener l = INPROC.get(name);
-            Attachment target = l == null || l.disposed ? null : l.snapshot.choose(l.policy);
-            if (target == null) {
-                return reactor.core.publisher.Mono.error(new IllegalStateException("connect inproc:" + name
-                        + ": nothing listening (or no loop attached)"));
-            }
-            InprocStreamBind client = new InprocStreamBind(clientLoop, name);
-            InprocStreamBind server = new InprocStreamBind(target.loop, name);
-            InprocStreamBind.pair(client, server);
-            return reactor.core.publisher.Mono.<Bind>fromRunnable(() -> target.handler.accept(server))
-                    .subscribeOn(target.loop)
-                    .then(reactor.core.publisher.Mono.just(client));
-        });
-    }
-
-    /** Accepts on the acceptor loop and hands each connection to its chosen loop. */
-    private final class Acceptor implements FdHandler {
-        /** An accept error was reported and no accept succeeded since. Acceptor-loop confined. */
-        private boolean failing;
-
-        @Override
-        public void onReadable(FdEvent ev) {
-            for (int i = 0; i < 64; i++) {
-                int conn = LIBC.accept4(fd, 0, 0, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
-                if (conn < 0) {
-                    int errno = Native.errno();
-                    if (errno == Errno.EAGAIN) {
-                        ev.markUnreadable();
-                        return;
-                    }
-                    if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) {
-                        continue;
-                    }
-                    // EMFILE, ENFILE, ENOBUFS…: pause accepting for 100 ms (the pending connection
-                    // stays in the backlog), then try again; never spin on the error. Reported once
-                    // per streak of failures, not every 100 ms.
-                    NativeIoException error = Native.error("accept4", String.valueOf(localAddress));
-                    if (!failing) {
-                        failing = true;
-                        ev.loop().reportCallbackError(error);
-                    }
-                    ev.readInterest(false);
-                    ev.loop().timer(() -> {
-                        if (!ev.isClosed()) {
-                            ev.readInterest(true);
-                        }
-                    }).schedule(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    return;
-                }
-                failing = false;
-                dispatch(conn);
-            }
-        }
-    }
-
-    /** Acceptor loop: hands an accepted connection to its chosen loop. */
-    private void dispatch(int conn) {
-        Attachment target = snapshot.choose(policy);
+    @Override
+    public void accept(StreamTransport.Incoming connection) {
+        Attachment target = disposed ? null : snapshot.choose(policy);
         if (target == null) {
-            LIBC.close(conn);
+            connection.drop(new IllegalStateException("connect " + localAddress + ": nothing listening (or no loop attached)"));
             return;
         }
-        // A loop disposed before the hand-over runs drops it: the descriptor is closed then.
-        target.loop.execute(() -> open(target, conn), () -> LIBC.close(conn));
+        // A loop disposed before the hand-over runs drops it: the connection is released then.
+        target.loop.execute(() -> open(target, connection), () -> connection.drop(
+                new IllegalStateException("event loop " + target.loop.name() + " was disposed")));
     }
 
-    /**
-     * STREAM_IO_URING_TCP: one multishot ACCEPT on the owner loop's ring yields every connection
-     * (no readiness event, no accept call per connection). An error pauses it for 100 ms, reported
-     * once per streak like the epoll acceptor; a multishot the kernel ended is re-armed.
-     * Owner-loop confined.
-     */
-    private final class RingAcceptor implements dev.evpl.reactive.core.internal.uring.LoopRing.MultiCompletion {
-        private final EventLoop loop;
-        private final dev.evpl.reactive.core.internal.uring.LoopRing ring;
-        private long armed = -1;
-        private boolean stopped;
-        private boolean failing;
-
-        RingAcceptor(EventLoop loop) {
-            this.loop = loop;
-            this.ring = dev.evpl.reactive.core.internal.uring.LoopRing.of(loop);
-        }
-
-        void arm() {
-            if (stopped || armed >= 0) {
-                return;
-            }
-            armed = ring.submitMultishot((sqe, user) -> {
-                dev.evpl.reactive.core.internal.uring.UringOps.acceptMultishot(sqe, fd, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, user);
-            }, this);
-        }
-
-        void stop() {
-            stopped = true;
-            ring.cancel(armed);
-        }
-
-        @Override
-        public void complete(int res, int flags) {
-            boolean more = (flags & dev.evpl.reactive.core.internal.uring.LoopRing.CQE_F_MORE) != 0;
-            if (!more) {
-                armed = -1;
-            }
-            if (res >= 0) {
-                failing = false;
-                if (stopped && disposed) {
-                    LIBC.close(res);
-                } else {
-                    dispatch(res); // also right after a hand-over: the connection is served, not dropped
-                }
-                if (!more) {
-                    arm();
-                }
-                return;
-            }
-            if (stopped || loop.isDisposed()) {
-                return; // stopped, or the loop (and its ring) is going away
-            }
-            if (res != -Errno.ECANCELED) {
-                if (!failing) {
-                    failing = true;
-                    loop.reportCallbackError(NativeIoException.of("accept", String.valueOf(localAddress), -res));
-                }
-                if (more) {
-                    ring.cancel(armed); // stop it now; its last completion schedules the retry
-                    return;
-                }
-            }
-            // The multishot ended (an error, our cancel after one, or the kernel): retry after a pause.
-            loop.timer(this::arm).schedule(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void open(Attachment a, int conn) {
-        SocketStreamBind bind;
+    private void open(Attachment a, StreamTransport.Incoming connection) {
+        Bind bind;
         try {
-            bind = SocketStreamBind.connected(a.loop, protocol, conn, family);
+            bind = connection.open(a.loop);
         } catch (RuntimeException e) {
-            // connected() closed the descriptor already (a second close could hit a reused number)
+            // open() released the connection already (a second close could hit a reused number)
             if (a.loop.isDisposed()) {
                 return; // accepted while its loop was being disposed: nobody can serve it, not an error
             }
@@ -446,8 +250,10 @@ public final class Listener implements Disposable {
         try {
             a.handler.accept(bind);
         } catch (RuntimeException e) {
-            bind.closeNow(e);
+            bind.close();
             throw e;
+        } finally {
+            connection.served(bind); // also after a handler that threw: the bind is closing then
         }
     }
 

@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A transport, named as in libevpl ({@code STREAM_SOCKET_TCP}, …). Applications name the protocol
- * in configuration; the same code runs on each stream protocol.
+ * A transport's name, as in libevpl ({@code STREAM_SOCKET_TCP}, …). Applications name the protocol
+ * in configuration; the same code runs on each stream protocol. What serves a name is a
+ * {@link Transport} (built in, or added by a module through {@code ServiceLoader}).
  *
  * <p>Every name libevpl defines is registered, whether this build or machine can serve it or not:
  * {@link #isAvailable()} says, and {@link #unavailableReason()} says why not. Immutable.
@@ -17,50 +18,71 @@ public final class Protocol {
     private static final Map<String, Protocol> REGISTRY = new LinkedHashMap<>();
 
     /** Kernel TCP on epoll, edge-triggered, TCP_NODELAY, read/writev. */
-    public static final Protocol STREAM_SOCKET_TCP = register("STREAM_SOCKET_TCP", true, false, false, null);
+    public static final Protocol STREAM_SOCKET_TCP = register("STREAM_SOCKET_TCP", true, Endpoint.Kind.INET, null);
     /** AF_UNIX stream sockets: a path, or an abstract name written {@code @name}. */
-    public static final Protocol STREAM_SOCKET_UNIX = register("STREAM_SOCKET_UNIX", true, true, false, null);
+    public static final Protocol STREAM_SOCKET_UNIX = register("STREAM_SOCKET_UNIX", true, Endpoint.Kind.UNIX, null);
     /** Kernel UDP (IPv4 and IPv6), recvmmsg/sendmmsg batches of 16. */
-    public static final Protocol DATAGRAM_SOCKET_UDP = register("DATAGRAM_SOCKET_UDP", false, false, false, null);
+    public static final Protocol DATAGRAM_SOCKET_UDP = register("DATAGRAM_SOCKET_UDP", false, Endpoint.Kind.INET, null);
     /**
      * TCP with its data path on the loop's io_uring (receives and gathering writes as ring
-     * operations; accept and connect as on epoll). Available where io_uring works.
+     * operations, multishot accept; connect as on epoll). Available where io_uring works.
      */
-    public static final Protocol STREAM_IO_URING_TCP = register("STREAM_IO_URING_TCP", true, false, false,
-            dev.evpl.reactive.core.internal.uring.IoUring.isAvailable() ? null
-                    : "io_uring unavailable: " + dev.evpl.reactive.core.internal.uring.IoUring.unavailableReason());
+    public static final Protocol STREAM_IO_URING_TCP = register("STREAM_IO_URING_TCP", true, Endpoint.Kind.INET, null);
     /** TLS over a stream protocol. */
-    public static final Protocol STREAM_SOCKET_TLS = register("STREAM_SOCKET_TLS", true, false, false,
+    public static final Protocol STREAM_SOCKET_TLS = register("STREAM_SOCKET_TLS", true, Endpoint.Kind.INET,
             "not built yet: TLS is on the roadmap after HTTP/1.1");
     /** Loop to loop in one process, stream semantics: segments move between loops without a copy. */
-    public static final Protocol STREAM_INPROC = register("STREAM_INPROC", true, true, true, null);
+    public static final Protocol STREAM_INPROC = register("STREAM_INPROC", true, Endpoint.Kind.INPROC, null);
     /** Loop to loop in one process, datagram semantics (bounded queues: overflow drops, like UDP). */
-    public static final Protocol DATAGRAM_INPROC = register("DATAGRAM_INPROC", false, true, true, null);
+    public static final Protocol DATAGRAM_INPROC = register("DATAGRAM_INPROC", false, Endpoint.Kind.INPROC, null);
     /** RDMA reliable connection via rdma_cm. */
-    public static final Protocol STREAM_RDMACM_RC = register("STREAM_RDMACM_RC", true, false, false,
+    public static final Protocol STREAM_RDMACM_RC = register("STREAM_RDMACM_RC", true, Endpoint.Kind.INET,
             "needs an RDMA device and backend; none on this machine");
     /** RDMA unreliable datagrams via rdma_cm. */
-    public static final Protocol DATAGRAM_RDMACM_UD = register("DATAGRAM_RDMACM_UD", false, false, false,
+    public static final Protocol DATAGRAM_RDMACM_UD = register("DATAGRAM_RDMACM_UD", false, Endpoint.Kind.INET,
             "needs an RDMA device and backend; none on this machine");
 
     private final String name;
     private final boolean stream;
-    private final boolean local;
-    private final boolean inProcess;
-    private final String unavailableReason;
+    private final Endpoint.Kind endpointKind;
+    /** Why nothing serves this name yet, when no transport does (the placeholders'). */
+    private final String placeholder;
 
-    private Protocol(String name, boolean stream, boolean local, boolean inProcess, String unavailableReason) {
+    private Protocol(String name, boolean stream, Endpoint.Kind endpointKind, String placeholder) {
         this.name = name;
         this.stream = stream;
-        this.local = local;
-        this.inProcess = inProcess;
-        this.unavailableReason = unavailableReason;
+        this.endpointKind = endpointKind;
+        this.placeholder = placeholder;
     }
 
-    private static Protocol register(String name, boolean stream, boolean local, boolean inProcess, String reason) {
-        Protocol p = new Protocol(name, stream, local, inProcess, reason);
+    private static synchronized Protocol register(String name, boolean stream, Endpoint.Kind kind, String placeholder) {
+        Protocol p = new Protocol(name, stream, kind, placeholder);
         REGISTRY.put(name, p);
         return p;
+    }
+
+    /**
+     * Defines a protocol name for a transport that a module adds (see {@link Transport}): upper
+     * case letters, digits and {@code _}. Defining a name again with the same properties returns
+     * the same protocol; with others, or one of the names above, it fails.
+     */
+    public static synchronized Protocol define(String name, boolean stream, Endpoint.Kind endpointKind) {
+        if (name == null || !name.matches("[A-Z][A-Z0-9_]*")) {
+            throw new IllegalArgumentException("a protocol name is upper case letters, digits and '_', got '" + name + "'");
+        }
+        java.util.Objects.requireNonNull(endpointKind, "endpointKind");
+        Protocol known = REGISTRY.get(name);
+        if (known != null) {
+            if (known.stream == stream && known.endpointKind == endpointKind && known.placeholder == null) {
+                return known;
+            }
+            throw new IllegalArgumentException("protocol " + name + " is defined already, as " + known.describe());
+        }
+        return register(name, stream, endpointKind, null);
+    }
+
+    private String describe() {
+        return (stream ? "a stream" : "a datagram") + " protocol on " + endpointKind + " endpoints";
     }
 
     /**
@@ -68,6 +90,11 @@ public final class Protocol {
      * listing the known names when there is none.
      */
     public static Protocol lookup(String name) {
+        Transports.ensureLoaded(); // providers define their names as they load: before the lock
+        return lookupDefined(name);
+    }
+
+    private static synchronized Protocol lookupDefined(String name) {
         Protocol p = REGISTRY.get(name.trim().toUpperCase(Locale.ROOT));
         if (p == null) {
             throw new IllegalArgumentException("unknown protocol '" + name + "'; known: " + REGISTRY.keySet());
@@ -77,7 +104,10 @@ public final class Protocol {
 
     /** Every registered protocol, in registration order. */
     public static Collection<Protocol> all() {
-        return Collections.unmodifiableCollection(REGISTRY.values());
+        Transports.ensureLoaded();
+        synchronized (Protocol.class) {
+            return Collections.unmodifiableCollection(new java.util.ArrayList<>(REGISTRY.values()));
+        }
     }
 
     /** libevpl's name. */
@@ -90,24 +120,33 @@ public final class Protocol {
         return stream;
     }
 
+    /** The kind of {@link Endpoint} it listens on and connects to. */
+    public Endpoint.Kind endpointKind() {
+        return endpointKind;
+    }
+
     /** Local to the machine (unix sockets, in-process). */
     public boolean isLocal() {
-        return local;
+        return endpointKind != Endpoint.Kind.INET;
     }
 
     /** Within this process only. */
     public boolean isInProcess() {
-        return inProcess;
+        return endpointKind == Endpoint.Kind.INPROC;
     }
 
-    /** Whether this build and machine can use it now. */
+    /** Whether this build and machine can use it now: a transport serves it and can run here. */
     public boolean isAvailable() {
-        return unavailableReason == null;
+        return unavailableReason() == null;
     }
 
     /** Why it is not available, or {@code null}. */
     public String unavailableReason() {
-        return unavailableReason;
+        Transport t = Transports.find(this);
+        if (t == null) {
+            return placeholder != null ? placeholder : "no transport serves " + name + " in this process";
+        }
+        return t.unavailableReason();
     }
 
     /**
@@ -122,8 +161,9 @@ public final class Protocol {
     }
 
     void checkAvailable() {
-        if (unavailableReason != null) {
-            throw new UnsupportedOperationException(name + " is not available: " + unavailableReason);
+        String why = unavailableReason();
+        if (why != null) {
+            throw new UnsupportedOperationException(name + " is not available: " + why);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
 final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
     private static final int CQE_F_BUFFER = UringOps.CQE_F_BUFFER;
 
-    private final SocketStreamBind bind;
+    private final RingStreamBind bind;
     private final LoopRing ring;
     private final ProvidedBuffers buffers;
     private final int fd;
@@ -43,7 +43,7 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
     private Segment onceBuffer;
 
     /** {@code buffers} null: one plain RECV per credit. */
-    RingReceiver(SocketStreamBind bind, LoopRing ring, ProvidedBuffers buffers, int fd) {
+    RingReceiver(RingStreamBind bind, LoopRing ring, ProvidedBuffers buffers, int fd) {
         this.bind = bind;
         this.ring = ring;
         this.buffers = buffers;

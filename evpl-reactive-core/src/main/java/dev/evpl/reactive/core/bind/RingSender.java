@@ -8,14 +8,14 @@ import dev.evpl.reactive.core.internal.uring.LoopRing;
 
 /**
  * The send side of a STREAM_IO_URING_TCP bind: one {@code WRITEV} of the queued slices at a time
- * (from an iovec array of its own), or with {@code LoopConfig.sendZeroCopyMin} one
+ * (from an iovec array of its own), or with {@code UringConfig.sendZeroCopyMin} one
  * {@code SENDMSG_ZC} for a large flush. This object is the SQE's preparer and its completion, so a
  * write allocates nothing. Loop-confined.
  */
 final class RingSender implements LoopRing.Prep, LoopRing.Completion {
     private static final int CQE_F_NOTIF = UringOps.CQE_F_NOTIF;
 
-    private final SocketStreamBind bind;
+    private final RingStreamBind bind;
     private final LoopRing ring;
     private final SendQueue queue;
     private final int fd;
@@ -31,12 +31,12 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
     private long zeroCopySends;
     private final ZeroCopy zeroCopy = new ZeroCopy();
 
-    RingSender(SocketStreamBind bind, LoopRing ring, SendQueue queue, int fd) {
+    RingSender(RingStreamBind bind, LoopRing ring, SendQueue queue, int fd) {
         this.bind = bind;
         this.ring = ring;
         this.queue = queue;
         this.fd = fd;
-        this.zeroCopyMin = ring.loop().config().sendZeroCopyMin();
+        this.zeroCopyMin = ring.loop().config().uring().sendZeroCopyMin();
     }
 
     /**

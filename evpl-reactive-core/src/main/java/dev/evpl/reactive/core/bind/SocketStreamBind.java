@@ -9,58 +9,39 @@ import dev.evpl.reactive.core.FdHandler;
 import dev.evpl.reactive.core.NativeIoException;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
-import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.net.SocketAddress;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * A stream socket (TCP or unix) on epoll, or with its data path on the loop's io_uring
- * ({@code STREAM_IO_URING_TCP}). Confined to its loop: public methods called elsewhere hop onto it.
- * Receive is a {@link ReceivePublisher} whose credit gates reading; sends queue segments in a ring
- * and a per-bind {@link Deferral} flushes them once per pass with one {@code writev}.
- *
- * <p>On io_uring ({@link #ring} set) the socket is switched to blocking mode (the ring waits for
- * data internally, no worker thread); receives are a {@link RingReceiver} (a multishot receive
- * from the loop's provided buffers while there is credit, none armed without it, so the kernel
- * buffer fills and the peer's window closes, as on epoll) and sends a {@link RingSender} (one
- * write of the queued slices at a time). Close cancels the receive and shuts the socket down
- * first, so operations in flight complete and their memory returns to the pool.
+ * What a stream socket (TCP or unix) is whatever moves its bytes: the descriptor and its epoll
+ * registration (connect completes on epoll in every case), addresses, the send queue and its
+ * once-per-pass flush {@link Deferral}, connect, finish and close. The data path is the
+ * subclass's: {@link EpollStreamBind} reads and writes on readiness, {@link RingStreamBind} on the
+ * loop's io_uring. Confined to its loop: public methods called elsewhere hop onto it.
  */
-final class SocketStreamBind extends StreamBindBase implements FdHandler {
-    /** Reads per readable callback before yielding to other descriptors of the loop. */
-    private static final int READS_PER_CALL = 16;
-    /** A read gets at least this much contiguous room (else a fresh buffer is taken). */
-    private static final int MIN_READ = 2048;
-    private static final int MAX_READ = 256 * 1024;
-
+abstract class SocketStreamBind extends StreamBindBase implements FdHandler {
     final Protocol protocol;
     final int fd;
     private final int family;
     private final LoopSockets sockets;
     private final SegmentAllocator allocator;
-    private FdEvent event;
+    final FdEvent event;
     private SocketAddress local;
-    private SocketAddress remote;
-    private final SendQueue sendQueue = new SendQueue(this);
-    private final Deferral flush;
-    /** Non-null when the data path runs on the loop's io_uring. */
-    private final dev.evpl.reactive.core.internal.uring.LoopRing ring;
-    /** io_uring: the send side (one WRITEV or SENDMSG_ZC at a time). */
-    private RingSender ringSender;
-    /** io_uring: the receive side (multishot from provided buffers, or one RECV per credit). */
-    private RingReceiver ringReceiver;
+    SocketAddress remote;
+    final SendQueue sendQueue = new SendQueue(this);
+    final Deferral flush;
 
-    private volatile boolean closed;
+    volatile boolean closed;
     private volatile Throwable closeCause;
     /** Connected / Sent / Disconnected ({@link #events()}). */
     private final BindEvents bindEvents = new BindEvents();
-    private boolean finishing;
+    boolean finishing;
     /** Non-null while a connect is in progress. */
-    private Sinks.One<Bind> connecting;
+    Sinks.One<Bind> connecting;
+    private boolean descriptorReleased;
 
     SocketStreamBind(EventLoop loop, Protocol protocol, int fd, int family) {
         super(loop);
@@ -76,9 +57,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             if (family != Linux.AF_UNIX) {
                 SocketOps.setNoDelay(fd);
             }
-            this.ring = protocol == Protocol.STREAM_IO_URING_TCP ? dev.evpl.reactive.core.internal.uring.LoopRing.of(loop) : null;
             registered = loop.addFd(fd, this, false, false);
-            this.event = registered;
             sockets.added(this);
             OpenFaults.check();
         } catch (RuntimeException | Error e) {
@@ -89,23 +68,16 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             LIBC.close(fd);
             throw e;
         }
+        this.event = registered;
     }
 
-    /** io_uring: the connection is up; the ring's operations wait in the kernel, so the socket blocks. */
-    private void ringReady() {
-        if (ring != null && ringSender == null) {
-            int flags = LIBC.fcntl(fd, 3 /* F_GETFL */, 0);
-            LIBC.fcntl(fd, 4 /* F_SETFL */, flags & ~Linux.O_NONBLOCK);
-            ringSender = new RingSender(this, ring, sendQueue, fd);
-            ringReceiver = new RingReceiver(this, ring, ring.providedBuffers(), fd);
-        }
-    }
+    /** Loop: the connection is up (accepted, or its connect completed): the data path may start. */
+    abstract void dataPathReady();
 
     /** An accepted or already connected socket; on failure the descriptor is closed (the caller must not close it). */
-    static SocketStreamBind connected(EventLoop loop, Protocol protocol, int fd, int family) {
-        SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
+    static SocketStreamBind connected(SocketStreamBind b) {
         try {
-            b.ringReady();
+            b.dataPathReady();
             b.addresses();
             b.bindEvents.connected(b.local, b.remote);
             return b;
@@ -116,8 +88,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
     }
 
     /** A socket whose connect is in progress: {@code result} gets the bind once connected. */
-    static SocketStreamBind connecting(EventLoop loop, Protocol protocol, int fd, int family, Sinks.One<Bind> result) {
-        SocketStreamBind b = new SocketStreamBind(loop, protocol, fd, family);
+    static SocketStreamBind connecting(SocketStreamBind b, Sinks.One<Bind> result) {
         b.connecting = result;
         try {
             b.event.writeInterest(true);
@@ -189,91 +160,11 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     // ------------------------------------------------------------------ receive side (loop)
 
-    /** Credit is available: turn read interest on (the latched readiness calls back if data waits). */
-    @Override
-    public void resumeReading() {
-        if (!closed && receiver.wantsData()) {
-            if (ring != null) {
-                if (ringReceiver != null) { // null while connecting: the connect resumes reading
-                    ringReceiver.resume();
-                }
-            } else {
-                event.readInterest(true);
-            }
-        }
-    }
-
-    /** The subscriber cancelled: stop reading; the bind stays open for sending. */
-    @Override
-    public void receiveCancelled() {
-        if (!closed) {
-            if (ringReceiver != null) {
-                ringReceiver.stop();
-            } else {
-                event.readInterest(false);
-            }
-        }
-    }
-
-    /** io_uring receive over: end of stream (0) or a connection error (-errno), after the data before it. */
-    void ringEnded(int res) {
-        if (closed) {
-            return;
-        }
-        if (res == 0) {
-            receiver.complete();
-            if (sendQueue.isEmpty() && finishing) {
-                closeNow(null);
-            }
-        } else {
-            closeNow(NativeIoException.of("recv", String.valueOf(remote), -res));
-        }
-    }
-
-    /** Receive completions with data on the multishot path (-1 when it is not in use). Tests. */
-    long ringReceives() {
-        return ringReceiver == null || !ringReceiver.multishot() ? -1 : ringReceiver.receives();
-    }
-
-    @Override
-    public void onReadable(FdEvent ev) {
-        for (int reads = 0; reads < READS_PER_CALL; reads++) {
-            if (!receiver.wantsData()) {
-                ev.readInterest(false);
-                return;
-            }
-            long address = allocator.reserve(MIN_READ);
-            int room = Math.min(allocator.reservedLength(), MAX_READ);
-            long n = LIBC.read(fd, address, room);
-            if (n > 0) {
-                sendQueue.counters.received += n; // the loop's counters, looked up once per bind
-                Segment s = allocator.commit((int) n);
-                receiver.deliver(s);
-                if (n < room && !ev.isHangup()) {
-                    // A short read drained the socket and new data raises a new edge; but an end of
-                    // stream that arrived with this data raises none, so then read on to see it.
-                    ev.markUnreadable();
-                    return;
-                }
-            } else if (n == 0) {
-                ev.markUnreadable();
-                ev.readInterest(false);
-                receiver.complete();
-                if (sendQueue.isEmpty() && finishing) {
-                    closeNow(null);
-                }
-                return;
-            } else {
-                int errno = Native.errno();
-                if (errno == Errno.EAGAIN) {
-                    ev.markUnreadable();
-                    return;
-                }
-                if (errno != Errno.EINTR) {
-                    closeNow(NativeIoException.of("read", String.valueOf(remote), errno));
-                    return;
-                }
-            }
+    /** Loop: the peer ended the stream (after the data before it); a finishing bind with nothing to send closes. */
+    final void endOfStream() {
+        receiver.complete();
+        if (sendQueue.isEmpty() && finishing) {
+            closeNow(null);
         }
     }
 
@@ -302,73 +193,14 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         return closed;
     }
 
-    /** Loop: one share of writes; returns what {@link SendQueue#writeOut} said (or WRITTEN when it did not write). */
-    private int flushOut() {
-        if (closed || connecting != null) {
-            return SendQueue.WRITTEN;
-        }
-        if (ring != null) {
-            ringFlush();
-            return SendQueue.WRITTEN;
-        }
-        int result = sendQueue.writeOut(fd);
-        reportWritten();
-        if (result < 0) {
-            closeNow(NativeIoException.of("writev", String.valueOf(remote), -result));
-            return result;
-        }
-        if (result == SendQueue.BLOCKED) {
-            event.writeInterest(true); // the kernel's buffer is full: continue on its EPOLLOUT edge
-        } else if (result == SendQueue.MORE) {
-            // Still writable, share of the pass used: continue next pass (no edge comes for a
-            // socket that never filled up). Re-armed inside its own run, the deferral waits a pass.
-            event.writeInterest(false);
-            flush.arm();
-        } else {
-            event.writeInterest(false);
-            if (finishing) {
-                closeNow(null);
-            }
-        }
-        return result;
-    }
+    /** Loop: the deferral's once-per-pass flush of the send queue. */
+    abstract void flushOut();
 
     /** Loop: counts what the last writes took and tells live event subscribers (one Sent per flush). */
-    private void reportWritten() {
+    final void reportWritten() {
         long written = sendQueue.takeWrittenBytes();
         sent(written);
         bindEvents.sent(written, sendQueue.takeWrittenMessages());
-    }
-
-    /** io_uring: a write of the queued slices unless one is in flight; with nothing queued a finishing bind closes. */
-    private void ringFlush() {
-        if (!ringSender.flush() && finishing) {
-            closeNow(null);
-        }
-    }
-
-    /** Writes that went out with SENDMSG_ZC (tests). */
-    long zeroCopySends() {
-        return ringSender == null ? 0 : ringSender.zeroCopySends();
-    }
-
-    /** io_uring: a write completed (bytes, or -errno); called by the {@link RingSender} while open. */
-    void written(int res) {
-        if (res < 0) {
-            if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
-                flush.arm();
-                return;
-            }
-            closeNow(NativeIoException.of("writev", String.valueOf(remote), -res));
-            return;
-        }
-        sendQueue.afterWrite(res);
-        reportWritten();
-        if (!sendQueue.isEmpty()) {
-            ringFlush();
-        } else if (finishing) {
-            closeNow(null);
-        }
     }
 
     @Override
@@ -377,13 +209,12 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             finishConnect();
             return;
         }
-        if (sendQueue.isEmpty()) {
-            ev.writeInterest(false);
-            return;
-        }
-        if (flushOut() == SendQueue.BLOCKED) {
-            ev.markUnwritable(); // only a write the kernel refused waits for the next edge
-        }
+        writable(ev);
+    }
+
+    /** Loop: the socket is writable, the connect being done (epoll's data path continues a blocked write here). */
+    void writable(FdEvent ev) {
+        ev.writeInterest(false);
     }
 
     private void finishConnect() {
@@ -397,7 +228,7 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
             return;
         }
         event.writeInterest(false);
-        ringReady();
+        dataPathReady();
         addresses();
         bindEvents.connected(local, remote);
         result.tryEmitValue(this);
@@ -412,27 +243,9 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
 
     // ------------------------------------------------------------------ close (loop)
 
-    /** io_uring, after a close: segments a write in flight may still read, released with the descriptor (null: none). */
-    private java.util.List<Segment> heldByKernel;
-    private boolean descriptorReleased;
-
-    private boolean ringBusy() {
-        return (ringReceiver != null && ringReceiver.busy()) || (ringSender != null && ringSender.busy());
-    }
-
-    /** io_uring: one of the bind's operations completed; after a close the last one releases the descriptor. */
-    void ringOpEnded() {
-        if (closed && !descriptorReleased && !ringBusy()) {
-            releaseDescriptor();
-        }
-    }
-
-    private void releaseDescriptor() {
+    /** Loop: closes the descriptor, once nothing in the kernel names it any more. */
+    final void releaseDescriptor() {
         descriptorReleased = true;
-        if (heldByKernel != null) {
-            heldByKernel.forEach(Segment::release);
-            heldByKernel = null;
-        }
         LIBC.close(fd);
     }
 
@@ -452,31 +265,10 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         closeCause = cause; // before the volatile write of closed: readers of closed see it
         closed = true;
         event.close();
-        if (ring != null) {
-            // The ring's operations name this descriptor and read or write pooled memory: the fd is
-            // closed, and the memory a write reads from released, only after the last of them
-            // completed (a closed fd number is reused by the next accept, and a stale SQE would
-            // then touch another client's socket). Cancel the receive and shut the socket down so
-            // the write in flight ends soon; ringOpEnded() finishes the close.
-            if (ringReceiver != null) {
-                ringReceiver.close();
-            }
-            LIBC.shutdown(fd, Linux.SHUT_RDWR);
-            if (ringSender != null) {
-                ringSender.close();
-            }
-        }
         sockets.removed(this);
         closeDemandBell();
         flush.cancel();
-        Throwable sendError = cause != null ? cause : new IllegalStateException("bind closed before the data was sent");
-        if (ringBusy()) {
-            heldByKernel = new java.util.ArrayList<>();
-            sendQueue.failAll(sendError, heldByKernel);
-        } else {
-            sendQueue.failAll(sendError);
-            releaseDescriptor();
-        }
+        closeDataPath(cause != null ? cause : new IllegalStateException("bind closed before the data was sent"));
         if (cause != null) {
             receiver.fail(cause);
         } else {
@@ -490,6 +282,12 @@ final class SocketStreamBind extends StreamBindBase implements FdHandler {
         bindEvents.disconnected(cause);
         closeSink.tryEmitEmpty();
     }
+
+    /**
+     * Loop, closing: stops the data path, fails what is queued with {@code sendError} and closes
+     * the descriptor now or, when the kernel still holds operations naming it, once they ended.
+     */
+    abstract void closeDataPath(Throwable sendError);
 
     @Override
     public String toString() {

@@ -77,10 +77,6 @@ final class UdpBind extends LoopBoundSource implements DatagramBind, FdHandler {
 
     static Mono<DatagramBind> open(EventLoop loop, Protocol protocol, Endpoint endpoint, int maxDatagram) {
         return Mono.defer(() -> {
-            protocol.checkAvailable();
-            if (protocol.isStream()) {
-                return Mono.error(new IllegalArgumentException(protocol + " is a stream protocol: use a Listener or Bind.connect"));
-            }
             int bufferSize = allocatorBufferSize();
             if (maxDatagram < 1 || maxDatagram > Math.min(65536, bufferSize)) {
                 return Mono.error(new IllegalArgumentException("maxDatagram must be between 1 and "

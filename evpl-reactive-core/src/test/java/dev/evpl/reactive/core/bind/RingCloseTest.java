@@ -39,7 +39,7 @@ class RingCloseTest {
         // One plain RECV per connection (no provided buffers): 8 connections fill an 8-entry ring's
         // one-shot limit, so a write queued next waits for a slot.
         LoopRing.refuseProvidedBuffers(true);
-        server = EventLoopGroup.create(GroupConfig.builder().threads(1).loopConfig(LoopConfig.builder().ringEntries(8).build()).build());
+        server = EventLoopGroup.create(GroupConfig.builder().threads(1).loopConfig(LoopConfig.builder().uring(dev.evpl.reactive.core.UringConfig.builder().entries(8).build()).build()).build());
         clients = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
         listener = Listener.listen(Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", 0));
         listener.attach(server.loop(0), bind -> {

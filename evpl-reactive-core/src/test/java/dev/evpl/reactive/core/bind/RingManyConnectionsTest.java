@@ -28,7 +28,7 @@ class RingManyConnectionsTest {
     @Test
     void threeHundredConnectionsOnAnEightEntryRingAllEcho() {
         assumeTrue(Protocol.STREAM_IO_URING_TCP.isAvailable(), Protocol.STREAM_IO_URING_TCP::unavailableReason);
-        LoopConfig tiny = LoopConfig.builder().ringEntries(8).build();
+        LoopConfig tiny = LoopConfig.builder().uring(dev.evpl.reactive.core.UringConfig.builder().entries(8).build()).build();
         try (EventLoopGroup server = EventLoopGroup.create(GroupConfig.builder().threads(1).loopConfig(tiny).build());
                 EventLoopGroup clients = EventLoopGroup.create(GroupConfig.builder().threads(1).build())) {
             EventLoop loop = server.loop(0);

@@ -40,7 +40,7 @@ class RingReceiveTest {
     @Test
     void oneMultishotServesManyReceivesFromProvidedBuffers() throws Exception {
         UringPair p = new UringPair(group);
-        SocketStreamBind receiver = (SocketStreamBind) p.server;
+        RingStreamBind receiver = (RingStreamBind) p.server;
         long total = 32L << 20;
         Pattern.Check check = new Pattern.Check();
         receiver.receive().subscribe(check);
@@ -66,7 +66,7 @@ class RingReceiveTest {
     @Test
     void noCreditCancelsTheReceiveAndTheSenderStalls() throws Exception {
         UringPair p = new UringPair(group);
-        SocketStreamBind receiver = (SocketStreamBind) p.server;
+        RingStreamBind receiver = (RingStreamBind) p.server;
         AtomicLong generated = new AtomicLong();
         p.client.send(Pattern.stream(group.loop(0), 1L << 30, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
         AtomicLong got = new AtomicLong();
@@ -105,7 +105,7 @@ class RingReceiveTest {
         try {
             group = EventLoopGroup.create(GroupConfig.builder().threads(2).build());
             UringPair p = new UringPair(group);
-            SocketStreamBind receiver = (SocketStreamBind) p.server;
+            RingStreamBind receiver = (RingStreamBind) p.server;
             AtomicLong generated = new AtomicLong();
             p.client.send(Pattern.stream(group.loop(0), 64L << 20, 256 * 1024, generated)).subscribe(c -> { }, e -> { });
             Pattern.Check check = new Pattern.Check();

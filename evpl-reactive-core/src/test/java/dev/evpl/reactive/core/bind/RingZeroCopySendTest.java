@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code LoopConfig.sendZeroCopyMin}: large io_uring TCP writes go out with {@code SENDMSG_ZC}, their
+ * {@code UringConfig.sendZeroCopyMin}: large io_uring TCP writes go out with {@code SENDMSG_ZC}, their
  * segments released only after the kernel's notification; the bytes arrive intact and nothing leaks,
  * also when the connection closes with a zero-copy send under way.
  */
@@ -24,7 +24,7 @@ class RingZeroCopySendTest {
     void start() {
         Assumptions.assumeTrue(Protocol.STREAM_IO_URING_TCP.isAvailable(), () -> Protocol.STREAM_IO_URING_TCP.unavailableReason());
         group = EventLoopGroup.create(GroupConfig.builder().threads(2)
-                .loopConfig(LoopConfig.builder().sendZeroCopyMin(4096).build()).build());
+                .loopConfig(LoopConfig.builder().uring(dev.evpl.reactive.core.UringConfig.builder().sendZeroCopyMin(4096).build()).build()).build());
     }
 
     @AfterEach
@@ -48,7 +48,7 @@ class RingZeroCopySendTest {
         }
         assertThat(check.errors()).isEmpty();
         assertThat(check.verified()).isEqualTo(total);
-        assertThat(((SocketStreamBind) p.client).zeroCopySends()).as("writes sent with SENDMSG_ZC").isGreaterThan(0);
+        assertThat(((RingStreamBind) p.client).zeroCopySends()).as("writes sent with SENDMSG_ZC").isGreaterThan(0);
         p.close();
     }
 

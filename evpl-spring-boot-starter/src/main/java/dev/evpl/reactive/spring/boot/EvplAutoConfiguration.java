@@ -59,7 +59,8 @@ public final class EvplAutoConfiguration {
         EvplProperties.Loops l = properties.getLoops();
         LoopConfig loop = named("evpl.loops", () -> LoopConfig.builder()
                 .spin(l.getSpin())
-                .ringEntries(properties.getIoUring().getRingEntries())
+                .ioHandler(l.getIoHandler())
+                .uring(dev.evpl.reactive.core.UringConfig.builder().entries(properties.getIoUring().getRingEntries()).build())
                 .build());
         GroupConfig.Builder group = GroupConfig.builder()
                 .threads(l.effectiveCount())

@@ -88,6 +88,18 @@ public class EvplProperties {
         /** Loop thread name prefix; threads are named prefix-index. */
         private String threadNamePrefix = "evpl-loop";
 
+        /** Where each loop waits: auto (epoll until io_uring is first used), epoll, or io-uring. */
+        private dev.evpl.reactive.core.IoHandlerType ioHandler = dev.evpl.reactive.core.IoHandlerType.AUTO;
+
+        public dev.evpl.reactive.core.IoHandlerType getIoHandler() {
+            return ioHandler;
+        }
+
+        public void setIoHandler(dev.evpl.reactive.core.IoHandlerType ioHandler) {
+            check(ioHandler != null, "evpl.loops.io-handler", "auto, epoll or io-uring", ioHandler);
+            this.ioHandler = ioHandler;
+        }
+
         public int getCount() {
             return count;
         }
@@ -181,7 +193,7 @@ public class EvplProperties {
         /** Whether io_uring protocols may be used; false turns a STREAM_IO_URING_TCP choice into STREAM_SOCKET_TCP. */
         private boolean enabled = true;
 
-        /** Submission queue entries of each loop's ring: a power of two, 2 to 32768. */
+        /** Submission queue entries of each loop's ring: a power of two, 8 to 32768. */
         private int ringEntries = 256;
 
         public boolean isEnabled() {
@@ -197,8 +209,8 @@ public class EvplProperties {
         }
 
         public void setRingEntries(int ringEntries) {
-            check(ringEntries >= 2 && ringEntries <= 32768 && Integer.bitCount(ringEntries) == 1,
-                    "evpl.io-uring.ring-entries", "a power of two between 2 and 32768", ringEntries);
+            check(ringEntries >= 8 && ringEntries <= 32768 && Integer.bitCount(ringEntries) == 1,
+                    "evpl.io-uring.ring-entries", "a power of two between 8 and 32768", ringEntries);
             this.ringEntries = ringEntries;
         }
     }

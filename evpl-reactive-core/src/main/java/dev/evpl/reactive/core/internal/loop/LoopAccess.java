@@ -1,15 +1,19 @@
 package dev.evpl.reactive.core.internal.loop;
 
 import dev.evpl.reactive.core.EventLoop;
+import java.util.function.Consumer;
 
 /**
- * What transports inside the library reach on a loop that is not the loop's public API: the kernel
- * wait hand-over of an io_uring ring, the epoll descriptor, the I/O counters. {@link EventLoop}
+ * What transports inside the library reach on a loop that is not the loop's public API: its I/O
+ * handler (the epoll base, and the switch to the io_uring one), the I/O counters. {@link EventLoop}
  * installs the one implementation when its class initializes (whoever holds a loop finds it set);
- * the methods on {@code EventLoop} stay package-private, so applications do not see them.
+ * the members it reaches stay package-private, so applications do not see them.
  */
 public abstract class LoopAccess {
     private static volatile LoopAccess instance;
+    private static volatile Consumer<EventLoop> ringStarter;
+    /** The class whose initializer installs {@link #ringStarter}: the io_uring ring of a loop. */
+    private static final String RING_CLASS = "dev.evpl.reactive.core.internal.uring.LoopRing";
 
     /** Called once, by {@link EventLoop}'s class initializer. */
     public static void install(LoopAccess access) {
@@ -24,11 +28,33 @@ public abstract class LoopAccess {
         return instance;
     }
 
-    /** Hands the loop's kernel wait to an io_uring ring (null gives it back to epoll). Loop thread. */
-    public abstract void ringWait(EventLoop loop, RingWait wait);
+    /** Called once, by the ring's class initializer: how a loop whose handler is IO_URING gets its ring. */
+    public static void installRingStarter(Consumer<EventLoop> starter) {
+        ringStarter = starter;
+    }
 
-    /** The epoll descriptor the loop waits on (for a ring that polls it). */
-    public abstract int epollFd(EventLoop loop);
+    /** Creates {@code loop}'s io_uring ring now, which makes it the loop's I/O handler. Loop thread. */
+    public static void startRing(EventLoop loop) {
+        Consumer<EventLoop> starter = ringStarter;
+        if (starter == null) {
+            try {
+                Class.forName(RING_CLASS, true, LoopAccess.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("the io_uring ring class is missing from this build", e);
+            }
+            starter = ringStarter;
+        }
+        starter.accept(loop);
+    }
+
+    /** The epoll set and wake-up of {@code loop}, which an io_uring handler wraps. */
+    public abstract EpollIoHandler epoll(EventLoop loop);
+
+    /** Makes {@code handler} the loop's I/O handler from the next wait on. Loop thread. */
+    public abstract void useIoHandler(EventLoop loop, IoHandler handler);
+
+    /** The loop's current I/O handler. */
+    public abstract IoHandler ioHandler(EventLoop loop);
 
     /** The counters transports add to (loop thread only). */
     public abstract IoCounters ioCounters(EventLoop loop);

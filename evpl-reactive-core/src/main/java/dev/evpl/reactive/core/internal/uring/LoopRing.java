@@ -4,9 +4,10 @@ import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.Deferral;
 import dev.evpl.reactive.core.EventLoop;
-import dev.evpl.reactive.core.FdEvent;
-import dev.evpl.reactive.core.FdHandler;
-import dev.evpl.reactive.core.PollSource;
+import dev.evpl.reactive.core.IoHandlerType;
+import dev.evpl.reactive.core.internal.loop.CompletionQueue;
+import dev.evpl.reactive.core.internal.loop.EpollIoHandler;
+import dev.evpl.reactive.core.internal.loop.LoopAccess;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.util.ArrayDeque;
@@ -15,23 +16,25 @@ import java.util.ArrayDeque;
  * The io_uring ring of one event loop, shared by every backend on it (block queues, io_uring
  * sockets), so disk and network completions wake the same loop.
  *
- * <p><b>Submission:</b> SQEs prepared during a pass go to the kernel together: with the ring wait
- * ({@code LoopConfig.ringWait}, the default) in the pass's one {@code io_uring_enter}, else in one
- * enter at the end of the pass (a {@link Deferral}); with {@code LoopConfig.sqPollIdle} a kernel
+ * <p><b>Submission:</b> SQEs prepared during a pass go to the kernel together: with the ring as the
+ * loop's I/O handler ({@link IoHandlerType#IO_URING}, or {@code AUTO}, the default) in the pass's
+ * one {@code io_uring_enter}, else in one enter at the end of the pass (a {@link Deferral}); with
+ * {@code UringConfig.sqPollIdle} a kernel
  * thread takes them without any enter. Operations beyond the ring's capacity wait in a queue and
  * go out as completions free slots. Multishot operations (accept, receive, the epoll poll) can post
  * more completions than the CQ holds; the kernel keeps those aside and {@link IoUring#reap} flushes
  * them back, so no completion is ever lost.
  *
- * <p><b>Waiting:</b> with the ring wait the ring is created with {@code DEFER_TASKRUN} and is where
- * the loop sleeps: one enter submits, runs completion work and waits; the loop's epoll set
- * (sockets on epoll, the doorbell) is polled by the ring with a multishot {@code POLL_ADD} and read
- * without waiting only when that fired. Without it the loop sleeps in epoll and the ring signals an
- * eventfd there (edge-triggered, never read). Measured (README), the ring wait is a few percent
- * ahead on ping-pong: one system call per pass instead of two.
+ * <p><b>Waiting:</b> as the loop's I/O handler ({@link RingIoHandler}) the ring is created with
+ * {@code DEFER_TASKRUN} and is where the loop sleeps: one enter submits, runs completion work and
+ * waits; the loop's epoll set (sockets on epoll, the wake eventfd) is polled by the ring with a
+ * multishot {@code POLL_ADD} and read without waiting only when that fired. Under
+ * {@link IoHandlerType#EPOLL} the loop sleeps in epoll and the ring signals an eventfd there
+ * (edge-triggered, never read); the epoll handler reaps the ring every pass. Measured (README),
+ * the ring wait is a few percent ahead on ping-pong: one system call per pass instead of two.
  *
- * <p><b>Polling:</b> the ring is a {@link PollSource}: while the loop polls, completions are reaped
- * from memory, each reporting activity, which keeps the loop polling through a busy period. Work
+ * <p><b>Polling:</b> either handler reaps the ring from memory on polling passes, each completion
+ * reporting activity, which keeps the loop polling through a busy period. Work
  * the kernel deferred to this thread ({@code DEFER_TASKRUN}) is flagged in the ring's memory
  * ({@code TASKRUN_FLAG}), so a polling pass enters only when there is some: polling an idle ring
  * makes no system call.
@@ -42,10 +45,15 @@ import java.util.ArrayDeque;
  *
  * <p>Loop-confined (created on the loop thread: the ring is {@code SINGLE_ISSUER}).
  */
-public final class LoopRing implements PollSource, IoUring.CompletionSink {
+public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
     /** The loop's ring, created on first use (held by the loop: nothing outlives it). */
     private static final dev.evpl.reactive.core.LoopLocal<LoopRing> RING =
-            dev.evpl.reactive.core.LoopLocal.withInitial("io_uring ring", l -> new LoopRing(l, l.config().ringEntries()));
+            dev.evpl.reactive.core.LoopLocal.withInitial("io_uring ring", l -> new LoopRing(l, l.config().uring().entries()));
+
+    static {
+        // A loop configured IO_URING creates its ring as it starts.
+        LoopAccess.installRingStarter(LoopRing::of);
+    }
 
     /** Called on the loop with an operation's result (bytes, or -errno). */
     @FunctionalInterface
@@ -133,8 +141,8 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     private LoopRing(EventLoop loop, int entries) {
         this.loop = loop;
-        this.ring = IoUring.create(entries, loop.config().ringWait(), (int) loop.config().sqPollIdle().toMillis());
-        this.waitOnRing = loop.config().ringWait();
+        this.waitOnRing = loop.config().ioHandler() != IoHandlerType.EPOLL;
+        this.ring = IoUring.create(entries, waitOnRing, (int) loop.config().uring().sqPollIdle().toMillis());
         this.files = new FixedFiles(ring);
         int efd = -1;
         if (!waitOnRing) {
@@ -149,24 +157,16 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         limit = ring.entries();
         slots = new RingSlots(limit);
         this.flush = loop.deferral(this::submitPending);
-        FdHandler wake = new FdHandler() {
-            @Override
-            public void onReadable(FdEvent ev) {
-                // Edge-triggered and never read: every completion signal is a new edge.
-                ev.markUnreadable();
-                reapAll();
-            }
-        };
+        this.epoll = LoopAccess.get().epoll(loop);
         if (waitOnRing) {
-            // The ring does the loop's kernel wait; the epoll set (sockets, doorbell) is one of
-            // its polled files, so one io_uring_enter per pass submits and waits.
-            epollFd = dev.evpl.reactive.core.internal.loop.LoopAccess.get().epollFd(loop);
+            // The ring does the loop's kernel wait; the epoll set (sockets, wake-up) is one of its
+            // polled files, so one io_uring_enter per pass submits and waits.
             armEpollPoll();
-            dev.evpl.reactive.core.internal.loop.LoopAccess.get().ringWait(loop, this::waitFor);
+            LoopAccess.get().useIoHandler(loop, new RingIoHandler(epoll, this));
         } else {
-            loop.addFd(efd, wake, true, false);
+            epoll.attach(this, efd);
+            LoopAccess.get().useIoHandler(loop, epoll); // now pollable: the loop may spin on the ring
         }
-        loop.addPollSource(this);
         loop.addCloseHook(this::close);
         fixed = new FixedBuffers(ring, loop);
     }
@@ -326,7 +326,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     /** Ring wait: is the epoll set ready (its poll completed since the last look)? */
     private boolean epollReady;
     private final boolean waitOnRing;
-    private int epollFd = -1;
+    private final EpollIoHandler epoll;
     private long submittingEnters;
 
     /** Counts an enter that carries submissions (called just before it). */
@@ -352,7 +352,7 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
 
     /** Ring wait: a multishot poll of the epoll descriptor; each completion says "epoll has events". */
     private void armEpollPoll() {
-        submitMultishot((sqe, user) -> UringOps.pollMultishot(sqe, epollFd, POLLIN, user),
+        submitMultishot((sqe, user) -> UringOps.pollMultishot(sqe, epoll.fd(), POLLIN, user),
                 (res, flags) -> {
                     epollReady = true;
                     if ((flags & CQE_F_MORE) == 0 && !closedRing) {
@@ -362,11 +362,10 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
     }
 
     /**
-     * The loop's kernel wait (ring-wait mode): submits the pass's operations and waits in one
-     * {@code io_uring_enter}, reaps the ring, and asks epoll (without waiting) only when its poll
-     * completed. An epoll wait that filled its array may hold more: the next wait does not block.
+     * The loop's kernel wait (ring handler): submits the pass's operations and waits in one
+     * {@code io_uring_enter}; does not wait when completions or epoll readiness are there already.
      */
-    private int waitFor(long timeoutNanos, dev.evpl.reactive.core.internal.loop.Poller epoll) {
+    int waitFor(long timeoutNanos) {
         if (epollReady || ring.hasCompletions()) {
             timeoutNanos = 0; // something is ready already: look, do not sleep
         }
@@ -376,16 +375,19 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             enters++;
             enteredInPass = loop.iterations();
         }
-        reapAll();
-        if (!epollReady) {
-            return 0;
-        }
+        return 0;
+    }
+
+    /** Ring handler: whether the epoll set's poll completed since the last call (and forgets it). */
+    boolean takeEpollReady() {
+        boolean r = epollReady;
         epollReady = false;
-        int n = epoll.waitFor(0);
-        if (n == loop.config().maxEvents()) {
-            epollReady = true; // a full array: there may be more
-        }
-        return n;
+        return r;
+    }
+
+    /** Ring handler: an epoll read filled its array, so more may be ready: look again next pass. */
+    void epollMayHaveMore() {
+        epollReady = true;
     }
 
     /** End of pass, waiting in epoll: one enter for the pass's submissions. */
@@ -436,12 +438,15 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
         return n;
     }
 
+    /**
+     * Every pass, from either handler: runs the completions in memory. A pass that made no enter
+     * yet enters only when the ring's flags say there is work: submissions pending under the ring
+     * wait (a polling pass skipped the wait that would submit them) or completion work the kernel
+     * deferred to this thread; otherwise reaping reads the CQ from memory and makes no system call.
+     */
     @Override
-    public int poll() {
+    public int reap() {
         if (enteredInPass != loop.iterations() && ((waitOnRing && ring.pending() > 0) || ring.taskWorkPending())) {
-            // Polling passes skip the wait, which would submit and run pending completion work: do
-            // both here, one system call, and only when the ring's flags say there is work (the
-            // kernel's TASKRUN flag); otherwise polling reads the CQ from memory and makes none.
             submitting();
             if (ring.taskWorkPending()) {
                 ring.runTaskWork();
@@ -510,7 +515,9 @@ public final class LoopRing implements PollSource, IoUring.CompletionSink {
             provided.close();
         }
         if (waitOnRing) {
-            dev.evpl.reactive.core.internal.loop.LoopAccess.get().ringWait(loop, null);
+            LoopAccess.get().useIoHandler(loop, epoll); // the epoll set outlives the ring: the loop closes it
+        } else {
+            epoll.attach(null, -1);
         }
         ring.close();
         if (eventFd >= 0) {

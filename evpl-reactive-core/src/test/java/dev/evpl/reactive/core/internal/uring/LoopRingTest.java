@@ -31,7 +31,7 @@ class LoopRingTest {
         assumeTrue(LoopRing.isAvailable(), () -> "io_uring unavailable here: " + LoopRing.unavailableReason());
         // The loop waits in epoll here (the ring signals an eventfd); RingWaitTest covers the ring wait.
         group = EventLoopGroup.create(GroupConfig.builder().threads(1)
-                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringWait(false).build()).build());
+                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ioHandler(dev.evpl.reactive.core.IoHandlerType.EPOLL).build()).build());
         loop = group.loop(0);
     }
 
@@ -90,7 +90,8 @@ class LoopRingTest {
     void theRingSizeComesFromTheLoopConfig() throws Exception {
         {
             try (EventLoopGroup g = EventLoopGroup.create(GroupConfig.builder().threads(1)
-                    .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ringEntries(64).ringWait(false).build()).build())) {
+                    .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ioHandler(dev.evpl.reactive.core.IoHandlerType.EPOLL)
+                            .uring(dev.evpl.reactive.core.UringConfig.builder().entries(64).build()).build()).build())) {
                 EventLoop l = g.loop(0);
                 CountDownLatch all = new CountDownLatch(200);
                 int[] capped = Mono.fromCallable(() -> {
@@ -100,13 +101,13 @@ class LoopRingTest {
                     }
                     return new int[] {ring.inFlight(), ring.waiting(), ring.setupFlags()};
                 }).subscribeOn(l).block(Duration.ofSeconds(5));
-                assertThat(capped[0]).as("in flight, capped by ringEntries").isEqualTo(64);
+                assertThat(capped[0]).as("in flight, capped by UringConfig.entries").isEqualTo(64);
                 assertThat(capped[1]).isEqualTo(136);
                 assertThat(all.await(10, TimeUnit.SECONDS)).as("every NOP completed").isTrue();
             }
         }
-        assertThatThrownBy(() -> dev.evpl.reactive.core.LoopConfig.builder().ringEntries(100).build())
-                .hasMessage("LoopConfig.ringEntries must be a power of two between 8 and 32768, got 100");
+        assertThatThrownBy(() -> dev.evpl.reactive.core.UringConfig.builder().entries(100).build())
+                .hasMessage("UringConfig.entries must be a power of two between 8 and 32768, got 100");
     }
 
     @Test

@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * {@code LoopConfig.ringWait}: the ring does the loop's kernel wait. Timers, hand-overs from other
+ * {@code IoHandlerType.IO_URING}: the ring does the loop's kernel wait. Timers, hand-overs from other
  * threads, epoll descriptors and ring completions all still wake the loop, and a pass that submits
  * and waits makes one {@code io_uring_enter}.
  */
@@ -38,7 +38,7 @@ class RingWaitTest {
     void start() {
         assumeTrue(LoopRing.isAvailable(), () -> "io_uring unavailable here: " + LoopRing.unavailableReason());
         group = EventLoopGroup.create(GroupConfig.builder().threads(2)
-                .loopConfig(LoopConfig.builder().ringWait(true).build()).build());
+                .loopConfig(LoopConfig.builder().ioHandler(dev.evpl.reactive.core.IoHandlerType.IO_URING).build()).build());
         loop = group.loop(0);
         ring = Mono.fromCallable(() -> LoopRing.of(loop)).subscribeOn(loop).block(Duration.ofSeconds(5));
         Mono.fromRunnable(() -> LoopRing.of(group.loop(1))).subscribeOn(group.loop(1)).block(Duration.ofSeconds(5));
@@ -120,7 +120,7 @@ class RingWaitTest {
     @Test
     void aPollingLoopMakesNoSystemCallWhileNothingIsPending() throws Exception {
         try (EventLoopGroup polling = EventLoopGroup.create(GroupConfig.builder().threads(1)
-                .loopConfig(LoopConfig.builder().ringWait(true).spin(Duration.ofMillis(500)).build()).build())) {
+                .loopConfig(LoopConfig.builder().ioHandler(dev.evpl.reactive.core.IoHandlerType.IO_URING).spin(Duration.ofMillis(500)).build()).build())) {
             EventLoop l = polling.loop(0);
             LoopRing r = Mono.fromCallable(() -> LoopRing.of(l)).subscribeOn(l).block(Duration.ofSeconds(5));
             assertThat(r.setupFlags() & IoUring.SETUP_TASKRUN_FLAG).as("TASKRUN_FLAG accepted").isNotZero();

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code LoopConfig.sqPollIdle}: the loop's ring gets an SQPOLL thread. Every operation completes
+ * {@code UringConfig.sqPollIdle}: the loop's ring gets an SQPOLL thread. Every operation completes
  * (an SQE is published only once filled: the kernel thread may read it at any moment), bursts
  * larger than the SQ wait for the thread to make room, a thread that fell asleep is woken by the
  * next submission, and while it is awake submitting needs no {@code io_uring_enter}.
@@ -29,7 +29,9 @@ class SqPollTest {
     private LoopRing start(boolean ringWait) {
         assumeTrue(LoopRing.isAvailable(), () -> "io_uring unavailable here: " + LoopRing.unavailableReason());
         group = EventLoopGroup.create(GroupConfig.builder().threads(1).loopConfig(LoopConfig.builder()
-                .ringEntries(64).ringWait(ringWait).sqPollIdle(Duration.ofMillis(20)).build()).build());
+                .ioHandler(ringWait ? dev.evpl.reactive.core.IoHandlerType.IO_URING : dev.evpl.reactive.core.IoHandlerType.EPOLL)
+                .uring(dev.evpl.reactive.core.UringConfig.builder().entries(64).sqPollIdle(Duration.ofMillis(20)).build())
+                .build()).build());
         EventLoop loop = group.loop(0);
         return Mono.fromCallable(() -> LoopRing.of(loop)).subscribeOn(loop).block(Duration.ofSeconds(5));
     }
@@ -110,9 +112,9 @@ class SqPollTest {
 
     @org.junit.jupiter.api.Test
     void badIdleTimesAreRefusedWithTheirRange() {
-        assertThatThrownBy(() -> LoopConfig.builder().sqPollIdle(Duration.ofNanos(10)).build())
-                .hasMessage("LoopConfig.sqPollIdle must be 0 (off) or between 1 ms and 60 s, got PT0.00000001S");
-        assertThatThrownBy(() -> LoopConfig.builder().sqPollIdle(Duration.ofMinutes(2)).build())
-                .hasMessage("LoopConfig.sqPollIdle must be 0 (off) or between 1 ms and 60 s, got PT2M");
+        assertThatThrownBy(() -> dev.evpl.reactive.core.UringConfig.builder().sqPollIdle(Duration.ofNanos(10)).build())
+                .hasMessage("UringConfig.sqPollIdle must be 0 (off) or between 1 ms and 60 s, got PT0.00000001S");
+        assertThatThrownBy(() -> dev.evpl.reactive.core.UringConfig.builder().sqPollIdle(Duration.ofMinutes(2)).build())
+                .hasMessage("UringConfig.sqPollIdle must be 0 (off) or between 1 ms and 60 s, got PT2M");
     }
 }

@@ -1,0 +1,71 @@
+package dev.evpl.reactive.core.internal.uring;
+
+import dev.evpl.reactive.core.internal.loop.EpollIoHandler;
+import dev.evpl.reactive.core.internal.loop.IoHandler;
+import dev.evpl.reactive.core.internal.loop.IoReady;
+
+/**
+ * The io_uring {@link IoHandler}: the loop waits in its ring's {@code io_uring_enter} (which also
+ * submits the pass's operations), and the epoll set, for descriptors on epoll and the wake eventfd,
+ * is one of the ring's polled files: it is read, without waiting, only in a pass where its poll
+ * completed. Registrations and wake-ups go to that epoll set. Loop-confined, except
+ * {@link #wakeup()}.
+ */
+final class RingIoHandler implements IoHandler {
+    private final EpollIoHandler epoll;
+    private final LoopRing ring;
+
+    RingIoHandler(EpollIoHandler epoll, LoopRing ring) {
+        this.epoll = epoll;
+        this.ring = ring;
+    }
+
+    @Override
+    public void register(int fd, int events, long token) {
+        epoll.register(fd, events, token);
+    }
+
+    @Override
+    public void modify(int fd, int events, long token) {
+        epoll.modify(fd, events, token);
+    }
+
+    @Override
+    public void cancel(int fd) {
+        epoll.cancel(fd);
+    }
+
+    @Override
+    public int await(long timeoutNanos) {
+        return ring.waitFor(timeoutNanos);
+    }
+
+    @Override
+    public int process(IoReady ready) {
+        // Completions first: the epoll set's own poll is one of them.
+        int work = ring.reap();
+        if (ring.takeEpollReady()) {
+            int n = epoll.await(0);
+            if (n == epoll.maxEvents()) {
+                ring.epollMayHaveMore();
+            }
+            work += epoll.process(ready);
+        }
+        return work;
+    }
+
+    @Override
+    public boolean pollable() {
+        return true;
+    }
+
+    @Override
+    public void wakeup() {
+        epoll.wakeup(); // the wake eventfd is in the epoll set, whose poll completes the ring's wait
+    }
+
+    @Override
+    public void close() {
+        epoll.close();
+    }
+}
