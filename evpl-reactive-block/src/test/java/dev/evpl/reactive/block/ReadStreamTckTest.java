@@ -24,7 +24,7 @@ import reactor.core.publisher.Flux;
 public class ReadStreamTckTest extends PublisherVerification<Segment> {
     private static final int CHUNK = 16;
     private static final int MAX = 4096;
-    private dev.evpl.reactive.core.PlainThreadLoop plain;
+    private dev.evpl.reactive.testsupport.PlainThreadLoop plain;
     private EventLoop loop;
     private Path dir;
     private BlockDevice device;
@@ -41,7 +41,7 @@ public class ReadStreamTckTest extends PublisherVerification<Segment> {
 
     @BeforeClass
     public void open() throws Exception {
-        plain = new dev.evpl.reactive.core.PlainThreadLoop("tck-block-loop");
+        plain = new dev.evpl.reactive.testsupport.PlainThreadLoop("tck-block-loop");
         loop = plain.loop();
         dir = Files.createTempDirectory("evpl-tck");
         Path file = dir.resolve("data");

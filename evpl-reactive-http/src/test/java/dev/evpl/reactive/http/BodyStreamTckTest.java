@@ -21,7 +21,7 @@ import reactor.core.publisher.Flux;
  * inline, then the body completes. It found a nested onNext that Reactor's StrictSubscriber drops.
  */
 public class BodyStreamTckTest extends PublisherVerification<Segment> {
-    private dev.evpl.reactive.core.PlainThreadLoop plain;
+    private dev.evpl.reactive.testsupport.PlainThreadLoop plain;
     private EventLoop loop;
 
     public BodyStreamTckTest() {
@@ -30,7 +30,7 @@ public class BodyStreamTckTest extends PublisherVerification<Segment> {
 
     @BeforeClass
     public void startLoop() throws Exception {
-        plain = new dev.evpl.reactive.core.PlainThreadLoop("tck-body-loop");
+        plain = new dev.evpl.reactive.testsupport.PlainThreadLoop("tck-body-loop");
         loop = plain.loop();
     }
 

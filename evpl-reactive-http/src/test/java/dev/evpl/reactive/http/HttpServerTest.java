@@ -3,7 +3,7 @@ package dev.evpl.reactive.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.evpl.reactive.core.LoopErrorsExtension;
+import dev.evpl.reactive.testsupport.LoopErrorsExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

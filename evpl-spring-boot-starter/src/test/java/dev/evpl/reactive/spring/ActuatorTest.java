@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import dev.evpl.reactive.core.EventLoopGroup;
-import dev.evpl.reactive.core.LoopErrorsExtension;
+import dev.evpl.reactive.testsupport.LoopErrorsExtension;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -54,7 +54,7 @@ final class Connector {
                 boolean[] connected = new boolean[1];
                 int fd = SocketOps.connect(target, connected);
                 // From here the descriptor belongs to the bind: a failing construction closes it.
-                SocketStreamBind made = transport.newBind(loop, fd, target.family());
+                SocketStreamBind made = transport.newBind(loop, fd, target.family(), !connected[0]);
                 SocketStreamBind b = connected[0] ? SocketStreamBind.connected(made)
                         : SocketStreamBind.connecting(made, connectOutcome);
                 b.targetName = target.name();

@@ -24,7 +24,7 @@ final class EpollStreamBind extends SocketStreamBind {
     private static final int MAX_READ = 256 * 1024;
 
     EpollStreamBind(EventLoop loop, Protocol protocol, int fd, int family) {
-        super(loop, protocol, fd, family);
+        super(loop, protocol, fd, family, true);
     }
 
     @Override

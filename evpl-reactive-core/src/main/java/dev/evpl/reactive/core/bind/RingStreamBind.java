@@ -31,13 +31,20 @@ final class RingStreamBind extends SocketStreamBind {
     /** After a close: segments a write in flight may still read, released with the descriptor (null: none). */
     private List<Segment> heldByKernel;
 
-    RingStreamBind(EventLoop loop, Protocol protocol, int fd, int family) {
-        super(loop, protocol, fd, family);
+    /** {@code connecting}: the connect is still in progress (it completes on epoll). */
+    RingStreamBind(EventLoop loop, Protocol protocol, int fd, int family, boolean connecting) {
+        super(loop, protocol, fd, family, connecting);
         this.ring = LoopRing.of(loop);
     }
 
     @Override
     void dataPathReady() {
+        if (event != null) {
+            // Connected: from here the ring waits on the socket; its readiness edges on epoll
+            // would only make the loop read an epoll set with nothing for it.
+            event.close();
+            event = null;
+        }
         if (sender == null) {
             int flags = LIBC.fcntl(fd, 3 /* F_GETFL */, 0);
             LIBC.fcntl(fd, 4 /* F_SETFL */, flags & ~Linux.O_NONBLOCK);

@@ -28,7 +28,11 @@ abstract class SocketStreamBind extends StreamBindBase implements FdHandler {
     private final int family;
     private final LoopSockets sockets;
     private final SegmentAllocator allocator;
-    final FdEvent event;
+    /**
+     * The descriptor on the loop's epoll: always for the epoll data path; for the ring's only while
+     * a connect is in progress (a socket the ring serves must not wake the loop's epoll set).
+     */
+    FdEvent event;
     private SocketAddress local;
     SocketAddress remote;
     final SendQueue sendQueue = new SendQueue(this);
@@ -43,7 +47,8 @@ abstract class SocketStreamBind extends StreamBindBase implements FdHandler {
     Sinks.One<Bind> connecting;
     private boolean descriptorReleased;
 
-    SocketStreamBind(EventLoop loop, Protocol protocol, int fd, int family) {
+    /** {@code watch}: register the descriptor on the loop's epoll. */
+    SocketStreamBind(EventLoop loop, Protocol protocol, int fd, int family, boolean watch) {
         super(loop);
         this.protocol = protocol;
         this.fd = fd;
@@ -53,16 +58,22 @@ abstract class SocketStreamBind extends StreamBindBase implements FdHandler {
         this.flush = loop.deferral(this::flushOut);
         // The descriptor is this bind's now: a failure below closes it and undoes the registration.
         FdEvent registered = null;
+        boolean added = false;
         try {
             if (family != Linux.AF_UNIX) {
                 SocketOps.setNoDelay(fd);
             }
-            registered = loop.addFd(fd, this, false, false);
+            if (watch) {
+                registered = loop.addFd(fd, this, false, false);
+            }
             sockets.added(this);
+            added = true;
             OpenFaults.check();
         } catch (RuntimeException | Error e) {
-            if (registered != null) {
+            if (added) {
                 sockets.removed(this);
+            }
+            if (registered != null) {
                 registered.close();
             }
             LIBC.close(fd);
@@ -264,7 +275,9 @@ abstract class SocketStreamBind extends StreamBindBase implements FdHandler {
         }
         closeCause = cause; // before the volatile write of closed: readers of closed see it
         closed = true;
-        event.close();
+        if (event != null) {
+            event.close();
+        }
         sockets.removed(this);
         closeDemandBell();
         flush.cancel();

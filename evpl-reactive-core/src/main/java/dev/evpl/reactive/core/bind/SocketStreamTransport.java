@@ -12,8 +12,11 @@ import reactor.core.publisher.Mono;
  */
 abstract class SocketStreamTransport implements StreamTransport {
 
-    /** A bind for connected socket {@code fd} on {@code loop} (the bind owns the fd from here: a failure closes it). */
-    abstract SocketStreamBind newBind(EventLoop loop, int fd, int family);
+    /**
+     * A bind for socket {@code fd} on {@code loop}, connected or ({@code connecting}) with its
+     * connect in progress; the bind owns the fd from here: a failure closes it.
+     */
+    abstract SocketStreamBind newBind(EventLoop loop, int fd, int family, boolean connecting);
 
     /** The acceptor for listening socket {@code fd} (it owns the fd). */
     abstract Acceptor acceptor(int fd, int family, ConnectionSink sink);
@@ -43,7 +46,7 @@ abstract class SocketStreamTransport implements StreamTransport {
     private record SocketIncoming(SocketStreamTransport transport, int fd, int family) implements Incoming {
         @Override
         public Bind open(EventLoop loop) {
-            return SocketStreamBind.connected(transport.newBind(loop, fd, family));
+            return SocketStreamBind.connected(transport.newBind(loop, fd, family, false));
         }
 
         @Override

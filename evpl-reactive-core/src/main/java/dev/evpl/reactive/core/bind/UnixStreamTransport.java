@@ -10,7 +10,7 @@ final class UnixStreamTransport extends SocketStreamTransport {
     }
 
     @Override
-    SocketStreamBind newBind(EventLoop loop, int fd, int family) {
+    SocketStreamBind newBind(EventLoop loop, int fd, int family, boolean connecting) {
         return new EpollStreamBind(loop, protocol(), fd, family);
     }
 

@@ -19,8 +19,8 @@ final class UringTcpTransport extends SocketStreamTransport {
     }
 
     @Override
-    SocketStreamBind newBind(EventLoop loop, int fd, int family) {
-        return new RingStreamBind(loop, protocol(), fd, family);
+    SocketStreamBind newBind(EventLoop loop, int fd, int family, boolean connecting) {
+        return new RingStreamBind(loop, protocol(), fd, family, connecting);
     }
 
     @Override

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
-import dev.evpl.reactive.core.LoopErrorsExtension;
+import dev.evpl.reactive.testsupport.LoopErrorsExtension;
 import dev.evpl.reactive.core.NativeIoException;
 import dev.evpl.reactive.core.internal.nativeio.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;

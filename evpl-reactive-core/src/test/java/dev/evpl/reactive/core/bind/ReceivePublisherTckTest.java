@@ -17,7 +17,7 @@ import org.testng.annotations.BeforeClass;
  * report on a loop thread); elements are integers so that no segment can leak into other suites.
  */
 public class ReceivePublisherTckTest extends PublisherVerification<Integer> {
-    private dev.evpl.reactive.core.PlainThreadLoop plain;
+    private dev.evpl.reactive.testsupport.PlainThreadLoop plain;
     private EventLoop loop;
 
     public ReceivePublisherTckTest() {
@@ -26,7 +26,7 @@ public class ReceivePublisherTckTest extends PublisherVerification<Integer> {
 
     @BeforeClass
     public void startLoop() throws Exception {
-        plain = new dev.evpl.reactive.core.PlainThreadLoop("tck-loop");
+        plain = new dev.evpl.reactive.testsupport.PlainThreadLoop("tck-loop");
         loop = plain.loop();
     }
 

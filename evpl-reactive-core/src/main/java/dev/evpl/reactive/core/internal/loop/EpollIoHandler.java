@@ -36,6 +36,8 @@ public final class EpollIoHandler implements IoHandler {
     private boolean closed;
     /** Entries the last wait reported, not yet processed. */
     private int ready;
+    /** epoll_wait calls made (metrics and tests; plain: written by the loop only). */
+    private long waits;
     private CompletionQueue queue;
     private int queueFd = -1;
 
@@ -133,6 +135,7 @@ public final class EpollIoHandler implements IoHandler {
 
     @Override
     public int await(long timeoutNanos) {
+        waits++;
         int n;
         if (timeoutNanos <= 0) {
             n = LIBC.epoll_wait(epfd, events, maxEvents, timeoutNanos == 0 ? 0 : -1);
@@ -156,6 +159,11 @@ public final class EpollIoHandler implements IoHandler {
         }
         ready = n;
         return n;
+    }
+
+    /** epoll_wait calls so far (racy read from another thread). */
+    public long waits() {
+        return waits;
     }
 
     /** Entries the last wait reported (before {@link #process} consumed them). */

@@ -7,13 +7,15 @@ import dev.evpl.reactive.core.internal.loop.IoReady;
 /**
  * The io_uring {@link IoHandler}: the loop waits in its ring's {@code io_uring_enter} (which also
  * submits the pass's operations), and the epoll set, for descriptors on epoll and the wake eventfd,
- * is one of the ring's polled files: it is read, without waiting, only in a pass where its poll
- * completed. Registrations and wake-ups go to that epoll set. Loop-confined, except
+ * is one of the ring's polled files: it is read, without waiting, only in a pass that checked the
+ * kernel and where its poll completed. Registrations and wake-ups go to that epoll set. Loop-confined, except
  * {@link #wakeup()}.
  */
 final class RingIoHandler implements IoHandler {
     private final EpollIoHandler epoll;
     private final LoopRing ring;
+    /** Whether this pass made the kernel wait: only such a pass reads the epoll set (a polling pass reads memory only). */
+    private boolean awaited;
 
     RingIoHandler(EpollIoHandler epoll, LoopRing ring) {
         this.epoll = epoll;
@@ -37,14 +39,18 @@ final class RingIoHandler implements IoHandler {
 
     @Override
     public int await(long timeoutNanos) {
+        awaited = true;
         return ring.waitFor(timeoutNanos);
     }
 
     @Override
     public int process(IoReady ready) {
-        // Completions first: the epoll set's own poll is one of them.
+        // Completions first: the epoll set's own poll is one of them. Its readiness waits for a pass
+        // that checks the kernel (every pollIterations passes while polling), as under epoll.
         int work = ring.reap();
-        if (ring.takeEpollReady()) {
+        boolean kernelPass = awaited;
+        awaited = false;
+        if (kernelPass && ring.takeEpollReady()) {
             int n = epoll.await(0);
             if (n == epoll.maxEvents()) {
                 ring.epollMayHaveMore();

@@ -1,4 +1,4 @@
-package dev.evpl.reactive.core;
+package dev.evpl.reactive.testsupport;
 
 import dev.evpl.reactive.core.buffer.LeakDetector;
 import java.util.ArrayList;

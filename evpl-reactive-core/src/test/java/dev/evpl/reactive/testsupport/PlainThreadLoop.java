@@ -1,5 +1,6 @@
-package dev.evpl.reactive.core;
+package dev.evpl.reactive.testsupport;
 
+import dev.evpl.reactive.core.EventLoop;
 import java.util.concurrent.CompletableFuture;
 
 /**
