@@ -13,20 +13,36 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
 
 /**
- * Writes responses of one {@link ServerConnection}: chooses the framing (RFC 9112 §6), encodes the
- * head, and streams the body through the bind's send (chunk framing added around zero-copy body
- * segments). Loop-confined.
+ * Writes responses of one {@link ServerConnection}: encodes the head and the body the way
+ * {@link ResponseFraming} decided (RFC 9112 §6) and streams the body through the bind's send
+ * (chunk framing added around zero-copy body segments). Loop-confined.
  */
 final class ResponseWriter {
     private final ServerConnection connection;
     private final HeadEncoder encoder = new HeadEncoder();
+    private final ResponseFraming framing = new ResponseFraming();
     /** Bodies up to this size are copied behind the head (one slice); larger ones stay zero-copy. */
     private static final int INLINE_BODY = 2048;
     /** The current response's head was encoded for sending (a 100 Continue may no longer precede it). */
-    boolean headWritten;
+    private boolean headWritten;
 
     ResponseWriter(ServerConnection connection) {
         this.connection = connection;
+    }
+
+    /** A new exchange begins: no head written yet. */
+    void newExchange() {
+        headWritten = false;
+    }
+
+    /** Whether the current response's head went out (a 100 Continue may no longer precede it). */
+    boolean headWritten() {
+        return headWritten;
+    }
+
+    /** An error response is written in place of the current one's head. */
+    void headWrittenNow() {
+        headWritten = true;
     }
 
     private SegmentAllocator allocator() {
@@ -109,30 +125,34 @@ final class ResponseWriter {
     private void bodyFailedBeforeHead(ServerResponse r, Throwable e, ServerResponse.SendSubscription sink) {
         sink.error(e);
         if (connection.isCurrent(r.request)) {
-            connection.keepAlive = false;
+            connection.closeAfterResponse();
             writeError(r.request.version(), 500, "internal server error");
             connection.responseWritten(r.request);
         }
     }
 
+    /** Decides the framing; a handler's Content-Length that cannot be honoured fails the response before its head. */
+    private ResponseFraming frame(ServerResponse r, long bodyLength, Segment body, ServerResponse.SendSubscription sink) {
+        try {
+            return framing.decide(r.request.version(), r.request.method().equals(HttpMethods.HEAD), r.status(), r.headers,
+                    bodyLength);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            if (body != null) {
+                body.release();
+            }
+            bodyFailedBeforeHead(r, e, sink);
+            return null;
+        }
+    }
+
     /** A small byte[] body (a string): encoded behind the head into one segment. */
     private void writeInline(ServerResponse r, byte[] body, ServerResponse.SendSubscription sink) {
-        int status = r.status();
-        boolean noContent = HttpStatus.hasNoContent(status);
-        boolean head = r.request.method().equals(HttpMethods.HEAD);
-        HttpHeaders h = r.headers;
-        String contentLength = null;
-        if (!noContent) {
-            String declared = h.get("Content-Length");
-            if (declared != null && !head && !declared.trim().equals(Long.toString(body.length))) {
-                bodyFailedBeforeHead(r, new IllegalStateException("Content-Length " + declared
-                        + " set by the handler, but the body has " + body.length + " bytes"), sink);
-                return;
-            }
-            contentLength = declared != null ? declared.trim() : lengthString(body.length);
+        ResponseFraming f = frame(r, body.length, null, sink);
+        if (f == null) {
+            return;
         }
-        encodeHead(r, h, contentLength, false);
-        if (!noContent && !head) {
+        encodeHead(r, f);
+        if (f.sendsBody()) {
             encoder.append(body);
         }
         send(r, encoder.toSegment(allocator()), sink);
@@ -147,110 +167,64 @@ final class ResponseWriter {
             sink.error(new IllegalStateException("the connection was closed before the response was sent"));
             return;
         }
-        int status = r.status();
-        boolean noContent = HttpStatus.hasNoContent(status);
-        boolean head = r.request.method().equals(HttpMethods.HEAD);
         long length = body == null ? 0 : body.readableBytes();
-        HttpHeaders h = r.headers;
-        String contentLength = null;
-        if (!noContent) {
-            String declared = h.get("Content-Length");
-            if (declared != null && !head && !declared.trim().equals(Long.toString(length))) {
-                if (body != null) {
-                    body.release();
-                }
-                bodyFailedBeforeHead(r, new IllegalStateException("Content-Length " + declared
-                        + " set by the handler, but the body has " + length + " bytes"), sink);
-                return;
-            }
-            contentLength = declared != null ? declared.trim() : lengthString(length);
+        ResponseFraming f = frame(r, length, body, sink);
+        if (f == null) {
+            return;
         }
-        boolean withBody = body != null && !noContent && !head;
+        boolean withBody = body != null && f.sendsBody();
         if (body != null && !withBody) {
             body.release();
         }
         Segment out;
         if (withBody && length <= INLINE_BODY) {
             // Small body: copied behind the head into one segment (one slice, no composite).
-            encodeHead(r, h, contentLength, false);
+            encodeHead(r, f);
             encoder.append(body);
             body.release();
             out = encoder.toSegment(allocator());
         } else {
-            Segment headSeg = head(r, h, contentLength, false);
+            Segment headSeg = head(r, f);
             out = withBody ? Segment.composite(List.of(headSeg, body)) : headSeg;
         }
         send(r, out, sink);
     }
 
     private void writeStream(ServerResponse r, Flux<Segment> body, ResponseBody raw, ServerResponse.SendSubscription sink) {
-        int status = r.status();
-        boolean noContent = HttpStatus.hasNoContent(status);
-        boolean head = r.request.method().equals(HttpMethods.HEAD);
-        HttpHeaders h = r.headers;
-        String declared = noContent ? null : h.get("Content-Length");
-        boolean chunked = false;
-        long fixed = -1;
-        if (!noContent && declared != null) {
-            fixed = parseLength(declared);
-        } else if (!noContent && r.request.version() == HttpVersion.HTTP_1_1) {
-            chunked = true;
-        } else if (!noContent && !head) {
-            connection.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
+        ResponseFraming f = frame(r, -1, null, sink);
+        if (f == null) {
+            raw.discardUnsent();
+            return;
         }
-        if (noContent || head) {
+        if (!f.sendsBody()) {
             raw.discardUnsent(); // body not subscribed
-            send(r, head(r, h, declared == null ? null : declared.trim(), chunked), sink);
+            send(r, head(r, f), sink);
             return;
         }
         // The head goes out with the first body segment (or alone at the end), so a handler that
         // streams the request body back still lets the 100 Continue precede it.
-        Framer framer = new Framer(r, h, chunked, fixed, declared == null ? null : declared.trim());
+        Framer framer = new Framer(r, f.kind() == ResponseFraming.Kind.CHUNKED, f.fixedLength());
         send(r, body.handle(framer).concatWith(Mono.fromSupplier(framer::last)), sink);
     }
 
-    private static final String[] SMALL_LENGTHS = new String[4096];
-
-    /** Decimal of a body length; the small ones computed once. */
-    private static String lengthString(long n) {
-        if (n >= SMALL_LENGTHS.length) {
-            return Long.toString(n);
-        }
-        String s = SMALL_LENGTHS[(int) n];
-        if (s == null) {
-            s = Long.toString(n);
-            SMALL_LENGTHS[(int) n] = s; // racy but idempotent
-        }
-        return s;
-    }
-
-    private static long parseLength(String v) {
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException("invalid Content-Length '" + v + "' set by the handler");
-    }
-
     /**
-     * Encodes the head: the handler's fields except the framing and connection ones, which the
-     * server chooses ({@code contentLength} or {@code chunked}, {@code Connection}), and
-     * {@code Date} unless the handler set it. Nothing is added to the handler's header list.
+     * Encodes the head: the handler's fields except the framing and connection ones, which
+     * {@code f} chose ({@code Content-Length} or chunked) and the connection's fate decided now
+     * ({@code Connection}), and {@code Date} unless the handler set it. Nothing is added to the
+     * handler's header list.
      */
-    private Segment head(ServerResponse r, HttpHeaders h, String contentLength, boolean chunked) {
-        encodeHead(r, h, contentLength, chunked);
+    private Segment head(ServerResponse r, ResponseFraming f) {
+        encodeHead(r, f);
         return encoder.toSegment(allocator());
     }
 
-    private void encodeHead(ServerResponse r, HttpHeaders h, String contentLength, boolean chunked) {
+    private void encodeHead(ServerResponse r, ResponseFraming f) {
         HttpVersion version = r.request.version();
-        if (r.request.expectContinue && !connection.continueSent) {
-            connection.keepAlive = false; // the client may or may not send the body it announced
+        boolean keepAlive = f.keepAliveAfter(connection.keepsAlive(), connection.continuePending(r.request));
+        if (!keepAlive) {
+            connection.closeAfterResponse();
         }
+        HttpHeaders h = r.headers;
         encoder.begin(version, r.status());
         boolean date = false;
         for (int i = 0; i < h.size(); i++) {
@@ -264,14 +238,14 @@ final class ResponseWriter {
         if (!date) {
             encoder.field("Date", DateCache.now());
         }
-        if (contentLength != null) {
-            encoder.field("Content-Length", contentLength);
-        } else if (chunked) {
+        if (f.contentLength() != null) {
+            encoder.field("Content-Length", f.contentLength());
+        } else if (f.chunkedHead()) {
             encoder.field("Transfer-Encoding", "chunked");
         }
-        if (!connection.keepAlive && version == HttpVersion.HTTP_1_1) {
+        if (!keepAlive && version == HttpVersion.HTTP_1_1) {
             encoder.field("Connection", "close");
-        } else if (connection.keepAlive && version == HttpVersion.HTTP_1_0) {
+        } else if (keepAlive && version == HttpVersion.HTTP_1_0) {
             encoder.field("Connection", "keep-alive");
         }
         headWritten = true;
@@ -329,20 +303,16 @@ final class ResponseWriter {
      */
     private final class Framer implements BiConsumer<Segment, SynchronousSink<Segment>> {
         private final ServerResponse response;
-        private final HttpHeaders headers;
         private final boolean chunked;
         private final long fixed;
-        private final String contentLength;
         private boolean headSent;
         private boolean anyChunk;
         private long sent;
 
-        Framer(ServerResponse response, HttpHeaders headers, boolean chunked, long fixed, String contentLength) {
+        Framer(ServerResponse response, boolean chunked, long fixed) {
             this.response = response;
-            this.headers = headers;
             this.chunked = chunked;
             this.fixed = fixed;
-            this.contentLength = contentLength;
         }
 
         private Segment withHead(Segment s) {
@@ -356,7 +326,8 @@ final class ResponseWriter {
                 throw new IllegalStateException("the connection was closed before the response head was sent");
             }
             headSent = true;
-            Segment h = head(response, headers, contentLength, chunked);
+            // The connection's framing still holds this response's decision: one response at a time.
+            Segment h = head(response, framing);
             return s == null ? h : Segment.composite(List.of(h, s));
         }
 

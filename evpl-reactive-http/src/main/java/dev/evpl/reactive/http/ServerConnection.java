@@ -19,7 +19,7 @@ import org.reactivestreams.Publisher;
  * <p>Loop-confined: every field is touched on {@link #loop} only; other threads hop through
  * {@link #onLoop}.
  */
-final class ServerConnection extends ConnectionInput {
+final class ServerConnection extends ConnectionInput implements ServerExchange {
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
     private static final int HEAD = 0;
     private static final int EXCHANGE = 1;
@@ -36,8 +36,10 @@ final class ServerConnection extends ConnectionInput {
     private int state = HEAD;
     private ServerRequest request;
     private ServerResponse response;
-    boolean keepAlive;
-    boolean continueSent;
+    /** Whether the connection stays open after the exchange in progress (decided by {@link ResponseFraming} and errors). */
+    private boolean keepAlive;
+    /** The 100 Continue owed to the current request went out. */
+    private boolean continueSent;
     private boolean handlerDone;
     private boolean responseDone;
     private boolean discarding;
@@ -75,8 +77,49 @@ final class ServerConnection extends ConnectionInput {
         bind.receive().subscribe(this);
     }
 
-    boolean isCurrent(ServerRequest r) {
+    @Override
+    public boolean isCurrent(ServerRequest r) {
         return request == r && state == EXCHANGE;
+    }
+
+    @Override
+    public dev.evpl.reactive.core.EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public java.net.SocketAddress remoteAddress() {
+        return bind.remoteAddress();
+    }
+
+    @Override
+    public java.net.SocketAddress localAddress() {
+        return bind.localAddress();
+    }
+
+    @Override
+    public boolean onLoop(Runnable task) {
+        return super.onLoop(task);
+    }
+
+    @Override
+    public void writeResponse(ServerResponse r, ResponseBody body, ServerResponse.SendSubscription sink) {
+        writer.write(r, body, sink);
+    }
+
+    /** Whether the connection would stay open after the current exchange, as far as known so far. */
+    boolean keepsAlive() {
+        return keepAlive && !shuttingDown;
+    }
+
+    /** Whether {@code r} announced a body ({@code Expect: 100-continue}) that was never asked for. */
+    boolean continuePending(ServerRequest r) {
+        return r.expectContinue && !continueSent;
+    }
+
+    /** The connection closes once the current response is written. */
+    void closeAfterResponse() {
+        keepAlive = false;
     }
 
     // --- receive side ----------------------------------------------------------------------------
@@ -186,7 +229,7 @@ final class ServerConnection extends ConnectionInput {
         response = new ServerResponse(this, request);
         keepAlive = parser.keepAlive && !shuttingDown;
         continueSent = false;
-        writer.headWritten = false;
+        writer.newExchange();
         handlerDone = false;
         responseDone = false;
         discarding = false;
@@ -232,11 +275,12 @@ final class ServerConnection extends ConnectionInput {
     }
 
     /** Loop: the body subscriber asked for more. */
-    void bodyDemanded(ServerRequest r) {
+    @Override
+    public void bodyDemanded(ServerRequest r) {
         if (r != request || state != EXCHANGE) {
             return;
         }
-        if (r.expectContinue && !continueSent && !writer.headWritten) {
+        if (r.expectContinue && !continueSent && !writer.headWritten()) {
             continueSent = true;
             writer.sendContinue(r.version());
         }
@@ -349,8 +393,8 @@ final class ServerConnection extends ConnectionInput {
         HttpVersion version = parser.version != null ? parser.version : HttpVersion.HTTP_1_1;
         // A handler may have committed a streamed response whose head is not out yet (it waits for
         // the first body segment, which now never comes): the error response can still go first.
-        if (response == null || response.tryCommit() || !writer.headWritten) {
-            writer.headWritten = true;
+        if (response == null || response.tryCommit() || !writer.headWritten()) {
+            writer.headWrittenNow();
             writer.writeError(version, e.status(), e.getMessage());
             finish();
         } else {

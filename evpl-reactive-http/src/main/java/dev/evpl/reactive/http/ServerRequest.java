@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
  * confined to the connection's loop (subscription signals hop there).
  */
 final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
-    private final ServerConnection connection;
+    private final ServerExchange connection;
     private final String method;
     private final String target;
     private final HttpVersion version;
@@ -25,7 +25,7 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
     private String path;
     final BodyStream body;
 
-    ServerRequest(ServerConnection connection, RequestHeadParser head) {
+    ServerRequest(ServerExchange connection, RequestHeadParser head) {
         this.connection = connection;
         this.method = head.method;
         this.target = head.target;
@@ -34,7 +34,7 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
         this.contentLength = head.chunked ? -1 : head.contentLength;
         this.keepAlive = head.keepAlive;
         this.expectContinue = head.expectContinue;
-        this.body = new BodyStream(connection.loop, "request body", this);
+        this.body = new BodyStream(connection.loop(), "request body", this);
     }
 
     @Override
@@ -116,17 +116,17 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
 
     @Override
     public EventLoop loop() {
-        return connection.loop;
+        return connection.loop();
     }
 
     @Override
     public SocketAddress remoteAddress() {
-        return connection.bind.remoteAddress();
+        return connection.remoteAddress();
     }
 
     @Override
     public SocketAddress localAddress() {
-        return connection.bind.localAddress();
+        return connection.localAddress();
     }
 
     // --- BodyStream.Feeder (loop) --------------------------------------------------------------

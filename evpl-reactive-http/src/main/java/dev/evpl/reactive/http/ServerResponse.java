@@ -17,14 +17,14 @@ final class ServerResponse implements HttpServerResponse {
     private static final AtomicIntegerFieldUpdater<ServerResponse> COMMITTED =
             AtomicIntegerFieldUpdater.newUpdater(ServerResponse.class, "committed");
 
-    private final ServerConnection connection;
+    private final ServerExchange connection;
     final ServerRequest request;
     private int status = 200;
     final HttpHeaders headers = new HttpHeaders();
     HttpHeaders trailers;
     private volatile int committed;
 
-    ServerResponse(ServerConnection connection, ServerRequest request) {
+    ServerResponse(ServerExchange connection, ServerRequest request) {
         this.connection = connection;
         this.request = request;
     }
@@ -141,12 +141,12 @@ final class ServerResponse implements HttpServerResponse {
                 return;
             }
             ResponseBody b = body;
-            if (b instanceof ResponseBody.Stream stream && !connection.loop.inLoop()) {
+            if (b instanceof ResponseBody.Stream stream && !connection.loop().inLoop()) {
                 // A streamed body sent from another thread gets its demand now, not after the hop.
                 b = new ResponseBody.Stream(new EagerBody(stream.segments(), 32));
             }
             ResponseBody sent = b;
-            if (!connection.onLoop(() -> connection.writer.write(ServerResponse.this, sent, s))) {
+            if (!connection.onLoop(() -> connection.writeResponse(ServerResponse.this, sent, s))) {
                 sent.discardUnsent();
                 s.error(new IllegalStateException("the connection's event loop is gone; the response was not sent"));
             }

@@ -1,0 +1,34 @@
+package dev.evpl.reactive.http;
+
+import dev.evpl.reactive.core.EventLoop;
+import java.net.SocketAddress;
+
+/**
+ * What a server request and its response need from what carries them: the HTTP/1.1 connection
+ * ({@link ServerConnection}) today, a stream of a multiplexed HTTP/2 connection later. The
+ * request and response talk to nothing else, so a second carrier implements this and reuses
+ * both, their bodies and the routes unchanged. Loop-confined except {@link #onLoop}.
+ */
+interface ServerExchange {
+
+    /** The loop the exchange runs on. */
+    EventLoop loop();
+
+    /** The peer's address. */
+    SocketAddress remoteAddress();
+
+    /** The local address the request arrived on. */
+    SocketAddress localAddress();
+
+    /** Loop: the handler asked for (more of) the request's body: read it, sending 100 Continue first if owed. */
+    void bodyDemanded(ServerRequest request);
+
+    /** Whether {@code request} is still in progress here (not ended, not cut off by a close). */
+    boolean isCurrent(ServerRequest request);
+
+    /** Runs {@code task} on the loop (now when on it); false when the loop is gone. Any thread. */
+    boolean onLoop(Runnable task);
+
+    /** Loop: writes the committed response {@code response} with {@code body}; {@code sink} hears the outcome. */
+    void writeResponse(ServerResponse response, ResponseBody body, ServerResponse.SendSubscription sink);
+}
