@@ -1,5 +1,6 @@
 package dev.evpl.reactive.block;
 
+import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 
 /**
@@ -7,13 +8,21 @@ import dev.evpl.reactive.core.internal.uring.LoopRing;
  * result (bytes done, or -errno). One implementation per {@link BlockProtocol}.
  */
 interface BlockBackend {
-    void read(int fd, long addr, int len, long offset, LoopRing.Completion done);
+    /** The backend of {@code protocol} for descriptor {@code fd} on {@code loop}; loop thread. */
+    static BlockBackend open(BlockProtocol protocol, EventLoop loop, int fd) {
+        return switch (protocol) {
+            case IO_URING -> new UringBackend(LoopRing.of(loop), fd);
+            case THREAD_POOL -> new ThreadPoolBackend(loop);
+        };
+    }
 
-    void write(int fd, long addr, int len, long offset, LoopRing.Completion done);
+    void read(int fd, long addr, int len, long offset, BlockCompletion done);
 
-    void fsync(int fd, boolean dataOnly, LoopRing.Completion done);
+    void write(int fd, long addr, int len, long offset, BlockCompletion done);
 
-    void fallocate(int fd, int mode, long offset, long len, LoopRing.Completion done);
+    void fsync(int fd, boolean dataOnly, BlockCompletion done);
+
+    void fallocate(int fd, int mode, long offset, long len, BlockCompletion done);
 
     /** The device is closing; called on the loop. Resources held for it go back. */
     default void close() {

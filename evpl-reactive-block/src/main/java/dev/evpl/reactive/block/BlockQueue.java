@@ -6,7 +6,6 @@ import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.internal.nativeio.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
-import dev.evpl.reactive.core.internal.uring.LoopRing;
 import java.util.ArrayDeque;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -60,8 +59,7 @@ public final class BlockQueue {
 
     private BlockBackend backend() {
         if (backend == null) {
-            backend = device.protocol() == BlockProtocol.IO_URING ? new UringBackend(LoopRing.of(loop), device.fd())
-                    : new ThreadPoolBackend(loop);
+            backend = BlockBackend.open(device.protocol(), loop, device.fd());
             if (device.isClosed()) {
                 backend.close(); // closed while this operation hopped here: register nothing
             }
@@ -254,7 +252,7 @@ public final class BlockQueue {
      * ring calls. Recycled through {@link #freeReads} (at most {@code depth} exist), so a read
      * allocates no object besides its segment. Loop-confined.
      */
-    private final class ReadOp implements LoopRing.Completion {
+    private final class ReadOp implements BlockCompletion {
         private long offset;
         private int length;
         private long start;
@@ -364,7 +362,7 @@ public final class BlockQueue {
      * One write in flight, resumed after a short write; its own completion, recycled through
      * {@link #freeWrites}, so the callback form allocates nothing per write. Loop-confined.
      */
-    private final class WriteOp implements LoopRing.Completion {
+    private final class WriteOp implements BlockCompletion {
         private long addr;
         private int length;
         private long offset;
@@ -446,7 +444,7 @@ public final class BlockQueue {
     }
 
     private interface Op {
-        void start(int fd, LoopRing.Completion done);
+        void start(int fd, BlockCompletion done);
     }
 
     private Mono<Void> simple(String name, long offset, long length, Op op) {

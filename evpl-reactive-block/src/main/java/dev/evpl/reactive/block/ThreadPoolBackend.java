@@ -4,7 +4,6 @@ import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.internal.nativeio.Native;
-import dev.evpl.reactive.core.internal.uring.LoopRing;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,7 @@ final class ThreadPoolBackend implements BlockBackend {
         this.loop = loop;
     }
 
-    private void run(java.util.function.LongSupplier op, LoopRing.Completion done) {
+    private void run(java.util.function.LongSupplier op, BlockCompletion done) {
         POOL.execute(() -> {
             long rc = op.getAsLong();
             int res = rc < 0 ? -Native.errno() : (int) rc;
@@ -49,22 +48,22 @@ final class ThreadPoolBackend implements BlockBackend {
     }
 
     @Override
-    public void read(int fd, long addr, int len, long offset, LoopRing.Completion done) {
+    public void read(int fd, long addr, int len, long offset, BlockCompletion done) {
         run(() -> LIBC.pread(fd, addr, len, offset), done);
     }
 
     @Override
-    public void write(int fd, long addr, int len, long offset, LoopRing.Completion done) {
+    public void write(int fd, long addr, int len, long offset, BlockCompletion done) {
         run(() -> LIBC.pwrite(fd, addr, len, offset), done);
     }
 
     @Override
-    public void fsync(int fd, boolean dataOnly, LoopRing.Completion done) {
+    public void fsync(int fd, boolean dataOnly, BlockCompletion done) {
         run(() -> dataOnly ? LIBC.fdatasync(fd) : LIBC.fsync(fd), done);
     }
 
     @Override
-    public void fallocate(int fd, int mode, long offset, long len, LoopRing.Completion done) {
+    public void fallocate(int fd, int mode, long offset, long len, BlockCompletion done) {
         run(() -> LIBC.fallocate(fd, mode, offset, len), done);
     }
 }

@@ -38,17 +38,17 @@ final class UringBackend implements BlockBackend {
     }
 
     @Override
-    public void read(int fd, long addr, int len, long offset, LoopRing.Completion done) {
+    public void read(int fd, long addr, int len, long offset, BlockCompletion done) {
         rw(false, fd, addr, len, offset, done);
     }
 
     @Override
-    public void write(int fd, long addr, int len, long offset, LoopRing.Completion done) {
+    public void write(int fd, long addr, int len, long offset, BlockCompletion done) {
         rw(true, fd, addr, len, offset, done);
     }
 
     /** Pooled memory sits in a registered slab: the fixed opcode skips pinning pages per operation. */
-    private void rw(boolean write, int fd, long addr, int len, long offset, LoopRing.Completion done) {
+    private void rw(boolean write, int fd, long addr, int len, long offset, BlockCompletion done) {
         int index = ring.fixedBufferIndex(addr, len);
         if (index >= 0) {
             FIXED_OPS.increment();
@@ -57,7 +57,32 @@ final class UringBackend implements BlockBackend {
         // an operation that must wait for room keeps a preparer of its own.
         RwPrep prep = ring.startsNow() ? shared : new RwPrep();
         prep.set(write, fd, addr, len, offset, index);
-        ring.submit(prep, done);
+        ring.submit(prep, call(done));
+    }
+
+    /** Ring completions that hand the result to a block completion; recycled, so an operation allocates nothing. */
+    private final java.util.ArrayDeque<RingCall> idle = new java.util.ArrayDeque<>();
+
+    private RingCall call(BlockCompletion done) {
+        RingCall c = idle.poll();
+        if (c == null) {
+            c = new RingCall();
+        }
+        c.done = done;
+        return c;
+    }
+
+    /** The ring's side of one operation. Loop-confined. */
+    private final class RingCall implements LoopRing.Completion {
+        BlockCompletion done;
+
+        @Override
+        public void complete(int res) {
+            BlockCompletion d = done;
+            done = null;
+            idle.push(this); // free before the callback: it may start the next operation at once
+            d.complete(res);
+        }
     }
 
     private final RwPrep shared = new RwPrep();
@@ -91,13 +116,13 @@ final class UringBackend implements BlockBackend {
     }
 
     @Override
-    public void fsync(int fd, boolean dataOnly, LoopRing.Completion done) {
-        ring.submit((sqe, user) -> UringOps.fsync(sqe, target(sqe, fd), dataOnly, user), done);
+    public void fsync(int fd, boolean dataOnly, BlockCompletion done) {
+        ring.submit((sqe, user) -> UringOps.fsync(sqe, target(sqe, fd), dataOnly, user), call(done));
     }
 
     @Override
-    public void fallocate(int fd, int mode, long offset, long len, LoopRing.Completion done) {
-        ring.submit((sqe, user) -> UringOps.fallocate(sqe, target(sqe, fd), mode, offset, len, user), done);
+    public void fallocate(int fd, int mode, long offset, long len, BlockCompletion done) {
+        ring.submit((sqe, user) -> UringOps.fallocate(sqe, target(sqe, fd), mode, offset, len, user), call(done));
     }
 
     /** The device is closing: its slot is given back (operations under way keep the file until they end). */

@@ -152,9 +152,9 @@ public final class Protocol {
     /**
      * TCP on io_uring where io_uring works ({@link #STREAM_IO_URING_TCP}), else TCP on epoll
      * ({@link #STREAM_SOCKET_TCP}): the choice for configuration that says "fastest TCP". The
-     * builders' defaults stay on epoll: measured here, io_uring TCP matches epoll on echo
-     * (1.01 pingpong, 1.00 stream) but keeps only 0.85 of its throughput when backpressure toggles
-     * reads, where epoll keeps all of it (README).
+     * builders' defaults stay on epoll, which every Linux kernel has and no seccomp profile
+     * refuses; how the two compare on this project's machine (echo, backpressure toggling reads,
+     * 10 000 connections) is in {@code docs/benchmarks.md}.
      */
     public static Protocol preferredTcp() {
         return STREAM_IO_URING_TCP.isAvailable() ? STREAM_IO_URING_TCP : STREAM_SOCKET_TCP;
