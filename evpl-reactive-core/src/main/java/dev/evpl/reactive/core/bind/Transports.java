@@ -34,7 +34,8 @@ final class Transports {
                 return builtIn; // a provider's constructor, during the load below
             }
             Map<Protocol, Transport> base = new LinkedHashMap<>();
-            for (Transport t : new Transport[] {new EpollTcpTransport(), new UringTcpTransport(), new UnixStreamTransport(),
+            for (Transport t : new Transport[] {new EpollStreamTransport(Protocol.STREAM_SOCKET_TCP), new UringTcpTransport(),
+                    new EpollStreamTransport(Protocol.STREAM_SOCKET_UNIX),
                     new InprocStreamTransport(), new UdpTransport(), new InprocDatagramTransport()}) {
                 base.put(t.protocol(), t);
             }
