@@ -16,6 +16,7 @@ module dev.evpl.reactive.core {
     exports dev.evpl.reactive.core.bind;
     exports dev.evpl.reactive.core.buffer;
     exports dev.evpl.reactive.core.framing;
+    exports dev.evpl.reactive.core.io;
 
     // JNR-FFI generates the LibC binding at run time, in a class loader of its own whose unnamed
     // module must see the interface: no qualified export can name that module, so this internal

@@ -3,7 +3,7 @@ package dev.evpl.reactive.block;
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.EventLoop;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;

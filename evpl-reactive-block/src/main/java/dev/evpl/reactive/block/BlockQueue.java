@@ -3,7 +3,7 @@ package dev.evpl.reactive.block;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.bind.Completion;
 import dev.evpl.reactive.core.buffer.Segment;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
 import java.util.ArrayDeque;

@@ -55,10 +55,10 @@ final class BlockRequests {
 
     /** A failed operation's error: errno, its meaning, and "opened read-only" for a write's EBADF. */
     static BlockIoException error(BlockDevice device, String op, long offset, long length, int errno) {
-        String reason = errno == dev.evpl.reactive.core.internal.nativeio.Errno.EBADF && device.isReadOnly() && !op.equals("read")
+        String reason = errno == dev.evpl.reactive.core.io.Errno.EBADF && device.isReadOnly() && !op.equals("read")
                 ? "EBADF (9) - the device was opened read-only"
-                : dev.evpl.reactive.core.internal.nativeio.Errno.name(errno) + " (" + errno + ") - "
-                        + dev.evpl.reactive.core.internal.nativeio.Errno.description(errno);
+                : dev.evpl.reactive.core.io.Errno.name(errno) + " (" + errno + ") - "
+                        + dev.evpl.reactive.core.io.Errno.description(errno);
         return new BlockIoException(op, device.path().toString(), offset, length, errno, reason);
     }
 

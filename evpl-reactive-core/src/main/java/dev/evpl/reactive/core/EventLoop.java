@@ -308,32 +308,28 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return io.sent;
     }
 
-    /** The counters transports add to (loop thread only). */
-    dev.evpl.reactive.core.internal.loop.IoCounters ioCounters() {
-        return io;
-    }
-
     static {
-        // The library's transports reach these through LoopAccess, not as API.
+        // The library's transports reach these through LoopAccess, not as API. LoopAccess names
+        // the loop by Reactor's Scheduler so that internal.loop does not depend on this package.
         dev.evpl.reactive.core.internal.loop.LoopAccess.install(new dev.evpl.reactive.core.internal.loop.LoopAccess() {
             @Override
-            public dev.evpl.reactive.core.internal.loop.EpollIoHandler epoll(EventLoop loop) {
-                return loop.epoll;
+            public dev.evpl.reactive.core.internal.loop.EpollIoHandler epoll(Scheduler loop) {
+                return ((EventLoop) loop).epoll;
             }
 
             @Override
-            public void useIoHandler(EventLoop loop, dev.evpl.reactive.core.internal.loop.IoHandler handler) {
-                loop.useIoHandler(handler);
+            public void useIoHandler(Scheduler loop, dev.evpl.reactive.core.internal.loop.IoHandler handler) {
+                ((EventLoop) loop).useIoHandler(handler);
             }
 
             @Override
-            public dev.evpl.reactive.core.internal.loop.IoHandler ioHandler(EventLoop loop) {
-                return loop.ioHandler;
+            public dev.evpl.reactive.core.internal.loop.IoHandler ioHandler(Scheduler loop) {
+                return ((EventLoop) loop).ioHandler;
             }
 
             @Override
-            public dev.evpl.reactive.core.internal.loop.IoCounters ioCounters(EventLoop loop) {
-                return loop.ioCounters();
+            public dev.evpl.reactive.core.internal.loop.IoCounters ioCounters(Scheduler loop) {
+                return ((EventLoop) loop).io;
             }
         });
     }

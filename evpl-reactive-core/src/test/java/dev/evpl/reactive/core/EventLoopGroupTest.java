@@ -1,5 +1,6 @@
 package dev.evpl.reactive.core;
 
+import dev.evpl.reactive.core.io.NativeIoException;
 import dev.evpl.reactive.testsupport.LoopErrorsExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

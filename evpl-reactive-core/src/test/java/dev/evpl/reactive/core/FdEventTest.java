@@ -4,7 +4,7 @@ import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evpl.reactive.core.LoopHarness.ClockKind;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;

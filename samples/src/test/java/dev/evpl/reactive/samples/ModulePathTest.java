@@ -3,12 +3,8 @@ package dev.evpl.reactive.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +26,7 @@ class ModulePathTest {
             "BlockTour | dev.evpl.reactive.block | read back 'hello, disk' with ",
             "EchoTour  | dev.evpl.reactive.core  | echoed [hello, framed one, framed two] over STREAM_" })
     void aTourRunsWithTheLibraryOnTheModulePath(String tour, String root, String expected) throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String classPath = ChildJvm.testClassPath();
         List<String> modules = new ArrayList<>();
         List<String> plain = new ArrayList<>();
         for (String entry : classPath.split(File.pathSeparator)) {
@@ -40,30 +36,11 @@ class ModulePathTest {
             (MODULE.matcher(entry).matches() && !entry.endsWith("test-classes") ? modules : plain).add(entry);
         }
         assertThat(String.join(" ", modules)).contains("evpl-reactive-core", "evpl-reactive-http", "evpl-reactive-block");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path out = Files.createTempFile("mp-out", ".txt");
-        Path err = Files.createTempFile("mp-err", ".txt");
-        try {
-            Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED,org.jnrproject.jffi",
-                    "--module-path", String.join(File.pathSeparator, modules),
-                    // JNR-FFI is an automatic module that declares none of its dependencies (asm,
-                    // jffi): they only resolve when added; the library's module is the root.
-                    "--add-modules", root + ",ALL-MODULE-PATH",
-                    "-cp", String.join(File.pathSeparator, plain), tour)
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-            if (!exited) {
-                p.destroyForcibly();
-            }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            String stderr = Files.readString(err, StandardCharsets.UTF_8);
-            assertThat(exited).as("%s exited; stdout:\n%s\nstderr:\n%s", tour, stdout, stderr).isTrue();
-            assertThat(p.exitValue()).as("exit status; stdout:\n%s\nstderr:\n%s\nmodule path: %s", stdout, stderr, modules).isZero();
-            assertThat(stdout).as("stdout of %s; stderr:\n%s", tour, stderr).contains(expected);
-            assertThat(stderr).as("stderr of %s", tour).isEmpty();
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        ChildJvm.runAndCheck(tour + " on the module path", List.of("--enable-native-access=ALL-UNNAMED,org.jnrproject.jffi",
+                "--module-path", String.join(File.pathSeparator, modules),
+                // JNR-FFI is an automatic module that declares none of its dependencies (asm,
+                // jffi): they only resolve when added; the library's module is the root.
+                "--add-modules", root + ",ALL-MODULE-PATH",
+                "-cp", String.join(File.pathSeparator, plain), tour), expected);
     }
 }

@@ -3,12 +3,10 @@ package dev.evpl.reactive.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -93,28 +91,7 @@ class ReadmeSnippetsTest {
             "BlockTour  | read back 'hello, disk' with ",
             "ConfigTour | TCP: STREAM_;2 loops, spin 2 ms, buffers of 1048576 bytes" })
     void eachTourRunsInAJvmOfItsOwn(String tour, String expected) throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path out = Files.createTempFile("tour-out", ".txt");
-        Path err = Files.createTempFile("tour-err", ".txt");
-        try {
-            Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", classPath, tour)
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-            if (!exited) {
-                p.destroyForcibly();
-            }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            String stderr = Files.readString(err, StandardCharsets.UTF_8);
-            assertThat(exited).as("%s exited; stdout:\n%s\nstderr:\n%s", tour, stdout, stderr).isTrue();
-            assertThat(p.exitValue()).as("exit status; stderr:\n%s", stderr).isZero();
-            for (String piece : expected.split(";")) {
-                assertThat(stdout).as("stdout of %s", tour).contains(piece);
-            }
-            assertThat(stderr).as("stderr of %s", tour).isEmpty();
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        ChildJvm.runAndCheck(tour, List.of("--enable-native-access=ALL-UNNAMED", "-cp", ChildJvm.testClassPath(), tour),
+                expected.split(";"));
     }
 }

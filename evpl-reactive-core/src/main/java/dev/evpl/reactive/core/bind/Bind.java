@@ -108,8 +108,19 @@ public interface Bind {
     SocketAddress remoteAddress();
 
     /**
+     * Connects from {@code loop} to {@code endpoint} through {@code transport} (a configured one,
+     * such as a TLS transport with its trust settings). Lazy; a cancel leaves no connection open.
+     */
+    static Mono<Bind> connect(EventLoop loop, StreamTransport transport, Endpoint endpoint) {
+        return Mono.defer(() -> {
+            endpoint.checkFits(transport.endpointProtocol());
+            return transport.connect(loop, endpoint, false);
+        });
+    }
+
+    /**
      * Connects to {@code endpoint} from {@code loop}; emits the bind once connected, or a
-     * {@link dev.evpl.reactive.core.NativeIoException} such as {@code connect 127.0.0.1:9:
+     * {@link dev.evpl.reactive.core.io.NativeIoException} such as {@code connect 127.0.0.1:9:
      * ECONNREFUSED (111)}. Host names are resolved off the loop. Cancelling (for example with
      * {@code timeout}) closes the half-open socket.
      */

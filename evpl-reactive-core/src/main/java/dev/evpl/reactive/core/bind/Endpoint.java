@@ -101,7 +101,8 @@ public final class Endpoint {
         return inprocName != null ? Kind.INPROC : path != null ? Kind.UNIX : Kind.INET;
     }
 
-    void checkFits(Protocol protocol) {
+    /** Throws {@link IllegalArgumentException} unless this endpoint is of {@code protocol}'s kind. */
+    public void checkFits(Protocol protocol) {
         if (protocol.endpointKind() != kind()) {
             throw new IllegalArgumentException(protocol + " needs " + describe(protocol.endpointKind()) + ", got " + this);
         }

@@ -5,11 +5,10 @@ import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.FdEvent;
 import dev.evpl.reactive.core.FdHandler;
-import dev.evpl.reactive.core.NativeIoException;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.NativeIoException;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
-import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,29 +17,15 @@ import java.util.concurrent.TimeUnit;
  * for 100 ms (the pending connection stays in the backlog), reported once per streak of failures;
  * it never spins on the error. Owner-loop confined once started.
  */
-final class EpollAcceptor implements StreamTransport.Acceptor, FdHandler {
+final class EpollAcceptor extends SocketAcceptor implements FdHandler {
     private static final int ACCEPTS_PER_CALL = 64;
 
-    private final SocketStreamTransport transport;
-    private final int fd;
-    private final int family;
-    private final SocketAddress localAddress;
-    private final StreamTransport.ConnectionSink sink;
     private FdEvent event;
     /** An accept error was reported and no accept succeeded since. */
     private boolean failing;
 
     EpollAcceptor(SocketStreamTransport transport, int fd, int family, StreamTransport.ConnectionSink sink) {
-        this.transport = transport;
-        this.fd = fd;
-        this.family = family;
-        this.sink = sink;
-        this.localAddress = SocketOps.localAddress(fd, family);
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return localAddress;
+        super(transport, fd, family, sink);
     }
 
     @Override
@@ -75,7 +60,7 @@ final class EpollAcceptor implements StreamTransport.Acceptor, FdHandler {
                 if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) {
                     continue;
                 }
-                NativeIoException error = Native.error("accept4", String.valueOf(localAddress));
+                NativeIoException error = Native.error("accept4", String.valueOf(localAddress()));
                 if (!failing) {
                     failing = true;
                     ev.loop().reportCallbackError(error);
@@ -85,11 +70,11 @@ final class EpollAcceptor implements StreamTransport.Acceptor, FdHandler {
                     if (!ev.isClosed()) {
                         ev.readInterest(true);
                     }
-                }).schedule(100, TimeUnit.MILLISECONDS);
+                }).schedule(ERROR_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             }
             failing = false;
-            sink.accept(transport.accepted(conn, family));
+            serve(conn);
         }
     }
 }

@@ -69,6 +69,21 @@ public final class Listener implements Disposable, StreamTransport.ConnectionSin
         return new Listener(protocol, Transports.stream(protocol, endpoint), endpoint, policy);
     }
 
+    /**
+     * Listens on {@code endpoint} through {@code transport} (a configured one, such as a TLS
+     * transport with its certificate) with round-robin steering.
+     */
+    public static Listener listen(StreamTransport transport, Endpoint endpoint) {
+        return listen(transport, endpoint, SteeringPolicy.roundRobin());
+    }
+
+    /** Listens on {@code endpoint} through {@code transport} with {@code policy} steering. */
+    public static Listener listen(StreamTransport transport, Endpoint endpoint, SteeringPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        endpoint.checkFits(transport.endpointProtocol());
+        return new Listener(transport.protocol(), transport, endpoint, policy);
+    }
+
     /** The address the socket is bound to (with the port the kernel chose for port 0). */
     public SocketAddress localAddress() {
         return localAddress;

@@ -3,12 +3,11 @@ package dev.evpl.reactive.core.bind;
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.EventLoop;
-import dev.evpl.reactive.core.NativeIoException;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.NativeIoException;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 import dev.evpl.reactive.core.internal.uring.UringOps;
-import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,27 +17,13 @@ import java.util.concurrent.TimeUnit;
  * land after a stop (a hand-over to another loop) are still served; after a close they are closed.
  * Owner-loop confined once started.
  */
-final class RingAcceptor implements StreamTransport.Acceptor {
-    private final SocketStreamTransport transport;
-    private final int fd;
-    private final int family;
-    private final SocketAddress localAddress;
-    private final StreamTransport.ConnectionSink sink;
+final class RingAcceptor extends SocketAcceptor {
     /** The multishot of the current owner loop (a new one per owner: a stopped one may still complete on its loop). */
     private OnLoop current;
     private volatile boolean closed;
 
     RingAcceptor(SocketStreamTransport transport, int fd, int family, StreamTransport.ConnectionSink sink) {
-        this.transport = transport;
-        this.fd = fd;
-        this.family = family;
-        this.sink = sink;
-        this.localAddress = SocketOps.localAddress(fd, family);
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return localAddress;
+        super(transport, fd, family, sink);
     }
 
     @Override
@@ -103,7 +88,7 @@ final class RingAcceptor implements StreamTransport.Acceptor {
                 if (closed) {
                     LIBC.close(res);
                 } else {
-                    sink.accept(transport.accepted(res, family)); // also right after a hand-over: served, not dropped
+                    serve(res); // also right after a hand-over: served, not dropped
                 }
                 if (!more) {
                     arm();
@@ -116,7 +101,7 @@ final class RingAcceptor implements StreamTransport.Acceptor {
             if (res != -Errno.ECANCELED) {
                 if (!failing) {
                     failing = true;
-                    loop.reportCallbackError(NativeIoException.of("accept", String.valueOf(localAddress), -res));
+                    loop.reportCallbackError(NativeIoException.of("accept", String.valueOf(localAddress()), -res));
                 }
                 if (more) {
                     ring.cancel(armed); // stop it now; its last completion schedules the retry
@@ -124,7 +109,7 @@ final class RingAcceptor implements StreamTransport.Acceptor {
                 }
             }
             // The multishot ended (an error, our cancel after one, or the kernel): retry after a pause.
-            loop.timer(this::arm).schedule(100, TimeUnit.MILLISECONDS);
+            loop.timer(this::arm).schedule(ERROR_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.evpl.reactive.core.bind;
 
 import dev.evpl.reactive.core.buffer.Segment;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
 import dev.evpl.reactive.core.internal.uring.UringOps;
 import dev.evpl.reactive.core.internal.uring.LoopRing;

@@ -4,9 +4,9 @@ import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.FdEvent;
-import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.io.NativeIoException;
 import dev.evpl.reactive.core.buffer.Segment;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 import java.util.ArrayList;

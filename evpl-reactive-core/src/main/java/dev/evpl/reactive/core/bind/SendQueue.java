@@ -3,7 +3,7 @@ package dev.evpl.reactive.core.bind;
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.buffer.Segment;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.IoVec;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import java.util.Arrays;

@@ -6,7 +6,7 @@ import dev.evpl.reactive.core.Deferral;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.FdEvent;
 import dev.evpl.reactive.core.FdHandler;
-import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.io.NativeIoException;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import dev.evpl.reactive.core.internal.nativeio.Linux;

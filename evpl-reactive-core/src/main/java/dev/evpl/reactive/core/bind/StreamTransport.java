@@ -25,6 +25,14 @@ public interface StreamTransport extends Transport {
     }
 
     /**
+     * The protocol whose endpoints this transport listens on and connects to: its own, or for a
+     * layered transport the one underneath (TLS over unix takes unix paths).
+     */
+    default Protocol endpointProtocol() {
+        return protocol();
+    }
+
+    /**
      * Starts listening on {@code endpoint} (already checked to fit the protocol); every
      * connection that arrives goes to {@code sink}. May block (name resolution, bind).
      */

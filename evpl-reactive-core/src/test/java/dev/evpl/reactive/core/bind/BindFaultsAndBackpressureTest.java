@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
-import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.io.NativeIoException;
 import dev.evpl.reactive.core.buffer.BufferPool;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.io.InputStream;

@@ -38,7 +38,7 @@ class RingCloseTest {
         assumeTrue(Protocol.STREAM_IO_URING_TCP.isAvailable(), Protocol.STREAM_IO_URING_TCP::unavailableReason);
         // One plain RECV per connection (no provided buffers): 8 connections fill an 8-entry ring's
         // one-shot limit, so a write queued next waits for a slot.
-        LoopRing.refuseProvidedBuffers(true);
+        dev.evpl.reactive.core.internal.uring.ProvidedBuffers.refuseForTests(true);
         server = EventLoopGroup.create(GroupConfig.builder().threads(1).loopConfig(LoopConfig.builder().uring(dev.evpl.reactive.core.UringConfig.builder().entries(8).build()).build()).build());
         clients = EventLoopGroup.create(GroupConfig.builder().threads(1).build());
         listener = Listener.listen(Protocol.STREAM_IO_URING_TCP, Endpoint.inet("127.0.0.1", 0));
@@ -50,7 +50,7 @@ class RingCloseTest {
 
     @AfterEach
     void tearDown() {
-        LoopRing.refuseProvidedBuffers(false);
+        dev.evpl.reactive.core.internal.uring.ProvidedBuffers.refuseForTests(false);
         if (listener != null) {
             listener.dispose();
         }

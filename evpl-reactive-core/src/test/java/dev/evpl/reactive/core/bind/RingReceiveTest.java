@@ -101,7 +101,7 @@ class RingReceiveTest {
     @Test
     void withoutBufferRingsOneRecvPerCreditCarriesTheSameContract() throws Exception {
         group.close();
-        LoopRing.refuseProvidedBuffers(true);
+        dev.evpl.reactive.core.internal.uring.ProvidedBuffers.refuseForTests(true);
         try {
             group = EventLoopGroup.create(GroupConfig.builder().threads(2).build());
             UringPair p = new UringPair(group);
@@ -136,7 +136,7 @@ class RingReceiveTest {
             assertThat(check.verified()).isEqualTo(64L << 20);
             p.close();
         } finally {
-            LoopRing.refuseProvidedBuffers(false);
+            dev.evpl.reactive.core.internal.uring.ProvidedBuffers.refuseForTests(false);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.evpl.reactive.spring.web;
 
-import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.io.NativeIoException;
 import dev.evpl.reactive.http.DisposableHttpServer;
 import dev.evpl.reactive.http.HttpServer;
 import java.time.Duration;

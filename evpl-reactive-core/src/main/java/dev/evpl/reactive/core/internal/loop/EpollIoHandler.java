@@ -3,7 +3,7 @@ package dev.evpl.reactive.core.internal.loop;
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
 import dev.evpl.reactive.core.internal.nativeio.EpollEvent;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;
@@ -64,6 +64,10 @@ public final class EpollIoHandler implements IoHandler {
         this.ctlEvent = events + (long) maxEvents * EpollEvent.SIZE;
         this.timespec = ctlEvent + EpollEvent.SIZE + 4; // 8-byte aligned for the kernel's copy
         this.wakeWord = timespec + Timespec.SIZE;
+        // Loads Timespec now (SIZE is inlined, so nothing else did): a first timed wait under
+        // descriptor exhaustion could not open the jar to load it, and a failed resolution sticks,
+        // leaving the loop unable to ever wait with a timeout again (AcceptErrorTest found it).
+        Timespec.set(timespec, 0);
         NativeMemory.putLong(wakeWord, 1L);
         try {
             // Edge-triggered: every write is a new edge, so the counter never needs reading (one
@@ -123,7 +127,7 @@ public final class EpollIoHandler implements IoHandler {
             int errno = Native.errno();
             // A descriptor the caller already closed left epoll by itself: nothing to undo.
             if (errno != Errno.EBADF && errno != Errno.ENOENT) {
-                throw dev.evpl.reactive.core.NativeIoException.of("epoll_ctl(DEL)", "fd " + fd, errno);
+                throw dev.evpl.reactive.core.io.NativeIoException.of("epoll_ctl(DEL)", "fd " + fd, errno);
             }
         }
     }
@@ -155,7 +159,7 @@ public final class EpollIoHandler implements IoHandler {
             if (errno == Errno.EINTR) {
                 return 0;
             }
-            throw dev.evpl.reactive.core.NativeIoException.of("epoll_wait", "epfd " + epfd, errno);
+            throw dev.evpl.reactive.core.io.NativeIoException.of("epoll_wait", "epfd " + epfd, errno);
         }
         ready = n;
         return n;

@@ -1,6 +1,6 @@
 package dev.evpl.reactive.core.internal.nativeio;
 
-import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.io.NativeIoException;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.LibraryOption;
 import jnr.ffi.Runtime;

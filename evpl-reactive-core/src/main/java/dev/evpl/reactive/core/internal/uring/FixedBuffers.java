@@ -3,7 +3,7 @@ package dev.evpl.reactive.core.internal.uring;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.BufferPool;
 import dev.evpl.reactive.core.buffer.MemoryRegistrar;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 
 /**
  * The fixed-buffer table of one ring: the buffer pool's slabs, each registered once (slot = slab

@@ -1,6 +1,6 @@
 package dev.evpl.reactive.core.internal.uring;
 
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.Errno;
 
 /**
  * The registered-file table of one ring: descriptors used by many operations (block devices) are

@@ -2,8 +2,8 @@ package dev.evpl.reactive.core.internal.uring;
 
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 
-import dev.evpl.reactive.core.NativeIoException;
-import dev.evpl.reactive.core.internal.nativeio.Errno;
+import dev.evpl.reactive.core.io.NativeIoException;
+import dev.evpl.reactive.core.io.Errno;
 import dev.evpl.reactive.core.internal.nativeio.Linux;
 import dev.evpl.reactive.core.internal.nativeio.Native;
 import dev.evpl.reactive.core.internal.nativeio.NativeMemory;

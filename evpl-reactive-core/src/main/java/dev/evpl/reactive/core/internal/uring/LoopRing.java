@@ -52,7 +52,7 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
 
     static {
         // A loop configured IO_URING creates its ring as it starts.
-        LoopAccess.installRingStarter(LoopRing::of);
+        LoopAccess.installRingStarter(loop -> of((EventLoop) loop));
     }
 
     /** Called on the loop with an operation's result (bytes, or -errno). */
@@ -110,9 +110,6 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
      * name their buffer up front.
      */
     public ProvidedBuffers providedBuffers() {
-        if (refuseProvided && provided == null) {
-            return null;
-        }
         if (provided == null && providedError == null && !closedRing) {
             String[] why = new String[1];
             // One receive fills one buffer contiguously: never larger than a pool buffer (BufferConfig
@@ -122,16 +119,6 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
             providedError = why[0];
         }
         return provided;
-    }
-
-    private static volatile boolean refuseProvided;
-
-    /**
-     * Tests: rings created from now on behave as on a kernel without buffer rings (receives fall
-     * back to one RECV per credit), or again normally.
-     */
-    public static void refuseProvidedBuffers(boolean refuse) {
-        refuseProvided = refuse;
     }
 
     /** Why the provided-buffer ring is unavailable, or null. */
@@ -161,7 +148,6 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
         if (waitOnRing) {
             // The ring does the loop's kernel wait; the epoll set (sockets, wake-up) is one of its
             // polled files, so one io_uring_enter per pass submits and waits.
-            armEpollPoll();
             LoopAccess.get().useIoHandler(loop, new RingIoHandler(epoll, this));
         } else {
             epoll.attach(this, efd);
@@ -249,7 +235,7 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
      */
     public void submit(Prep prep, Completion done) {
         if (closedRing) {
-            done.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED); // the loop is shutting down
+            done.complete(-dev.evpl.reactive.core.io.Errno.ECANCELED); // the loop is shutting down
             return;
         }
         if (inFlight >= limit) {
@@ -303,7 +289,7 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
      */
     public long submitMultishot(Prep prep, MultiCompletion done) {
         if (closedRing) {
-            done.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED, 0);
+            done.complete(-dev.evpl.reactive.core.io.Errno.ECANCELED, 0);
             return -1;
         }
         start(prep, done, true);
@@ -323,8 +309,6 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
         submit((sqe, user) -> UringOps.cancel(sqe, userData, user), res -> { });
     }
 
-    /** Ring wait: is the epoll set ready (its poll completed since the last look)? */
-    private boolean epollReady;
     private final boolean waitOnRing;
     private final EpollIoHandler epoll;
     private long submittingEnters;
@@ -348,46 +332,29 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
 
     /** Ring wait: the pass ({@code loop.iterations()}) that made its io_uring_enter already. */
     private long enteredInPass = -1;
-    private static final int POLLIN = 1;
-
-    /** Ring wait: a multishot poll of the epoll descriptor; each completion says "epoll has events". */
-    private void armEpollPoll() {
-        submitMultishot((sqe, user) -> UringOps.pollMultishot(sqe, epoll.fd(), POLLIN, user),
-                (res, flags) -> {
-                    epollReady = true;
-                    if ((flags & CQE_F_MORE) == 0 && !closedRing) {
-                        armEpollPoll(); // the kernel ended it (or it failed): poll again
-                    }
-                });
-    }
 
     /**
-     * The loop's kernel wait (ring handler): submits the pass's operations and waits in one
-     * {@code io_uring_enter}; does not wait when completions or epoll readiness are there already.
+     * The ring handler's kernel wait: submits the pass's operations and waits in one
+     * {@code io_uring_enter} of up to {@code timeoutNanos} (0: no wait); skipped when there is
+     * nothing to submit, no task work and no wait.
      */
-    int waitFor(long timeoutNanos) {
-        if (epollReady || ring.hasCompletions()) {
-            timeoutNanos = 0; // something is ready already: look, do not sleep
-        }
+    void enterAndWait(long timeoutNanos) {
         if (timeoutNanos != 0 || ring.pending() > 0 || ring.taskWorkPending()) {
             submitting();
             ring.submitAndWait(timeoutNanos); // with DEFER_TASKRUN this is also where completions are made
             enters++;
             enteredInPass = loop.iterations();
         }
-        return 0;
     }
 
-    /** Ring handler: whether the epoll set's poll completed since the last call (and forgets it). */
-    boolean takeEpollReady() {
-        boolean r = epollReady;
-        epollReady = false;
-        return r;
+    /** Whether completions are in the CQ now (read from memory). */
+    boolean hasCompletions() {
+        return ring.hasCompletions();
     }
 
-    /** Ring handler: an epoll read filled its array, so more may be ready: look again next pass. */
-    void epollMayHaveMore() {
-        epollReady = true;
+    /** Whether the ring is closed (a multishot ending now must not re-arm). */
+    boolean isClosed() {
+        return closedRing;
     }
 
     /** End of pass, waiting in epoll: one enter for the pass's submissions. */
@@ -494,7 +461,7 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
     /** One owner's failure must not keep the others from getting their memory back. */
     private void cancelled(Completion c) {
         try {
-            c.complete(-dev.evpl.reactive.core.internal.nativeio.Errno.ECANCELED);
+            c.complete(-dev.evpl.reactive.core.io.Errno.ECANCELED);
         } catch (RuntimeException e) {
             loop.reportCallbackError(e);
         }

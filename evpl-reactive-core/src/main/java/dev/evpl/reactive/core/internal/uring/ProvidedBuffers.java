@@ -55,12 +55,26 @@ public final class ProvidedBuffers {
         this.buffers = new Segment[entries];
     }
 
+    private static volatile boolean refused;
+
+    /**
+     * Tests: rings that register their buffers from now on behave as on a kernel without buffer
+     * rings (receives fall back to one RECV per credit), or again normally.
+     */
+    public static void refuseForTests(boolean refuse) {
+        refused = refuse;
+    }
+
     /**
      * Registers a ring of {@code entries} buffers of {@code size} bytes, filled from
      * {@code allocator}; null when the kernel refuses (older than 5.19, or memory limits), with the
      * reason in {@code why[0]}.
      */
     static ProvidedBuffers create(IoUring ring, SegmentAllocator allocator, int entries, int size, String[] why) {
+        if (refused) {
+            why[0] = "provided buffers refused by ProvidedBuffers.refuseForTests";
+            return null;
+        }
         long bytes = (long) entries * 16;
         long raw = NativeMemory.allocate(bytes + 4096);
         long base = (raw + 4095) & ~4095L; // the kernel wants the ring page-aligned
@@ -68,7 +82,7 @@ public final class ProvidedBuffers {
         int rc = RingRegister.registerBufferRing(ring.fd(), base, entries, GROUP);
         if (rc < 0) {
             NativeMemory.free(raw);
-            why[0] = "IORING_REGISTER_PBUF_RING: " + dev.evpl.reactive.core.internal.nativeio.Errno.name(-rc);
+            why[0] = "IORING_REGISTER_PBUF_RING: " + dev.evpl.reactive.core.io.Errno.name(-rc);
             return null;
         }
         ProvidedBuffers b = new ProvidedBuffers(ring, allocator, entries, size, raw, base);

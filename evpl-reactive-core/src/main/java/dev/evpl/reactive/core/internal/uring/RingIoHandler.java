@@ -16,10 +16,26 @@ final class RingIoHandler implements IoHandler {
     private final LoopRing ring;
     /** Whether this pass made the kernel wait: only such a pass reads the epoll set (a polling pass reads memory only). */
     private boolean awaited;
+    /** Whether the epoll set is ready: its poll completed (or a read filled the array) since the last look. */
+    private boolean epollReady;
+    private static final int POLLIN = 1;
 
+    /** Becomes {@code ring}'s wait: arms the poll of the epoll set. Loop thread. */
     RingIoHandler(EpollIoHandler epoll, LoopRing ring) {
         this.epoll = epoll;
         this.ring = ring;
+        armEpollPoll();
+    }
+
+    /** A multishot poll of the epoll descriptor; each completion says "epoll has events". */
+    private void armEpollPoll() {
+        ring.submitMultishot((sqe, user) -> UringOps.pollMultishot(sqe, epoll.fd(), POLLIN, user),
+                (res, flags) -> {
+                    epollReady = true;
+                    if ((flags & LoopRing.CQE_F_MORE) == 0 && !ring.isClosed()) {
+                        armEpollPoll(); // the kernel ended it (or it failed): poll again
+                    }
+                });
     }
 
     @Override
@@ -40,7 +56,9 @@ final class RingIoHandler implements IoHandler {
     @Override
     public int await(long timeoutNanos) {
         awaited = true;
-        return ring.waitFor(timeoutNanos);
+        // Something ready already (a completion, or epoll readiness): look, do not sleep.
+        ring.enterAndWait(epollReady || ring.hasCompletions() ? 0 : timeoutNanos);
+        return 0;
     }
 
     @Override
@@ -50,11 +68,10 @@ final class RingIoHandler implements IoHandler {
         int work = ring.reap();
         boolean kernelPass = awaited;
         awaited = false;
-        if (kernelPass && ring.takeEpollReady()) {
+        if (kernelPass && epollReady) {
             int n = epoll.await(0);
-            if (n == epoll.maxEvents()) {
-                ring.epollMayHaveMore();
-            }
+            // A full array means more may be ready: look again next pass.
+            epollReady = n == epoll.maxEvents();
             work += epoll.process(ready);
         }
         return work;

@@ -1,10 +1,11 @@
 package dev.evpl.reactive.core.internal.nativeio;
 
+import dev.evpl.reactive.core.io.Errno;
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.evpl.reactive.core.NativeIoException;
+import dev.evpl.reactive.core.io.NativeIoException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
-package dev.evpl.reactive.core;
+package dev.evpl.reactive.core.io;
 
-import dev.evpl.reactive.core.internal.nativeio.Errno;
 
 /**
  * A failed system call: which call, on what target, and the kernel's {@code errno}.

@@ -1,8 +1,9 @@
-package dev.evpl.reactive.core.internal.nativeio;
+package dev.evpl.reactive.core.io;
 
 /**
- * errno numbers the event loop and binds branch on, and names for all of them (from
- * jnr-constants' table for the running platform).
+ * Linux x86-64/arm64 errno numbers the library branches on, to compare with
+ * {@link NativeIoException#errno()}, and names and descriptions for every errno (from
+ * jnr-constants' table for the running platform). Constants only; thread-safe.
  */
 public final class Errno {
     private Errno() {
