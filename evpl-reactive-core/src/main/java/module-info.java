@@ -17,6 +17,7 @@ module dev.evpl.reactive.core {
     exports dev.evpl.reactive.core.buffer;
     exports dev.evpl.reactive.core.framing;
     exports dev.evpl.reactive.core.io;
+    exports dev.evpl.reactive.core.tls;
 
     // JNR-FFI generates the LibC binding at run time, in a class loader of its own whose unnamed
     // module must see the interface: no qualified export can name that module, so this internal
@@ -26,6 +27,8 @@ module dev.evpl.reactive.core {
     exports dev.evpl.reactive.core.internal.uring to dev.evpl.reactive.block;
 
     uses dev.evpl.reactive.core.bind.Transport;
+    // TLS is found like any added transport: by STREAM_SOCKET_TLS, through the service registry.
+    provides dev.evpl.reactive.core.bind.Transport with dev.evpl.reactive.core.tls.TlsTransport;
     // No "provides BlockHoundIntegration": a provides clause whose service type lives in a module
     // that is absent (BlockHound is optional) fails module resolution (ModulePathTest). The
     // integration is found through META-INF/services on the class path, where BlockHound runs.

@@ -58,10 +58,10 @@ final class Bench {
             if (args.has("connect")) {
                 String hp = args.get("connect", "");
                 int colon = hp.lastIndexOf(':');
-                target = protocol == Protocol.STREAM_SOCKET_UNIX ? Endpoint.unix(hp)
+                target = protocol.endpointKind() == Endpoint.Kind.UNIX ? Endpoint.unix(hp)
                         : Endpoint.inet(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
             } else {
-                Endpoint local = protocol == Protocol.STREAM_SOCKET_UNIX
+                Endpoint local = protocol.endpointKind() == Endpoint.Kind.UNIX
                         ? Endpoint.unix(Files.createTempDirectory("evpl-bench").resolve("s").toString())
                         : Endpoint.inet("127.0.0.1", 0);
                 listener = Listener.listen(protocol, local);

@@ -30,7 +30,7 @@ final class EchoServer {
     static int run(String[] argv, PrintStream out) throws InterruptedException {
         Args args = new Args(argv);
         Protocol protocol = Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP"));
-        Endpoint endpoint = protocol == Protocol.STREAM_SOCKET_UNIX
+        Endpoint endpoint = protocol.endpointKind() == Endpoint.Kind.UNIX
                 ? Endpoint.unix(args.get("path", "/tmp/evpl-echo.sock"))
                 : Endpoint.inet(args.get("host", "127.0.0.1"), args.getInt("port", 7000));
         int threads = args.getInt("threads", 1);
@@ -38,7 +38,7 @@ final class EchoServer {
         if (!framing.equals("none") && !framing.equals("length32")) {
             throw new IllegalArgumentException("--framing must be none or length32, got '" + framing + "'");
         }
-        if (protocol == Protocol.STREAM_SOCKET_UNIX) {
+        if (protocol.endpointKind() == Endpoint.Kind.UNIX) {
             new java.io.File(endpoint.path()).delete();
         }
         // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ioHandler EPOLL)

@@ -1,0 +1,587 @@
+package dev.evpl.reactive.core.tls;
+
+import dev.evpl.reactive.core.EventLoop;
+import dev.evpl.reactive.core.bind.Bind;
+import dev.evpl.reactive.core.bind.Completion;
+import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A TLS connection over another stream {@link Bind} (TCP, unix, io_uring, in-process), driven by a
+ * JDK {@link SSLEngine}. Confined to the inner bind's loop: every engine call, buffer and queue
+ * below is touched there only; public methods hop.
+ *
+ * <p>Receive = demand, as on every bind: after the handshake, records are decrypted only while the
+ * subscriber has credit, and ciphertext is asked of the inner bind one segment at a time, only
+ * when a record is incomplete; without credit the inner bind stops reading and TCP pushes back.
+ * Send = batch: plaintext of every pending send is wrapped while the ciphertext backlog is under
+ * {@link #CIPHER_LIMIT}; the records go to the inner bind in order, one inner send per batch
+ * (never two at once, so records can never be reordered). A send completes when the batch holding
+ * its last record was written. Delegated tasks (certificate checks, key generation) run on
+ * Reactor's bounded-elastic scheduler; the loop goes on meanwhile.
+ */
+final class EngineBind implements SecureBind {
+    /** Ciphertext bytes queued or in flight to the inner bind before plaintext stops being taken. */
+    static final int CIPHER_LIMIT = 256 * 1024;
+
+    /** Decrypted segments kept while a finishing bind waits for the peer's close_notify. */
+    static final int CLOSE_READ_LIMIT = 64;
+
+    private final Bind inner;
+    private final long closeWaitNanos;
+    private boolean closeWaitOver;
+    private final SSLEngine engine;
+    private final Protocol protocol;
+    private final EventLoop loop;
+    private final SegmentAllocator allocator;
+    private final RecordCodec codec;
+    private Subscription innerReceive;
+    private boolean innerRequested;
+    private boolean innerDone;
+
+    private final Sinks.One<SecureBind> handshake = Sinks.one();
+    private boolean handshaken;
+    private boolean taskRunning;
+    private final ArrayDeque<Segment> plainReady = new ArrayDeque<>();
+    private final PlainReceive receive = new PlainReceive(this);
+
+    private final ArrayDeque<PlainSend> sends = new ArrayDeque<>();
+    private final ArrayDeque<Segment> cipherQueue = new ArrayDeque<>();
+    private int cipherQueued;
+    private long cipherSegmentsQueued;
+    private long cipherSegmentsWritten;
+    private boolean batchInFlight;
+    private boolean innerFinishing;
+    private boolean pumping;
+    /** beginHandshake was called: before it the engine reports NOT_HANDSHAKING, which is no handshake done. */
+    private boolean started;
+    private boolean pumpAgain;
+    private boolean finishing;
+    private boolean closeNotifySent;
+    private Throwable failure;
+    private boolean closed;
+    private final Sinks.Empty<Void> closeSink = Sinks.empty();
+    private long plainSent;
+
+    EngineBind(Bind inner, SSLEngine engine, Protocol protocol, long handshakeTimeoutNanos) {
+        this.inner = inner;
+        this.engine = engine;
+        this.protocol = protocol;
+        this.closeWaitNanos = handshakeTimeoutNanos;
+        this.loop = inner.loop();
+        this.allocator = loop.allocator();
+        this.codec = new RecordCodec(engine, allocator);
+        loop.timer(() -> {
+            if (!handshaken && !closed) {
+                fail(new SSLException("TLS handshake timed out after " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos)
+                        + " ms with " + inner.remoteAddress()));
+            }
+        }).schedule(handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
+        inner.onClose().subscribe(null, e -> onLoop(() -> fail(e)), () -> onLoop(this::innerClosed));
+        inner.receive().subscribe(new CipherReceiver(this));
+    }
+
+    /** Loop: starts the handshake. */
+    void start() {
+        started = true;
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            fail(e);
+            return;
+        }
+        pump();
+    }
+
+    /** Completes with this bind once the handshake is done; fails with its error. */
+    Mono<SecureBind> handshake() {
+        return handshake.asMono();
+    }
+
+    void onLoop(Runnable task) {
+        if (loop.inLoop()) {
+            task.run();
+        } else {
+            loop.schedule(task);
+        }
+    }
+
+    // ------------------------------------------------------------------ the engine (loop)
+
+    /** Loop: does all the work there is: handshake steps, unwraps with credit, wraps, the next batch. */
+    void pump() {
+        if (pumping) {
+            pumpAgain = true; // called back from inside a pump (a synchronous publisher, a send that completed)
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                pumpOnce();
+            } while (pumpAgain && !closed);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpOnce() {
+        if (closed || taskRunning || !started) {
+            return;
+        }
+        try {
+            while (!handshaken) {
+                SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+                switch (hs) {
+                    case NEED_TASK -> {
+                        runTasks();
+                        return;
+                    }
+                    case NEED_WRAP -> wrap(null);
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (!unwrap()) {
+                            flushCipher();
+                            return;
+                        }
+                    }
+                    default -> handshakeDone();
+                }
+                if (closed) {
+                    return;
+                }
+            }
+            deliver();
+            while (receive.demand > 0 && !engine.isInboundDone() && unwrap()) {
+                deliver();
+            }
+            // Finishing: read on without credit to see the peer's close_notify (what arrives before
+            // it is kept for the subscriber, up to CLOSE_READ_LIMIT segments).
+            while (closeNotifySent && !engine.isInboundDone() && plainReady.size() < CLOSE_READ_LIMIT && unwrap()) {
+                deliver();
+            }
+            if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                wrap(null); // a post-handshake message (KeyUpdate, a close_notify answer)
+            }
+            wrapPlaintext();
+            flushCipher();
+            endOfInput();
+        } catch (SSLException e) {
+            failWithAlert(e);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Loop: a TLS error: the engine's alert (bad certificate, decode error…) goes to the peer, then
+     * the connection ends; everything pending fails with {@code cause}.
+     */
+    private void failWithAlert(SSLException cause) {
+        if (closed) {
+            return;
+        }
+        // The alert the engine prepared while failing. A failure inside a delegated task is thrown
+        // again by the next engine call, which only then prepares the alert: try a few times.
+        for (int i = 0; i < 3 && cipherQueue.isEmpty() && !engine.isOutboundDone(); i++) {
+            try {
+                wrap(null);
+            } catch (SSLException | RuntimeException ignored) {
+                // the stored failure: the alert follows on the next call
+            }
+        }
+        List<Segment> alert = new ArrayList<>(cipherQueue);
+        cipherQueue.clear();
+        failure = cause;
+        handshake.tryEmitError(cause);
+        receive.fail(cause);
+        // Queued behind a batch still in flight (the inner bind writes its sends' segments in the
+        // order they were handed over: each batch is handed over whole, on the loop).
+        boolean sendAlert = !alert.isEmpty();
+        shutdown(!sendAlert);
+        if (sendAlert) {
+            inner.send(Flux.fromIterable(alert)).subscribe(null, e -> inner.close(), inner::close);
+        } else {
+            alert.forEach(Segment::release);
+        }
+    }
+
+    private void handshakeDone() {
+        handshaken = true;
+        handshake.tryEmitValue(this);
+    }
+
+    private void runTasks() {
+        taskRunning = true;
+        // Certificate path checks and key agreement can take milliseconds: not on the loop.
+        Schedulers.boundedElastic().schedule(() -> {
+            Runnable t;
+            while ((t = engine.getDelegatedTask()) != null) {
+                t.run();
+            }
+            onLoop(() -> {
+                taskRunning = false;
+                pump();
+            });
+        });
+    }
+
+    /**
+     * Loop: one unwrap (the codec tops its buffer up from the pending inner segment); asks the
+     * inner bind for more when a record is incomplete. Returns whether it made progress.
+     */
+    private boolean unwrap() throws SSLException {
+        RecordCodec.Unwrapped u = codec.unwrap(plainReady);
+        if (u == RecordCodec.Unwrapped.NEED_INPUT) {
+            requestCipher();
+            return false;
+        }
+        if (u == RecordCodec.Unwrapped.CLOSED) {
+            receive.complete();
+        }
+        return true;
+    }
+
+    private void requestCipher() {
+        if (!innerRequested && !innerDone && codec.wantsInput() && innerReceive != null) {
+            innerRequested = true;
+            innerReceive.request(1);
+        }
+    }
+
+    /** Hands decrypted segments to the subscriber, as far as its credit goes. */
+    private void deliver() {
+        while (receive.demand > 0 && !plainReady.isEmpty()) {
+            receive.demand--;
+            receive.emit(plainReady.poll());
+        }
+        if (receive.done && plainReady.isEmpty()) {
+            receive.signalEnd(); // the end waited for the decrypted segments before it
+        }
+    }
+
+    /** Loop: wraps {@code src} (null: a handshake or alert message) into records queued for the inner bind. */
+    private void wrap(ByteBuffer[] src) throws SSLException {
+        int before = cipherQueue.size();
+        cipherQueued += codec.wrap(src, cipherQueue);
+        cipherSegmentsQueued += cipherQueue.size() - before;
+    }
+
+    /** Wraps the pending plaintext of the sends in order while the ciphertext backlog allows. */
+    private void wrapPlaintext() throws SSLException {
+        if (!handshaken) {
+            return;
+        }
+        for (PlainSend s : sends) {
+            while (cipherQueued < CIPHER_LIMIT && !s.pending.isEmpty()) {
+                Segment plain = s.pending.poll();
+                try {
+                    wrap(plain.asByteBuffers());
+                    plainSent += plain.readableBytes();
+                } finally {
+                    plain.release();
+                }
+            }
+            if (s.drained() && s.sealedAt < 0) {
+                s.sealedAt = cipherSegmentsQueued;
+            }
+            if (cipherQueued >= CIPHER_LIMIT) {
+                return;
+            }
+            s.requestMore();
+            if (!s.drained()) {
+                return; // later sends wait: their bytes follow this one's
+            }
+        }
+        if (finishing && !closeNotifySent && allSealed()) {
+            closeNotifySent = true;
+            engine.closeOutbound();
+            wrap(null);
+            // Wait for the peer's close_notify (both ways, then the connection closes), at most
+            // as long as a handshake may take.
+            loop.timer(() -> {
+                closeWaitOver = true;
+                pump();
+            }).schedule(closeWaitNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean allSealed() {
+        for (PlainSend s : sends) {
+            if (s.sealedAt < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends what is queued as one inner send, unless one is in flight. */
+    private void flushCipher() {
+        completeWritten();
+        if (batchInFlight || cipherQueue.isEmpty() || closed) {
+            return;
+        }
+        List<Segment> batch = new ArrayList<>(cipherQueue);
+        cipherQueue.clear();
+        long end = cipherSegmentsQueued;
+        int bytes = cipherQueued;
+        batchInFlight = true;
+        inner.send(Flux.fromIterable(batch)).subscribe(c -> { }, e -> onLoop(() -> batchFailed(e)), () -> onLoop(() -> {
+            batchInFlight = false;
+            cipherQueued -= bytes;
+            cipherSegmentsWritten = end;
+            pump();
+        }));
+    }
+
+    /**
+     * An inner send failed. After our close_notify the peer may close the connection before our
+     * last batch is confirmed (an in-process peer does at once): nothing is left to send, and
+     * what the peer sent still arrives, ending cleanly or as a truncation. Before it, an error.
+     */
+    private void batchFailed(Throwable e) {
+        if (closeNotifySent) {
+            batchInFlight = false;
+            cipherSegmentsWritten = cipherSegmentsQueued;
+            pump();
+        } else {
+            fail(e);
+        }
+    }
+
+    /** Completes the sends whose last record was written; after close_notify, finishes the inner bind. */
+    private void completeWritten() {
+        PlainSend s;
+        while ((s = sends.peek()) != null && s.sealedAt >= 0 && s.sealedAt <= cipherSegmentsWritten) {
+            sends.poll();
+            s.complete();
+        }
+        boolean peerDone = engine.isInboundDone() || innerDone || closeWaitOver;
+        if (closeNotifySent && peerDone && !innerFinishing && !batchInFlight && cipherQueue.isEmpty() && sends.isEmpty()) {
+            innerFinishing = true;
+            inner.finish().subscribe(null, e -> { }, () -> { });
+        }
+    }
+
+    /** The inner stream ended: a clean end after close_notify, a truncation error before it. */
+    private void endOfInput() {
+        if (!innerDone || codec.hasInput() || receive.done) {
+            return;
+        }
+        if (!engine.isInboundDone()) {
+            try {
+                engine.closeInbound();
+            } catch (SSLException e) {
+                fail(new SSLException("TLS stream truncated: " + inner.remoteAddress()
+                        + " closed the connection without close_notify", e));
+                return;
+            }
+        }
+        receive.complete();
+    }
+
+    private void innerClosed() {
+        innerDone = true;
+        if (!handshaken) {
+            fail(new SSLException("connection closed during the TLS handshake by " + inner.remoteAddress()));
+            return;
+        }
+        pump();
+        close();
+    }
+
+    /** Loop: the connection failed: everything pending fails with {@code cause}, the inner bind closes. */
+    void fail(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        failure = cause;
+        handshake.tryEmitError(cause);
+        receive.fail(cause);
+        shutdown(true);
+    }
+
+    // ------------------------------------------------------------------ Bind
+
+    @Override
+    public Flux<Segment> receive() {
+        return receive;
+    }
+
+    @Override
+    public Mono<Completion> send(Publisher<Segment> data) {
+        return Mono.defer(() -> {
+            PlainSend s = new PlainSend(this);
+            onLoop(() -> {
+                if (closed) {
+                    s.fail(failure != null ? failure : new IllegalStateException("TLS bind closed"));
+                    return;
+                }
+                if (finishing) {
+                    s.fail(new IllegalStateException("TLS bind is finishing: no more sends"));
+                    return;
+                }
+                sends.add(s);
+                Flux.from(data).subscribe(s);
+            });
+            return s.result.asMono();
+        });
+    }
+
+    @Override
+    public long bytesSent() {
+        return plainSent;
+    }
+
+    @Override
+    public int sendBacklog() {
+        return cipherQueued + inner.sendBacklog();
+    }
+
+    @Override
+    public Mono<Void> finish() {
+        return Mono.defer(() -> {
+            onLoop(() -> {
+                finishing = true;
+                pump();
+            });
+            return inner.onClose();
+        });
+    }
+
+    @Override
+    public void close() {
+        onLoop(() -> shutdown(true));
+    }
+
+    /** Loop: ends the bind; {@code closeInner}: also closes the bind underneath now (else its caller does). */
+    private void shutdown(boolean closeInner) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Throwable cause = failure != null ? failure : new IllegalStateException("TLS bind closed");
+        handshake.tryEmitError(cause);
+        PlainSend s;
+        while ((s = sends.poll()) != null) {
+            s.fail(cause);
+        }
+        Segment seg;
+        while ((seg = cipherQueue.poll()) != null) {
+            seg.release();
+        }
+        while ((seg = plainReady.poll()) != null) {
+            seg.release();
+        }
+        codec.release();
+        if (innerReceive != null) {
+            innerReceive.cancel();
+        }
+        receive.complete();
+        engine.closeOutbound();
+        if (closeInner) {
+            inner.close();
+        }
+        inner.onClose().subscribe(null, e -> closeSink.tryEmitEmpty(), closeSink::tryEmitEmpty);
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return closeSink.asMono();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed || inner.isClosed();
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return inner.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return inner.remoteAddress();
+    }
+
+    @Override
+    public SSLSession session() {
+        return engine.getSession();
+    }
+
+    @Override
+    public String applicationProtocol() {
+        String p = engine.getApplicationProtocol();
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    @Override
+    public Bind transport() {
+        return inner;
+    }
+
+    // ------------------------------------------------------------------ the inner bind's receive (loop)
+
+    void cipherSubscribed(Subscription s) {
+        innerReceive = s;
+        if (closed) {
+            s.cancel();
+        } else {
+            pump();
+        }
+    }
+
+    void cipherArrived(Segment segment) {
+        innerRequested = false;
+        if (closed) {
+            segment.release();
+            return;
+        }
+        codec.offer(segment);
+        pump();
+    }
+
+    void cipherEnded() {
+        innerDone = true;
+        pump();
+    }
+
+    /** Releases the decrypted segments nobody took (the subscriber cancelled). */
+    void dropReady() {
+        Segment s;
+        while ((s = plainReady.poll()) != null) {
+            s.release();
+        }
+    }
+
+    boolean readyEmpty() {
+        return plainReady.isEmpty();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.evpl.reactive.core.tls;
+
+import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+
+/**
+ * The record layer of one {@link EngineBind}: ciphertext in (one pending inner segment, copied
+ * into a buffer of two records as room allows) and out (records built straight into pooled
+ * segments, or through a scratch buffer when pool buffers are smaller than a record). Decrypted
+ * bytes land in pooled segments. Loop-confined.
+ */
+final class RecordCodec {
+    /** What an unwrap did. */
+    enum Unwrapped {
+        /** A record was consumed (decrypted bytes, a handshake message, a ticket). */
+        PROGRESS,
+        /** The record is incomplete: more ciphertext is needed. */
+        NEED_INPUT,
+        /** The peer's close_notify arrived. */
+        CLOSED
+    }
+
+    private final SSLEngine engine;
+    private final SegmentAllocator allocator;
+    private final int packetSize;
+    private final int appSize;
+    /** Ciphertext received and not yet unwrapped; read mode between calls. */
+    private final ByteBuffer netIn;
+    /** Where records are built when a pool buffer is too small for one. */
+    private ByteBuffer scratch;
+    private Segment pendingIn;
+    private int pendingInOffset;
+
+    RecordCodec(SSLEngine engine, SegmentAllocator allocator) {
+        this.engine = engine;
+        this.allocator = allocator;
+        this.packetSize = engine.getSession().getPacketBufferSize();
+        this.appSize = engine.getSession().getApplicationBufferSize();
+        this.netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
+    }
+
+    /** Takes an inner segment of ciphertext (only when {@link #wantsInput()}). */
+    void offer(Segment ciphertext) {
+        pendingIn = ciphertext;
+        pendingInOffset = 0;
+    }
+
+    /** Whether no inner segment is pending (one more may be asked for). */
+    boolean wantsInput() {
+        return pendingIn == null;
+    }
+
+    /** Whether any received ciphertext is not unwrapped yet. */
+    boolean hasInput() {
+        return pendingIn != null || netIn.hasRemaining();
+    }
+
+    /** Releases the pending inner segment. */
+    void release() {
+        if (pendingIn != null) {
+            pendingIn.release();
+            pendingIn = null;
+        }
+    }
+
+    /** One unwrap; decrypted bytes go to {@code plain}. */
+    Unwrapped unwrap(ArrayDeque<Segment> plain) throws SSLException {
+        for (;;) {
+            topUp();
+            if (!netIn.hasRemaining() && !engine.isInboundDone()) {
+                return Unwrapped.NEED_INPUT;
+            }
+            Segment out = allocator.allocate(appSize);
+            SSLEngineResult r;
+            try {
+                r = engine.unwrap(netIn, out.asByteBuffers());
+            } catch (SSLException | RuntimeException e) {
+                out.release();
+                throw e;
+            }
+            int produced = r.bytesProduced();
+            if (produced > 0) {
+                plain.add(out.slice(0, produced));
+            }
+            out.release();
+            switch (r.getStatus()) {
+                case BUFFER_UNDERFLOW -> {
+                    if (pendingIn != null) {
+                        continue; // room was made: copy more and try again
+                    }
+                    return Unwrapped.NEED_INPUT;
+                }
+                case BUFFER_OVERFLOW -> throw new SSLException("record larger than the application buffer " + appSize);
+                case CLOSED -> {
+                    return Unwrapped.CLOSED;
+                }
+                default -> {
+                    return Unwrapped.PROGRESS;
+                }
+            }
+        }
+    }
+
+    /** Moves bytes of the pending inner segment into {@link #netIn} while there is room. */
+    private void topUp() {
+        if (pendingIn == null) {
+            return;
+        }
+        netIn.compact();
+        int n = Math.min(netIn.remaining(), pendingIn.readableBytes() - pendingInOffset);
+        if (n > 0) {
+            Segment part = pendingIn.slice(pendingInOffset, n);
+            for (ByteBuffer b : part.asByteBuffers()) {
+                netIn.put(b);
+            }
+            part.release();
+            pendingInOffset += n;
+        }
+        netIn.flip();
+        if (pendingInOffset == pendingIn.readableBytes()) {
+            pendingIn.release();
+            pendingIn = null;
+        }
+    }
+
+    /**
+     * Wraps {@code src} (null: a handshake or alert message) into records appended to {@code out};
+     * returns the bytes produced.
+     */
+    int wrap(ByteBuffer[] src, ArrayDeque<Segment> out) throws SSLException {
+        ByteBuffer[] in = src != null ? src : new ByteBuffer[0];
+        int total = 0;
+        do {
+            boolean direct = allocator.pool().config().bufferSize() >= packetSize;
+            Segment seg = direct ? allocator.allocate(packetSize) : null;
+            ByteBuffer dst = direct ? seg.asByteBuffer(0) : scratch();
+            SSLEngineResult r;
+            try {
+                r = engine.wrap(in, dst);
+            } catch (SSLException | RuntimeException e) {
+                if (seg != null) {
+                    seg.release();
+                }
+                throw e;
+            }
+            int n = r.bytesProduced();
+            if (n > 0) {
+                Segment record;
+                if (direct) {
+                    record = seg.slice(0, n);
+                } else {
+                    record = allocator.allocate(n);
+                    dst.flip();
+                    for (ByteBuffer b : record.asByteBuffers()) {
+                        ByteBuffer part = dst.slice().limit(b.remaining());
+                        b.put(part);
+                        dst.position(dst.position() + part.limit());
+                    }
+                }
+                out.add(record);
+                total += n;
+            }
+            if (seg != null) {
+                seg.release();
+            }
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED && n == 0) {
+                return total;
+            }
+            if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("wrap: " + r.getStatus());
+            }
+        } while (src != null && hasRemaining(in));
+        return total;
+    }
+
+    private ByteBuffer scratch() {
+        if (scratch == null) {
+            scratch = ByteBuffer.allocateDirect(packetSize);
+        }
+        return scratch.clear();
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] buffers) {
+        for (ByteBuffer b : buffers) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+}
