@@ -27,7 +27,7 @@ final class EchoServer {
     private EchoServer() {
     }
 
-    static int run(String[] argv, PrintStream out) throws InterruptedException {
+    static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         Protocol protocol = Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP"));
         Endpoint endpoint = protocol.endpointKind() == Endpoint.Kind.UNIX
@@ -54,7 +54,25 @@ final class EchoServer {
                 new CountDownLatch(1).await();
                 return 0;
             }
-            Listener listener = Listener.listen(protocol, endpoint);
+            Listener listener;
+            if (protocol == Protocol.STREAM_SOCKET_TLS) {
+                // TLS needs a certificate: --cert/--key (PEM chain, PKCS#8 key) or a throw-away one.
+                java.nio.file.Path cert;
+                java.nio.file.Path key;
+                if (args.has("cert")) {
+                    cert = java.nio.file.Path.of(args.get("cert", ""));
+                    key = java.nio.file.Path.of(args.get("key", ""));
+                } else {
+                    ThrowAwayCertificate generated = ThrowAwayCertificate.create();
+                    cert = generated.cert();
+                    key = generated.key();
+                    System.err.println("no --cert given: serving a throw-away self-signed certificate " + cert);
+                }
+                listener = Listener.listen(dev.evpl.reactive.core.tls.TlsTransport.server(
+                        dev.evpl.reactive.core.tls.TlsConfig.server(cert, key).build()), endpoint);
+            } else {
+                listener = Listener.listen(protocol, endpoint);
+            }
             for (EventLoop loop : group.loops()) {
                 listener.attach(loop, framing.equals("length32") ? EchoServer::echoMessages : EchoServer::echoBytes);
             }

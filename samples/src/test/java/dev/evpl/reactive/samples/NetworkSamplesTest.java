@@ -55,6 +55,48 @@ class NetworkSamplesTest {
     }
 
     @Test
+    void tlsEchoServerWithAThrowAwayCertificateAnswersAJdkTlsSocket() throws Exception {
+        int port = startEchoServerOn("STREAM_SOCKET_TLS");
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        // The sample's certificate is self-signed and made at start: this client trusts anything.
+        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        byte[] data = new byte[256 * 1024];
+        new Random(7).nextBytes(data);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(data);
+                    out.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            byte[] back = in.readNBytes(data.length);
+            writer.join();
+            assertThat(back).isEqualTo(data);
+        }
+    }
+
+    @Test
     void udpEchoServerAnswersEachDatagram() throws Exception {
         int port = startEchoServerOn("DATAGRAM_SOCKET_UDP");
         try (java.net.DatagramSocket jdk = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
