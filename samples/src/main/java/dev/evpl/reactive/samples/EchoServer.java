@@ -63,7 +63,8 @@ final class EchoServer {
                     cert = java.nio.file.Path.of(args.get("cert", ""));
                     key = java.nio.file.Path.of(args.get("key", ""));
                 } else {
-                    ThrowAwayCertificate generated = ThrowAwayCertificate.create();
+                    dev.evpl.reactive.core.tls.SelfSignedCertificate generated = dev.evpl.reactive.core.tls.SelfSignedCertificate
+                            .create(java.nio.file.Files.createTempDirectory("evpl-cert"), "self-signed", "localhost", 7);
                     cert = generated.cert();
                     key = generated.key();
                     System.err.println("no --cert given: serving a throw-away self-signed certificate " + cert);

@@ -28,9 +28,9 @@ public final class Protocol {
      * operations, multishot accept; connect as on epoll). Available where io_uring works.
      */
     public static final Protocol STREAM_IO_URING_TCP = register("STREAM_IO_URING_TCP", true, Endpoint.Kind.INET, null);
-    /** TLS over a stream protocol. */
+    /** TLS over a stream protocol ({@code TlsTransport}); by name: over TCP, client side with default settings. */
     public static final Protocol STREAM_SOCKET_TLS = register("STREAM_SOCKET_TLS", true, Endpoint.Kind.INET,
-            "not built yet: TLS is on the roadmap after HTTP/1.1");
+            "the TLS transport (dev.evpl.reactive.core.tls.TlsTransport) is not registered: META-INF/services missing");
     /** Loop to loop in one process, stream semantics: segments move between loops without a copy. */
     public static final Protocol STREAM_INPROC = register("STREAM_INPROC", true, Endpoint.Kind.INPROC, null);
     /** Loop to loop in one process, datagram semantics (bounded queues: overflow drops, like UDP). */

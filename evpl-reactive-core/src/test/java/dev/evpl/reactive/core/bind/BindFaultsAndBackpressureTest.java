@@ -288,8 +288,8 @@ class BindFaultsAndBackpressureTest {
                 .hasMessage("STREAM_SOCKET_UNIX needs a unix path endpoint, got 127.0.0.1:0");
         assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_SOCKET_TCP, Endpoint.unix("/tmp/x")))
                 .hasMessage("STREAM_SOCKET_TCP needs a host:port endpoint, got unix:/tmp/x");
-        assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_SOCKET_TLS, Endpoint.inet("127.0.0.1", 0)))
-                .hasMessageStartingWith("STREAM_SOCKET_TLS is not available: not built yet");
+        assertThatThrownBy(() -> Listener.listen(Protocol.STREAM_RDMACM_RC, Endpoint.inet("127.0.0.1", 0)))
+                .hasMessageStartingWith("STREAM_RDMACM_RC is not available: needs an RDMA device");
         assertThatThrownBy(() -> Protocol.lookup("STREAM_FOO")).hasMessageStartingWith("unknown protocol 'STREAM_FOO'; known: [");
         assertThat(Protocol.lookup("stream_socket_tcp")).isSameAs(Protocol.STREAM_SOCKET_TCP);
         // The probe decides once per process; unavailable io_uring says why and the choice falls back to epoll.
