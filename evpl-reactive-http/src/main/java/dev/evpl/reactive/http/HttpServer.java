@@ -6,6 +6,8 @@ import dev.evpl.reactive.core.GroupConfig;
 import dev.evpl.reactive.core.bind.Endpoint;
 import dev.evpl.reactive.core.bind.Listener;
 import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.tls.TlsConfig;
+import dev.evpl.reactive.core.tls.TlsTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ import reactor.core.scheduler.Schedulers;
  *   <caption>HttpServer settings</caption>
  *   <tr><th>setting</th><th>default</th><th>range</th></tr>
  *   <tr><td>protocol</td><td>STREAM_SOCKET_TCP</td><td>any stream protocol</td></tr>
+ *   <tr><td>secure</td><td>none: plain HTTP</td><td>a {@link TlsConfig#server} config: HTTPS</td></tr>
  *   <tr><td>host / port</td><td>127.0.0.1 / 0 (any free port)</td><td>port 0–65535</td></tr>
  *   <tr><td>loops</td><td>a group of its own with {@code threads} loops, closed with the server</td><td></td></tr>
  *   <tr><td>threads</td><td>1</td><td>1–1024</td></tr>
@@ -52,9 +55,12 @@ public final class HttpServer {
     private final int threads;
     private final ServerSettings settings;
     private final HttpHandler handler;
+    /** TLS settings (HTTPS), or null for plain HTTP. */
+    private final TlsConfig tls;
 
     private HttpServer(Protocol protocol, Endpoint endpoint, EventLoopGroup loops, int threads, ServerSettings settings,
-                       HttpHandler handler) {
+                       HttpHandler handler, TlsConfig tls) {
+        this.tls = tls;
         this.protocol = protocol;
         this.endpoint = endpoint;
         this.loops = loops;
@@ -65,11 +71,23 @@ public final class HttpServer {
 
     /** A server with the defaults above and no handler yet. */
     public static HttpServer create() {
-        return new HttpServer(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0), null, 1, ServerSettings.DEFAULTS, null);
+        return new HttpServer(Protocol.STREAM_SOCKET_TCP, Endpoint.inet("127.0.0.1", 0), null, 1, ServerSettings.DEFAULTS, null, null);
     }
 
     private HttpServer with(ServerSettings s) {
-        return new HttpServer(protocol, endpoint, loops, threads, s, handler);
+        return new HttpServer(protocol, endpoint, loops, threads, s, handler, tls);
+    }
+
+    /**
+     * Serves HTTPS: TLS with {@code config} (a {@link TlsConfig#server} one) over the configured
+     * stream protocol. Offer ALPN {@code http/1.1} in the config for clients that ask (h2 later).
+     */
+    public HttpServer secure(TlsConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (config.isClient()) {
+            throw new IllegalArgumentException("HttpServer.secure needs TlsConfig.server(...) settings");
+        }
+        return new HttpServer(protocol, endpoint, loops, threads, settings, handler, config);
     }
 
     /** The stream protocol to serve on. */
@@ -78,12 +96,12 @@ public final class HttpServer {
         if (!protocol.isStream()) {
             throw new IllegalArgumentException("HttpServer.protocol must be a stream protocol, got " + protocol.name());
         }
-        return new HttpServer(protocol, endpoint, loops, threads, settings, handler);
+        return new HttpServer(protocol, endpoint, loops, threads, settings, handler, tls);
     }
 
     /** Where to listen: host:port, a unix path ({@code STREAM_SOCKET_UNIX}) or an in-process name. */
     public HttpServer endpoint(Endpoint endpoint) {
-        return new HttpServer(protocol, Objects.requireNonNull(endpoint, "endpoint"), loops, threads, settings, handler);
+        return new HttpServer(protocol, Objects.requireNonNull(endpoint, "endpoint"), loops, threads, settings, handler, tls);
     }
 
     /** Listens on {@code host} at the current port. */
@@ -101,13 +119,13 @@ public final class HttpServer {
 
     /** Serves on the loops of {@code group} (not closed with the server). */
     public HttpServer runOn(EventLoopGroup group) {
-        return new HttpServer(protocol, endpoint, Objects.requireNonNull(group, "group"), threads, settings, handler);
+        return new HttpServer(protocol, endpoint, Objects.requireNonNull(group, "group"), threads, settings, handler, tls);
     }
 
     /** Loops of the server's own group, when {@link #runOn} is not used. */
     public HttpServer threads(int threads) {
         range("threads", threads, 1, 1024);
-        return new HttpServer(protocol, endpoint, loops, threads, settings, handler);
+        return new HttpServer(protocol, endpoint, loops, threads, settings, handler, tls);
     }
 
     /** Longest accepted request target, in bytes. */
@@ -163,7 +181,7 @@ public final class HttpServer {
 
     /** The handler of every request. */
     public HttpServer handle(HttpHandler handler) {
-        return new HttpServer(protocol, endpoint, loops, threads, settings, Objects.requireNonNull(handler, "handler"));
+        return new HttpServer(protocol, endpoint, loops, threads, settings, Objects.requireNonNull(handler, "handler"), tls);
     }
 
     /** Routes configured by {@code routes} handle the requests. */
@@ -184,7 +202,8 @@ public final class HttpServer {
         EventLoopGroup group = loops != null ? loops : EventLoopGroup.create(GroupConfig.builder().threads(threads).build());
         Listener listener;
         try {
-            listener = Listener.listen(protocol, endpoint);
+            listener = tls == null ? Listener.listen(protocol, endpoint)
+                    : Listener.listen(TlsTransport.server(protocol, tls), endpoint);
         } catch (RuntimeException e) {
             if (loops == null) {
                 group.close();

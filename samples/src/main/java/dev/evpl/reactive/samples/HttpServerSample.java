@@ -26,7 +26,7 @@ final class HttpServerSample {
     private HttpServerSample() {
     }
 
-    static int run(String[] argv, PrintStream out) throws InterruptedException {
+    static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ioHandler EPOLL)
         dev.evpl.reactive.core.EventLoopGroup loops = dev.evpl.reactive.core.EventLoopGroup.create(
@@ -42,8 +42,26 @@ final class HttpServerSample {
                 .route(r -> r.get("/hello", HttpServerSample::hello)
                         .post("/echo", (req, res) -> res.send(req.receive()))
                         .any("/inspect", HttpServerSample::inspect));
+        String scheme = "http";
+        if (args.has("cert") || args.has("https")) {
+            // HTTPS: --cert/--key (PEM chain, PKCS#8 key), or --https alone for a throw-away certificate.
+            java.nio.file.Path cert;
+            java.nio.file.Path key;
+            if (args.has("cert")) {
+                cert = java.nio.file.Path.of(args.get("cert", ""));
+                key = java.nio.file.Path.of(args.get("key", ""));
+            } else {
+                dev.evpl.reactive.core.tls.SelfSignedCertificate generated = dev.evpl.reactive.core.tls.SelfSignedCertificate
+                        .create(java.nio.file.Files.createTempDirectory("evpl-cert"), "self-signed", "localhost", 7);
+                cert = generated.cert();
+                key = generated.key();
+                System.err.println("no --cert given: serving a throw-away self-signed certificate " + cert);
+            }
+            config = config.secure(dev.evpl.reactive.core.tls.TlsConfig.server(cert, key).alpn("http/1.1").build());
+            scheme = "https";
+        }
         DisposableHttpServer server = config.bindNow();
-        out.println("LISTENING http " + server.address());
+        out.println("LISTENING " + scheme + " " + server.address());
         out.flush();
         new CountDownLatch(1).await(); // until killed
         return 0;

@@ -24,7 +24,7 @@ public final class Main {
                 EchoServer::run);
         register("bench", "--protocol NAME --mode pingpong|stream --conns C --inflight Q --size S --seconds T "
                 + "[--framing length32] [--connect H:P]", Bench::run);
-        register("http-server", "--port P [--host H] [--threads N] [--protocol NAME] [--epoll-wait]", HttpServerSample::run);
+        register("http-server", "--port P [--host H] [--threads N] [--protocol NAME] [--epoll-wait] [--cert C.pem --key K.pem | --https]", HttpServerSample::run);
         register("block-bench", "--file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite --seconds T "
                 + "[--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL|FILECHANNEL_ELASTIC] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N] [--warmup S]", BlockBench::run);
         register("file-serve", "--port P --dir D [--host H] [--threads N] [--protocol IO_URING|THREAD_POOL]", FileServe::run);
