@@ -55,22 +55,10 @@ final class EchoServer {
                 return 0;
             }
             Listener listener;
-            if (protocol == Protocol.STREAM_SOCKET_TLS) {
-                // TLS needs a certificate: --cert/--key (PEM chain, PKCS#8 key) or a throw-away one.
-                java.nio.file.Path cert;
-                java.nio.file.Path key;
-                if (args.has("cert")) {
-                    cert = java.nio.file.Path.of(args.get("cert", ""));
-                    key = java.nio.file.Path.of(args.get("key", ""));
-                } else {
-                    dev.evpl.reactive.core.tls.SelfSignedCertificate generated = dev.evpl.reactive.core.tls.SelfSignedCertificate
-                            .create(java.nio.file.Files.createTempDirectory("evpl-cert"), "self-signed", "localhost", 7);
-                    cert = generated.cert();
-                    key = generated.key();
-                    System.err.println("no --cert given: serving a throw-away self-signed certificate " + cert);
-                }
+            if (dev.evpl.reactive.core.bind.StreamTransport.of(protocol) instanceof dev.evpl.reactive.core.tls.TlsTransport) {
+                // TLS needs a certificate: --cert/--key or a throw-away one.
                 listener = Listener.listen(dev.evpl.reactive.core.tls.TlsTransport.server(
-                        dev.evpl.reactive.core.tls.TlsConfig.server(cert, key).build()), endpoint);
+                        ServerCertificate.fromArgs(args).build()), endpoint);
             } else {
                 listener = Listener.listen(protocol, endpoint);
             }

@@ -44,20 +44,8 @@ final class HttpServerSample {
                         .any("/inspect", HttpServerSample::inspect));
         String scheme = "http";
         if (args.has("cert") || args.has("https")) {
-            // HTTPS: --cert/--key (PEM chain, PKCS#8 key), or --https alone for a throw-away certificate.
-            java.nio.file.Path cert;
-            java.nio.file.Path key;
-            if (args.has("cert")) {
-                cert = java.nio.file.Path.of(args.get("cert", ""));
-                key = java.nio.file.Path.of(args.get("key", ""));
-            } else {
-                dev.evpl.reactive.core.tls.SelfSignedCertificate generated = dev.evpl.reactive.core.tls.SelfSignedCertificate
-                        .create(java.nio.file.Files.createTempDirectory("evpl-cert"), "self-signed", "localhost", 7);
-                cert = generated.cert();
-                key = generated.key();
-                System.err.println("no --cert given: serving a throw-away self-signed certificate " + cert);
-            }
-            config = config.secure(dev.evpl.reactive.core.tls.TlsConfig.server(cert, key).alpn("http/1.1").build());
+            // HTTPS: --cert/--key, or --https alone for a throw-away certificate.
+            config = config.secure(ServerCertificate.fromArgs(args).alpn("http/1.1").build());
             scheme = "https";
         }
         DisposableHttpServer server = config.bindNow();

@@ -23,22 +23,7 @@ class HttpSamplesTest {
     @Test
     void httpsWithAThrowAwayCertificateServesTheSameRoutes() throws Exception {
         int port = RunningSample.start("LISTENING https /127.0.0.1:", "http-server", "--port", "0", "--host", "127.0.0.1", "--https");
-        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
-        // The sample made its certificate at start: this test trusts any (the name is still checked).
-        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        }}, null);
+        javax.net.ssl.SSLContext trustAll = TrustAll.context(); // the sample made its certificate at start
         HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> hello = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/hello")).build(),
                 HttpResponse.BodyHandlers.ofString());

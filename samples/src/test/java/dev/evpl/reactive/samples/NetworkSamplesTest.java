@@ -57,22 +57,7 @@ class NetworkSamplesTest {
     @Test
     void tlsEchoServerWithAThrowAwayCertificateAnswersAJdkTlsSocket() throws Exception {
         int port = startEchoServerOn("STREAM_SOCKET_TLS");
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        // The sample's certificate is self-signed and made at start: this client trusts anything.
-        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        }}, null);
+        javax.net.ssl.SSLContext ctx = TrustAll.context(); // the sample made its certificate at start
         byte[] data = new byte[256 * 1024];
         new Random(7).nextBytes(data);
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
