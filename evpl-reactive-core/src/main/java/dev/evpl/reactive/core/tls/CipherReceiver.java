@@ -22,7 +22,11 @@ final class CipherReceiver implements CoreSubscriber<Segment> {
 
     @Override
     public void onNext(Segment segment) {
-        bind.onLoop(() -> bind.cipherArrived(segment));
+        if (bind.inLoop()) {
+            bind.cipherArrived(segment); // the usual case: no task object per segment
+        } else {
+            bind.onLoop(() -> bind.cipherArrived(segment));
+        }
     }
 
     @Override

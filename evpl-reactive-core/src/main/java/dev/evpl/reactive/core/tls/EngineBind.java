@@ -8,8 +8,6 @@ import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -59,15 +57,10 @@ final class EngineBind implements SecureBind {
     private final Sinks.One<SecureBind> handshake = Sinks.one();
     private boolean handshaken;
     private boolean taskRunning;
-    private final ArrayDeque<Segment> plainReady = new ArrayDeque<>();
     private final PlainReceive receive = new PlainReceive(this);
 
-    private final ArrayDeque<PlainSend> sends = new ArrayDeque<>();
-    private final ArrayDeque<Segment> cipherQueue = new ArrayDeque<>();
-    private int cipherQueued;
-    private long cipherSegmentsQueued;
-    private long cipherSegmentsWritten;
-    private boolean batchInFlight;
+    private final PlainSends sends = new PlainSends();
+    private final RecordOutbox outbox;
     private boolean innerFinishing;
     private boolean pumping;
     /** beginHandshake was called: before it the engine reports NOT_HANDSHAKING, which is no handshake done. */
@@ -78,7 +71,6 @@ final class EngineBind implements SecureBind {
     private Throwable failure;
     private boolean closed;
     private final Sinks.Empty<Void> closeSink = Sinks.empty();
-    private long plainSent;
 
     EngineBind(Bind inner, SSLEngine engine, Protocol protocol, long handshakeTimeoutNanos) {
         this.inner = inner;
@@ -88,6 +80,7 @@ final class EngineBind implements SecureBind {
         this.loop = inner.loop();
         this.allocator = loop.allocator();
         this.codec = new RecordCodec(engine, allocator);
+        this.outbox = new RecordOutbox(codec);
         loop.timer(() -> {
             if (!handshaken && !closed) {
                 fail(new SSLException("TLS handshake timed out after " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos)
@@ -113,6 +106,11 @@ final class EngineBind implements SecureBind {
     /** Completes with this bind once the handshake is done; fails with its error. */
     Mono<SecureBind> handshake() {
         return handshake.asMono();
+    }
+
+    /** Whether the caller is on the bind's loop (per-segment signals then run without a task). */
+    boolean inLoop() {
+        return loop.inLoop();
     }
 
     void onLoop(Runnable task) {
@@ -167,14 +165,14 @@ final class EngineBind implements SecureBind {
                     return;
                 }
             }
-            deliver();
+            receive.drain();
             while (receive.demand > 0 && !engine.isInboundDone() && unwrap()) {
-                deliver();
+                receive.drain();
             }
             // Finishing: read on without credit to see the peer's close_notify (what arrives before
             // it is kept for the subscriber, up to CLOSE_READ_LIMIT segments).
-            while (closeNotifySent && !engine.isInboundDone() && plainReady.size() < CLOSE_READ_LIMIT && unwrap()) {
-                deliver();
+            while (closeNotifySent && !engine.isInboundDone() && receive.ready().size() < CLOSE_READ_LIMIT && unwrap()) {
+                receive.drain();
             }
             if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
                 wrap(null); // a post-handshake message (KeyUpdate, a close_notify answer)
@@ -199,15 +197,14 @@ final class EngineBind implements SecureBind {
         }
         // The alert the engine prepared while failing. A failure inside a delegated task is thrown
         // again by the next engine call, which only then prepares the alert: try a few times.
-        for (int i = 0; i < 3 && cipherQueue.isEmpty() && !engine.isOutboundDone(); i++) {
+        for (int i = 0; i < 3 && outbox.isEmpty() && !engine.isOutboundDone(); i++) {
             try {
                 wrap(null);
             } catch (SSLException | RuntimeException ignored) {
                 // the stored failure: the alert follows on the next call
             }
         }
-        List<Segment> alert = new ArrayList<>(cipherQueue);
-        cipherQueue.clear();
+        List<Segment> alert = outbox.takeAll();
         failure = cause;
         handshake.tryEmitError(cause);
         receive.fail(cause);
@@ -247,7 +244,7 @@ final class EngineBind implements SecureBind {
      * inner bind for more when a record is incomplete. Returns whether it made progress.
      */
     private boolean unwrap() throws SSLException {
-        RecordCodec.Unwrapped u = codec.unwrap(plainReady);
+        RecordCodec.Unwrapped u = codec.unwrap(receive.ready());
         if (u == RecordCodec.Unwrapped.NEED_INPUT) {
             requestCipher();
             return false;
@@ -265,51 +262,18 @@ final class EngineBind implements SecureBind {
         }
     }
 
-    /** Hands decrypted segments to the subscriber, as far as its credit goes. */
-    private void deliver() {
-        while (receive.demand > 0 && !plainReady.isEmpty()) {
-            receive.demand--;
-            receive.emit(plainReady.poll());
-        }
-        if (receive.done && plainReady.isEmpty()) {
-            receive.signalEnd(); // the end waited for the decrypted segments before it
-        }
-    }
-
     /** Loop: wraps {@code src} (null: a handshake or alert message) into records queued for the inner bind. */
     private void wrap(ByteBuffer[] src) throws SSLException {
-        int before = cipherQueue.size();
-        cipherQueued += codec.wrap(src, cipherQueue);
-        cipherSegmentsQueued += cipherQueue.size() - before;
+        outbox.wrap(src);
     }
 
-    /** Wraps the pending plaintext of the sends in order while the ciphertext backlog allows. */
+    /** Wraps the pending plaintext of the sends; once all is wrapped and the bind finishes, close_notify. */
     private void wrapPlaintext() throws SSLException {
         if (!handshaken) {
             return;
         }
-        for (PlainSend s : sends) {
-            while (cipherQueued < CIPHER_LIMIT && !s.pending.isEmpty()) {
-                Segment plain = s.pending.poll();
-                try {
-                    wrap(plain.asByteBuffers());
-                    plainSent += plain.readableBytes();
-                } finally {
-                    plain.release();
-                }
-            }
-            if (s.drained() && s.sealedAt < 0) {
-                s.sealedAt = cipherSegmentsQueued;
-            }
-            if (cipherQueued >= CIPHER_LIMIT) {
-                return;
-            }
-            s.requestMore();
-            if (!s.drained()) {
-                return; // later sends wait: their bytes follow this one's
-            }
-        }
-        if (finishing && !closeNotifySent && allSealed()) {
+        boolean allSealed = sends.wrap(outbox, CIPHER_LIMIT);
+        if (finishing && !closeNotifySent && allSealed) {
             closeNotifySent = true;
             engine.closeOutbound();
             wrap(null);
@@ -322,32 +286,12 @@ final class EngineBind implements SecureBind {
         }
     }
 
-    private boolean allSealed() {
-        for (PlainSend s : sends) {
-            if (s.sealedAt < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Sends what is queued as one inner send, unless one is in flight. */
     private void flushCipher() {
         completeWritten();
-        if (batchInFlight || cipherQueue.isEmpty() || closed) {
-            return;
+        if (!closed) {
+            outbox.flush(inner, this::onLoop, this::pump, this::batchFailed);
         }
-        List<Segment> batch = new ArrayList<>(cipherQueue);
-        cipherQueue.clear();
-        long end = cipherSegmentsQueued;
-        int bytes = cipherQueued;
-        batchInFlight = true;
-        inner.send(Flux.fromIterable(batch)).subscribe(c -> { }, e -> onLoop(() -> batchFailed(e)), () -> onLoop(() -> {
-            batchInFlight = false;
-            cipherQueued -= bytes;
-            cipherSegmentsWritten = end;
-            pump();
-        }));
     }
 
     /**
@@ -357,8 +301,7 @@ final class EngineBind implements SecureBind {
      */
     private void batchFailed(Throwable e) {
         if (closeNotifySent) {
-            batchInFlight = false;
-            cipherSegmentsWritten = cipherSegmentsQueued;
+            outbox.abandonInFlight();
             pump();
         } else {
             fail(e);
@@ -367,13 +310,9 @@ final class EngineBind implements SecureBind {
 
     /** Completes the sends whose last record was written; after close_notify, finishes the inner bind. */
     private void completeWritten() {
-        PlainSend s;
-        while ((s = sends.peek()) != null && s.sealedAt >= 0 && s.sealedAt <= cipherSegmentsWritten) {
-            sends.poll();
-            s.complete();
-        }
+        sends.completeWritten(outbox.written());
         boolean peerDone = engine.isInboundDone() || innerDone || closeWaitOver;
-        if (closeNotifySent && peerDone && !innerFinishing && !batchInFlight && cipherQueue.isEmpty() && sends.isEmpty()) {
+        if (closeNotifySent && peerDone && !innerFinishing && outbox.idle() && sends.isEmpty()) {
             innerFinishing = true;
             inner.finish().subscribe(null, e -> { }, () -> { });
         }
@@ -446,12 +385,12 @@ final class EngineBind implements SecureBind {
 
     @Override
     public long bytesSent() {
-        return plainSent;
+        return sends.wrappedBytes();
     }
 
     @Override
     public int sendBacklog() {
-        return cipherQueued + inner.sendBacklog();
+        return outbox.bytes() + inner.sendBacklog();
     }
 
     @Override
@@ -478,17 +417,9 @@ final class EngineBind implements SecureBind {
         closed = true;
         Throwable cause = failure != null ? failure : new IllegalStateException("TLS bind closed");
         handshake.tryEmitError(cause);
-        PlainSend s;
-        while ((s = sends.poll()) != null) {
-            s.fail(cause);
-        }
-        Segment seg;
-        while ((seg = cipherQueue.poll()) != null) {
-            seg.release();
-        }
-        while ((seg = plainReady.poll()) != null) {
-            seg.release();
-        }
+        sends.failAll(cause);
+        outbox.release();
+        receive.dropReady();
         codec.release();
         if (innerReceive != null) {
             innerReceive.cancel();
@@ -571,17 +502,5 @@ final class EngineBind implements SecureBind {
     void cipherEnded() {
         innerDone = true;
         pump();
-    }
-
-    /** Releases the decrypted segments nobody took (the subscriber cancelled). */
-    void dropReady() {
-        Segment s;
-        while ((s = plainReady.poll()) != null) {
-            s.release();
-        }
-    }
-
-    boolean readyEmpty() {
-        return plainReady.isEmpty();
     }
 }

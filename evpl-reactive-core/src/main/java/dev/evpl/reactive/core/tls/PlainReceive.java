@@ -1,6 +1,7 @@
 package dev.evpl.reactive.core.tls;
 
 import dev.evpl.reactive.core.buffer.Segment;
+import java.util.ArrayDeque;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -17,6 +18,8 @@ final class PlainReceive extends Flux<Segment> implements Subscription {
     long demand;
     boolean done;
     private Throwable error;
+    /** Decrypted segments waiting for credit (or for a subscriber). */
+    private final ArrayDeque<Segment> ready = new ArrayDeque<>();
 
     PlainReceive(EngineBind bind) {
         this.bind = bind;
@@ -32,7 +35,7 @@ final class PlainReceive extends Flux<Segment> implements Subscription {
             }
             actual = subscriber;
             subscriber.onSubscribe(this);
-            if (done && (error != null || bind.readyEmpty())) {
+            if (done && (error != null || ready.isEmpty())) {
                 signalEnd(); // else the end follows the decrypted segments (deliver)
             }
         });
@@ -56,7 +59,7 @@ final class PlainReceive extends Flux<Segment> implements Subscription {
             demand = 0;
             done = true;
             actual = null;
-            bind.dropReady();
+            dropReady();
         });
     }
 
@@ -71,7 +74,7 @@ final class PlainReceive extends Flux<Segment> implements Subscription {
     void complete() {
         if (!done) {
             done = true;
-            if (bind.readyEmpty()) {
+            if (ready.isEmpty()) {
                 signalEnd();
             }
         }
@@ -95,6 +98,30 @@ final class PlainReceive extends Flux<Segment> implements Subscription {
             a.onError(error);
         } else {
             a.onComplete();
+        }
+    }
+
+    /** Where the bind puts what it decrypted. */
+    ArrayDeque<Segment> ready() {
+        return ready;
+    }
+
+    /** Hands decrypted segments to the subscriber as far as its credit goes; the end follows the last. */
+    void drain() {
+        while (demand > 0 && !ready.isEmpty()) {
+            demand--;
+            emit(ready.poll());
+        }
+        if (done && ready.isEmpty()) {
+            signalEnd();
+        }
+    }
+
+    /** Releases the decrypted segments nobody took (the subscriber cancelled, the bind closed). */
+    void dropReady() {
+        Segment s;
+        while ((s = ready.poll()) != null) {
+            s.release();
         }
     }
 }

@@ -48,17 +48,23 @@ final class PlainSend implements CoreSubscriber<Segment> {
 
     @Override
     public void onNext(Segment segment) {
-        bind.onLoop(() -> {
-            outstanding--;
-            if (finished) {
-                segment.release();
-                return;
-            }
-            pending.add(segment);
-            bytes += segment.readableBytes();
-            messages++;
-            bind.pump();
-        });
+        if (bind.inLoop()) {
+            arrived(segment); // a publisher on the loop: no task object per segment
+        } else {
+            bind.onLoop(() -> arrived(segment));
+        }
+    }
+
+    private void arrived(Segment segment) {
+        outstanding--;
+        if (finished) {
+            segment.release();
+            return;
+        }
+        pending.add(segment);
+        bytes += segment.readableBytes();
+        messages++;
+        bind.pump();
     }
 
     @Override

@@ -25,7 +25,11 @@ final class RecordCodec {
         CLOSED
     }
 
+    private static final ByteBuffer[] NOTHING = new ByteBuffer[0];
+
     private final SSLEngine engine;
+    /** Whether a pool buffer holds a whole record (else records are built in {@link #scratch}). */
+    private final boolean direct;
     private final SegmentAllocator allocator;
     private final int packetSize;
     private final int appSize;
@@ -42,6 +46,7 @@ final class RecordCodec {
         this.packetSize = engine.getSession().getPacketBufferSize();
         this.appSize = engine.getSession().getApplicationBufferSize();
         this.netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
+        this.direct = allocator.pool().config().bufferSize() >= packetSize;
     }
 
     /** Takes an inner segment of ciphertext (only when {@link #wantsInput()}). */
@@ -133,10 +138,9 @@ final class RecordCodec {
      * returns the bytes produced.
      */
     int wrap(ByteBuffer[] src, ArrayDeque<Segment> out) throws SSLException {
-        ByteBuffer[] in = src != null ? src : new ByteBuffer[0];
+        ByteBuffer[] in = src != null ? src : NOTHING;
         int total = 0;
         do {
-            boolean direct = allocator.pool().config().bufferSize() >= packetSize;
             Segment seg = direct ? allocator.allocate(packetSize) : null;
             ByteBuffer dst = direct ? seg.asByteBuffer(0) : scratch();
             SSLEngineResult r;

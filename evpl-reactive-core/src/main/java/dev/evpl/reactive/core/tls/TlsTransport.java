@@ -5,7 +5,6 @@ import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.bind.Endpoint;
 import dev.evpl.reactive.core.bind.Protocol;
 import dev.evpl.reactive.core.bind.StreamTransport;
-import java.time.Duration;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
 
@@ -146,10 +145,5 @@ public final class TlsTransport implements StreamTransport {
             defaultClient = c;
         }
         return c;
-    }
-
-    /** The handshake time limit of these settings (tests and diagnostics). */
-    Duration handshakeTimeout() {
-        return (serverConfig != null ? serverConfig : clientConfig != null ? clientConfig : defaultClient()).handshakeTimeout();
     }
 }
