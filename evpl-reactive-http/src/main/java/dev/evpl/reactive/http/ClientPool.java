@@ -4,7 +4,7 @@ import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.LoopTimer;
 import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.bind.Endpoint;
-import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.bind.StreamTransport;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -20,15 +20,15 @@ import java.util.concurrent.TimeUnit;
 final class ClientPool {
     final EventLoop loop;
     final Endpoint endpoint;
-    final Protocol protocol;
+    final StreamTransport transport;
     final ClientSettings settings;
     private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private int total;
 
-    ClientPool(EventLoop loop, Protocol protocol, Endpoint endpoint, ClientSettings settings) {
+    ClientPool(EventLoop loop, StreamTransport transport, Endpoint endpoint, ClientSettings settings) {
         this.loop = loop;
-        this.protocol = protocol;
+        this.transport = transport;
         this.endpoint = endpoint;
         this.settings = settings;
     }
@@ -92,7 +92,7 @@ final class ClientPool {
 
     private void connect(ClientRequest r) {
         total++;
-        Bind.connect(loop, protocol, endpoint).subscribe(bind -> onLoop(() -> {
+        Bind.connect(loop, transport, endpoint).subscribe(bind -> onLoop(() -> {
             ClientConnection c = new ClientConnection(bind, this);
             c.start();
             if (r.cancelled) {
@@ -102,7 +102,7 @@ final class ClientPool {
             }
         }), e -> onLoop(() -> {
             total--;
-            r.sink.error(new HttpException(0, "cannot connect to " + endpoint + ": " + e.getMessage()));
+            r.sink.error(new HttpException(0, "cannot connect to " + endpoint + ": " + e.getMessage(), e));
             servePending();
         }));
     }

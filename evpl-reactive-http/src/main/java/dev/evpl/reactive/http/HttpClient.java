@@ -5,7 +5,10 @@ import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
 import dev.evpl.reactive.core.bind.Endpoint;
 import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.bind.StreamTransport;
 import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.tls.TlsConfig;
+import dev.evpl.reactive.core.tls.TlsTransport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +38,19 @@ import reactor.core.publisher.Mono;
  * body that finds its reused connection closed before any response byte is sent once more on a new
  * one (except POST and PATCH).
  *
+ * <p>{@code https://} URLs go over TLS ({@link TlsTransport} on the configured protocol) with
+ * {@link #secure(TlsConfig)}'s settings, by default the system trust store with host names
+ * verified and ALPN {@code http/1.1}; the URL's host is sent as SNI. Plain and TLS connections are
+ * pooled apart (a pool is keyed by loop, endpoint and scheme; a client configured with other TLS
+ * settings is another client with pools of its own). A failed handshake fails the request with an
+ * {@link HttpException} whose cause is the {@code SSLException}.
+ *
  * <p>Defaults (and allowed ranges):
  * <table>
  *   <caption>HttpClient settings</caption>
  *   <tr><th>setting</th><th>default</th><th>range</th></tr>
- *   <tr><td>protocol</td><td>STREAM_SOCKET_TCP</td><td>any stream protocol</td></tr>
+ *   <tr><td>protocol</td><td>STREAM_SOCKET_TCP</td><td>any stream protocol (under TLS for https)</td></tr>
+ *   <tr><td>secure</td><td>{@code TlsConfig.client().alpn("http/1.1")}: system trust, host names verified</td><td>a {@link TlsConfig#client()} config</td></tr>
  *   <tr><td>loops</td><td>a group of its own with 1 loop, closed by {@link #dispose()}</td><td></td></tr>
  *   <tr><td>maxConnections</td><td>8 per endpoint and loop</td><td>1–10000</td></tr>
  *   <tr><td>pendingAcquireMaxCount</td><td>1024 requests waiting</td><td>0–1000000</td></tr>
@@ -57,29 +68,32 @@ public final class HttpClient implements Disposable {
     private final Protocol protocol;
     private final EventLoopGroup loops;
     private final ClientSettings settings;
-    /** One pool per loop and endpoint. */
-    private record PoolKey(EventLoop loop, Endpoint endpoint) {
+    private final TlsConfig tls;
+    /** One pool per loop, endpoint and scheme. */
+    private record PoolKey(EventLoop loop, Endpoint endpoint, boolean secure) {
     }
 
     private final Map<PoolKey, ClientPool> pools = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private volatile EventLoopGroup ownGroup;
     private volatile boolean disposed;
+    private volatile TlsTransport tlsTransport;
 
-    private HttpClient(Protocol protocol, EventLoopGroup loops, ClientSettings settings) {
+    private HttpClient(Protocol protocol, EventLoopGroup loops, ClientSettings settings, TlsConfig tls) {
         this.protocol = protocol;
         this.loops = loops;
         this.settings = settings;
+        this.tls = tls;
     }
 
     /** A client with the defaults above. */
     public static HttpClient create() {
         return new HttpClient(Protocol.STREAM_SOCKET_TCP, null, new ClientSettings(8, 1024,
-                Duration.ofSeconds(45).toNanos(), Duration.ofSeconds(30).toNanos(), Long.MAX_VALUE, 0, 8192));
+                Duration.ofSeconds(45).toNanos(), Duration.ofSeconds(30).toNanos(), Long.MAX_VALUE, 0, 8192), null);
     }
 
     private HttpClient with(ClientSettings s) {
-        return new HttpClient(protocol, loops, s);
+        return new HttpClient(protocol, loops, s, tls);
     }
 
     /** The stream protocol to connect with. */
@@ -88,12 +102,25 @@ public final class HttpClient implements Disposable {
         if (!protocol.isStream()) {
             throw new IllegalArgumentException("HttpClient.protocol must be a stream protocol, got " + protocol.name());
         }
-        return new HttpClient(protocol, loops, settings);
+        return new HttpClient(protocol, loops, settings, tls);
+    }
+
+    /**
+     * The TLS settings for {@code https://} URLs (trust, client identity for mutual TLS,
+     * protocols, ALPN, host-name verification, handshake timeout). Validated now: a server-side
+     * config is refused.
+     */
+    public HttpClient secure(TlsConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (!config.isClient()) {
+            throw new IllegalArgumentException("HttpClient.secure needs TlsConfig.client() settings, got server settings");
+        }
+        return new HttpClient(protocol, loops, settings, config);
     }
 
     /** Runs connections on the loops of {@code group} (not closed by {@link #dispose()}). */
     public HttpClient runOn(EventLoopGroup group) {
-        return new HttpClient(protocol, Objects.requireNonNull(group, "group"), settings);
+        return new HttpClient(protocol, Objects.requireNonNull(group, "group"), settings, tls);
     }
 
     /** Connections per endpoint and loop. */
@@ -185,8 +212,9 @@ public final class HttpClient implements Disposable {
                 sink.error(new IllegalArgumentException("invalid URL '" + url + "': " + e.getMessage(), e));
                 return;
             }
-            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                sink.error(new IllegalArgumentException("only http://host[:port]/… URLs are supported (TLS is on the roadmap), got '"
+            boolean secure = "https".equalsIgnoreCase(uri.getScheme());
+            if (!(secure || "http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+                sink.error(new IllegalArgumentException("only http://host[:port]/… and https://host[:port]/… URLs are supported, got '"
                         + url + "'"));
                 return;
             }
@@ -194,14 +222,15 @@ public final class HttpClient implements Disposable {
             if (headers != null) {
                 headers.accept(h);
             }
-            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            int port = uri.getPort() < 0 ? (secure ? 443 : 80) : uri.getPort();
             String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + port;
             Endpoint endpoint = Endpoint.inet(uri.getHost(), port);
             EventLoop loop = pickLoop();
             ClientRequest r = new ClientRequest(method, endpoint, target, host, h, body, sink);
-            ClientPool pool = pools.computeIfAbsent(new PoolKey(loop, endpoint), k -> new ClientPool(loop, protocol, endpoint, settings));
+            ClientPool pool = pools.computeIfAbsent(new PoolKey(loop, endpoint, secure),
+                    k -> new ClientPool(loop, k.secure() ? tlsTransport() : StreamTransport.of(protocol), endpoint, settings));
             // A cancel (a timeout, a disposed subscriber) gives the pooled connection back: never a leak.
             sink.onCancel(() -> loop.execute(() -> pool.cancelled(r)));
             if (!loop.execute(() -> pool.acquire(r))) {
@@ -227,6 +256,22 @@ public final class HttpClient implements Disposable {
      */
     static void drainUnwanted(HttpClientResponse r) {
         r.discard().subscribe(null, e -> { });
+    }
+
+    private TlsTransport tlsTransport() {
+        TlsTransport t = tlsTransport;
+        if (t == null) {
+            // Built once per client (the SSLContext, its trust store and session cache are shared by
+            // every TLS connection of this client), on the first https request, off the loops.
+            synchronized (this) {
+                t = tlsTransport;
+                if (t == null) {
+                    t = TlsTransport.client(protocol, tls != null ? tls : TlsConfig.client().alpn("http/1.1").build());
+                    tlsTransport = t;
+                }
+            }
+        }
+        return t;
     }
 
     private EventLoop pickLoop() {

@@ -15,6 +15,12 @@ public final class HttpException extends RuntimeException {
         this.status = status;
     }
 
+    /** An error answered with {@code status}, caused by {@code cause} (a refused connect, a failed TLS handshake). */
+    public HttpException(int status, String message, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+    }
+
     /** The status this error answers to (0 when there is no response to send). */
     public int status() {
         return status;
