@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -56,10 +57,10 @@ public final class HttpServer {
     private final ServerSettings settings;
     private final HttpHandler handler;
     /** TLS settings (HTTPS), or null for plain HTTP. */
-    private final TlsConfig tls;
+    private final Supplier<TlsConfig> tls;
 
     private HttpServer(Protocol protocol, Endpoint endpoint, EventLoopGroup loops, int threads, ServerSettings settings,
-                       HttpHandler handler, TlsConfig tls) {
+                       HttpHandler handler, Supplier<TlsConfig> tls) {
         this.tls = tls;
         this.protocol = protocol;
         this.endpoint = endpoint;
@@ -84,10 +85,25 @@ public final class HttpServer {
      */
     public HttpServer secure(TlsConfig config) {
         Objects.requireNonNull(config, "config");
+        checkServer(config);
+        return new HttpServer(protocol, endpoint, loops, threads, settings, handler, () -> config);
+    }
+
+    /**
+     * Serves HTTPS with settings that may change while it runs (certificate reload): asked once
+     * per accepted connection, on its loop, so it must return a config built beforehand without
+     * blocking (see {@link TlsTransport#server(Protocol, Supplier)}). Checked once now.
+     */
+    public HttpServer secure(Supplier<TlsConfig> config) {
+        Objects.requireNonNull(config, "config");
+        checkServer(Objects.requireNonNull(config.get(), "config.get()"));
+        return new HttpServer(protocol, endpoint, loops, threads, settings, handler, config);
+    }
+
+    private static void checkServer(TlsConfig config) {
         if (config.isClient()) {
             throw new IllegalArgumentException("HttpServer.secure needs TlsConfig.server(...) settings");
         }
-        return new HttpServer(protocol, endpoint, loops, threads, settings, handler, config);
     }
 
     /** The stream protocol to serve on. */

@@ -31,7 +31,12 @@ import javax.net.ssl.TrustManagerFactory;
  * <tr><td>alpn</td><td>none</td><td>protocol names, e.g. {@code http/1.1}</td></tr>
  * <tr><td>handshakeTimeout</td><td>10 s</td><td>1 ms … 10 min</td></tr>
  * <tr><td>verifyHostname (client)</td><td>true</td><td>true, false</td></tr>
+ * <tr><td>certificates by SNI name (server)</td><td>none: one certificate</td><td>host names, {@code *.domain} wildcards</td></tr>
  * </table>
+ *
+ * <p>To change a server's certificate without a restart, build a new config and hand it to the
+ * listening side through {@link TlsTransport#server(dev.evpl.reactive.core.bind.Protocol,
+ * java.util.function.Supplier)}: connections accepted after that use it.
  */
 public final class TlsConfig {
     /** Client authentication a server asks for. */
@@ -175,6 +180,7 @@ public final class TlsConfig {
         private String serverName;
         private boolean verifyHostname = true;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private final java.util.Map<String, KeyManagerFactory> byServerName = new java.util.LinkedHashMap<>();
 
         private Builder(boolean client) {
             this.client = client;
@@ -264,6 +270,33 @@ public final class TlsConfig {
             return this;
         }
 
+        /**
+         * Server: the certificate for clients that ask for {@code hostName} in SNI (exact, case
+         * insensitive, or a {@code *.domain} wildcard matching one label); others get the default one.
+         */
+        public Builder certificateFor(String hostName, Path certificateChainPem, Path privateKeyPem) {
+            try {
+                KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                f.init(PemFiles.keyStore(certificateChainPem, privateKeyPem), PemFiles.PASSWORD);
+                return certificateFor(hostName, f);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("TLS certificate for " + hostName + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Server: like {@link #certificateFor(String, Path, Path)}, from a key manager factory. */
+        public Builder certificateFor(String hostName, KeyManagerFactory keyManagers) {
+            if (client) {
+                throw new IllegalStateException("certificateFor is a server setting");
+            }
+            Objects.requireNonNull(keyManagers, "keyManagers");
+            if (hostName == null || hostName.isBlank() || hostName.indexOf('*', 1) >= 0 || hostName.startsWith("*") && !hostName.startsWith("*.")) {
+                throw new IllegalArgumentException("certificateFor needs a host name or a *.domain wildcard, got '" + hostName + "'");
+            }
+            byServerName.put(hostName.toLowerCase(java.util.Locale.ROOT), keyManagers);
+            return this;
+        }
+
         /** Reads the key and trust material and makes the context. */
         public TlsConfig build() {
             try {
@@ -275,6 +308,9 @@ public final class TlsConfig {
                     KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                     f.init(ks, PemFiles.PASSWORD);
                     km = f.getKeyManagers();
+                }
+                if (!byServerName.isEmpty()) {
+                    km = new javax.net.ssl.KeyManager[] {SniKeyManager.of(km, byServerName)};
                 }
                 TrustManager[] tm = switch (trust) {
                     case SYSTEM -> null;

@@ -6,6 +6,7 @@ import dev.evpl.reactive.core.bind.Endpoint;
 import dev.evpl.reactive.core.bind.Protocol;
 import dev.evpl.reactive.core.bind.StreamTransport;
 import java.util.Objects;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,7 +22,7 @@ import reactor.core.publisher.Mono;
  */
 public final class TlsTransport implements StreamTransport {
     private final Protocol innerProtocol;
-    private final TlsConfig serverConfig;
+    private final Supplier<TlsConfig> serverConfig;
     private final TlsConfig clientConfig;
     private volatile TlsConfig defaultClient;
 
@@ -30,7 +31,7 @@ public final class TlsTransport implements StreamTransport {
         this(Protocol.STREAM_SOCKET_TCP, null, null);
     }
 
-    private TlsTransport(Protocol innerProtocol, TlsConfig server, TlsConfig client) {
+    private TlsTransport(Protocol innerProtocol, Supplier<TlsConfig> server, TlsConfig client) {
         this.innerProtocol = Objects.requireNonNull(innerProtocol, "innerProtocol");
         if (!innerProtocol.isStream()) {
             throw new IllegalArgumentException("TLS needs a stream protocol underneath, got " + innerProtocol);
@@ -46,10 +47,27 @@ public final class TlsTransport implements StreamTransport {
 
     /** A listening side over {@code innerProtocol} (TCP, io_uring TCP, unix, in-process). */
     public static TlsTransport server(Protocol innerProtocol, TlsConfig config) {
+        checkServer(config);
+        return new TlsTransport(innerProtocol, () -> config, null);
+    }
+
+    /**
+     * A listening side whose settings may change while it runs (certificate reload): {@code config}
+     * is asked once per accepted connection, on that connection's loop, so it must return at once
+     * without blocking (a config built beforehand, e.g. held in a volatile field or an
+     * {@code AtomicReference} that a reload replaces). Connections already open keep theirs. A
+     * client config, or null, refuses that connection with a message and the listener goes on.
+     */
+    public static TlsTransport server(Protocol innerProtocol, Supplier<TlsConfig> config) {
+        Objects.requireNonNull(config, "config");
+        checkServer(Objects.requireNonNull(config.get(), "config.get()"));
+        return new TlsTransport(innerProtocol, config, null);
+    }
+
+    private static void checkServer(TlsConfig config) {
         if (config.isClient()) {
             throw new IllegalArgumentException("TlsTransport.server needs TlsConfig.server(...) settings");
         }
-        return new TlsTransport(innerProtocol, config, null);
     }
 
     /** A connecting side over TCP with {@code config} (a {@link TlsConfig#client()} one). */
@@ -82,19 +100,24 @@ public final class TlsTransport implements StreamTransport {
 
     @Override
     public Acceptor listen(Endpoint endpoint, ConnectionSink sink) {
-        TlsConfig config = serverConfig;
-        if (config == null) {
+        Supplier<TlsConfig> configs = serverConfig;
+        if (configs == null) {
             throw new IllegalStateException("STREAM_SOCKET_TLS by name has no certificate to serve: listen with "
                     + "Listener.listen(TlsTransport.server(TlsConfig.server(chain, key).build()), endpoint)");
         }
-        long timeout = config.handshakeTimeout().toNanos();
         return StreamTransport.of(innerProtocol).listen(endpoint, connection -> sink.accept(new Incoming() {
             @Override
             public Bind open(EventLoop loop) {
                 Bind inner = connection.open(loop);
                 EngineBind bind;
                 try {
-                    bind = new EngineBind(inner, config.newEngine(null, -1), Protocol.STREAM_SOCKET_TLS, timeout);
+                    TlsConfig config = configs.get();
+                    if (config == null || config.isClient()) {
+                        throw new IllegalStateException("the TLS server's config supplier returned "
+                                + (config == null ? "null" : "client settings") + ": connection refused");
+                    }
+                    bind = new EngineBind(inner, config.newEngine(null, -1), Protocol.STREAM_SOCKET_TLS,
+                            config.handshakeTimeout().toNanos());
                 } catch (RuntimeException | Error e) {
                     inner.close();
                     throw e;
