@@ -64,4 +64,10 @@ public interface HttpServerRequest {
 
     /** The server's address for this connection. */
     SocketAddress localAddress();
+
+    /**
+     * The TLS session of an HTTPS connection (protocol, cipher suite, the client's certificates
+     * under mutual TLS); null over plain HTTP.
+     */
+    javax.net.ssl.SSLSession sslSession();
 }

@@ -20,6 +20,9 @@ interface ServerExchange {
     /** The local address the request arrived on. */
     SocketAddress localAddress();
 
+    /** The TLS session the request arrived over; null over plain HTTP. */
+    javax.net.ssl.SSLSession sslSession();
+
     /** Loop: the handler asked for (more of) the request's body: read it, sending 100 Continue first if owed. */
     void bodyDemanded(ServerRequest request);
 

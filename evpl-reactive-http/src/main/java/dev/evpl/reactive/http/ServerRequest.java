@@ -129,6 +129,11 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
         return connection.localAddress();
     }
 
+    @Override
+    public javax.net.ssl.SSLSession sslSession() {
+        return connection.sslSession();
+    }
+
     // --- BodyStream.Feeder (loop) --------------------------------------------------------------
 
     @Override

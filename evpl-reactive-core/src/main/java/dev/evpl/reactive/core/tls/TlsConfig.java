@@ -108,6 +108,22 @@ public final class TlsConfig {
         return alpn;
     }
 
+    /** The engine's provider and its version, e.g. {@code "SunJSSE 17"}. */
+    public String engineProvider() {
+        java.security.Provider p = context.getProvider();
+        return p.getName() + " " + p.getVersionStr();
+    }
+
+    /** The enabled protocol versions, in preference order. */
+    public List<String> protocols() {
+        return protocols;
+    }
+
+    /** The client authentication a server asks for ({@code NONE} for a client). */
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
     /** Whether every server certificate is trusted ({@link Builder#insecureTrustAll()}: tests only). */
     public boolean isInsecure() {
         return insecure;
@@ -237,6 +253,12 @@ public final class TlsConfig {
         public Builder identity(Path certificateChainPem, Path privateKeyPem) {
             this.certificatePem = Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             this.keyPem = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            return this;
+        }
+
+        /** The client's own certificate for mutual TLS from a key manager factory. */
+        public Builder identity(KeyManagerFactory keyManagers) {
+            this.keyManagers = Objects.requireNonNull(keyManagers, "keyManagers");
             return this;
         }
 

@@ -113,7 +113,8 @@ public final class EvplAutoConfiguration {
         /** The evpl client; its pools are closed with the context (the loops are the group's). */
         @Bean(destroyMethod = "dispose")
         @ConditionalOnMissingBean
-        HttpClient evplHttpClient(EventLoopGroup loops, EvplProtocol protocol, EvplProperties properties) {
+        HttpClient evplHttpClient(EventLoopGroup loops, EvplProtocol protocol, EvplProperties properties,
+                org.springframework.beans.factory.ObjectProvider<org.springframework.boot.ssl.SslBundles> sslBundles) {
             EvplProperties.Client c = properties.getHttp().getClient();
             return named("evpl.http.client", () -> {
                 HttpClient client = HttpClient.create()
@@ -128,6 +129,20 @@ public final class EvplAutoConfiguration {
                 }
                 if (c.getResponseTimeout() != null) {
                     client = client.responseTimeout(c.getResponseTimeout());
+                }
+                if (c.getSslBundle() != null) {
+                    org.springframework.boot.ssl.SslBundles bundles = sslBundles.getIfAvailable();
+                    if (bundles == null) {
+                        throw new IllegalArgumentException("ssl-bundle '" + c.getSslBundle()
+                                + "' is set but the application has no SSL bundles (spring.ssl.bundle.*)");
+                    }
+                    org.springframework.boot.ssl.SslBundle bundle;
+                    try {
+                        bundle = bundles.getBundle(c.getSslBundle());
+                    } catch (org.springframework.boot.ssl.NoSuchSslBundleException e) {
+                        throw new IllegalArgumentException("ssl-bundle: " + e.getMessage(), e);
+                    }
+                    client = client.secure(dev.evpl.reactive.spring.web.SslBundleTls.client(bundle));
                 }
                 return client;
             });

@@ -64,6 +64,15 @@ public final class EvplHealthIndicator implements HealthIndicator {
         EvplReactiveWebServerFactory factory = servers.getIfAvailable();
         if (factory != null) {
             h.withDetail("httpConnections", factory.getConnectionCount());
+            java.util.List<dev.evpl.reactive.core.tls.TlsConfig> tls = factory.getTlsConfigs();
+            if (!tls.isEmpty()) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("engine", tls.get(0).engineProvider());
+                t.put("protocols", tls.get(0).protocols());
+                t.put("clientAuth", tls.get(0).clientAuth().name());
+                t.put("kernelTls", dev.evpl.reactive.core.tls.KernelTls.offloadOffReason());
+                h.withDetail("tls", t);
+            }
         }
         return h.build();
     }

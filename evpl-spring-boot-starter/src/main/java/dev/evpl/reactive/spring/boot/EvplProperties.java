@@ -338,6 +338,20 @@ public class EvplProperties {
         /** Time allowed for a response head after the request; unset: none. */
         private Duration responseTimeout;
 
+        /**
+         * The SSL bundle ({@code spring.ssl.bundle.*}) whose trust (and key, for mutual TLS) https
+         * URLs use; unset: the JDK's system trust store.
+         */
+        private String sslBundle;
+
+        public String getSslBundle() {
+            return sslBundle;
+        }
+
+        public void setSslBundle(String v) {
+            this.sslBundle = v == null || v.isBlank() ? null : v;
+        }
+
         public int getMaxConnections() {
             return maxConnections;
         }

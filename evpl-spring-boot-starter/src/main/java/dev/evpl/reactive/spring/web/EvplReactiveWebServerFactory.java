@@ -2,13 +2,17 @@ package dev.evpl.reactive.spring.web;
 
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.tls.TlsConfig;
 import dev.evpl.reactive.http.HttpServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.WebServerException;
 import org.springframework.boot.web.server.reactive.AbstractReactiveWebServerFactory;
@@ -18,8 +22,13 @@ import org.springframework.http.server.reactive.HttpHandler;
  * Spring Boot's {@code ReactiveWebServerFactory} for evpl: WebFlux's {@link HttpHandler} runs on an
  * evpl {@link HttpServer} served by the given loop group. Boot's {@code server.*} properties reach it
  * through its customizers: {@code server.port}, {@code server.address}, {@code server.shutdown}
- * (graceful or immediate). TLS ({@code server.ssl.*}) and HTTP/2 are refused at start-up with a
- * message (both are on the roadmap); {@code server.compression} is ignored with a warning.
+ * (graceful or immediate), and {@code server.ssl.*}: HTTPS with the key material of
+ * {@code server.ssl.certificate}/{@code certificate-private-key}, a key store, or an SSL bundle
+ * ({@code server.ssl.bundle}), client authentication, enabled protocols and ciphers, certificates
+ * by SNI name ({@code server.ssl.server-name-bundles}); a bundle with {@code reload-on-update}
+ * serves new connections with the new certificate without a restart (see {@link SslBundleTls}).
+ * HTTP/2 is refused at start-up with a message (on the roadmap); {@code server.compression} is
+ * ignored with a warning.
  *
  * <p>Mutable like every Boot web server factory (customizers configure it before the context
  * starts); not thread-safe until then.
@@ -31,6 +40,7 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
     private Protocol protocol = Protocol.STREAM_SOCKET_TCP;
     private final List<UnaryOperator<HttpServer>> serverCustomizers = new ArrayList<>();
     private final List<EvplWebServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AtomicReference<TlsConfig>> tlsConfigs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A factory whose servers run on {@code loops} (owned by the caller). */
     public EvplReactiveWebServerFactory(EventLoopGroup loops) {
@@ -62,10 +72,6 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
 
     @Override
     public WebServer getWebServer(HttpHandler httpHandler) {
-        if (getSsl() != null && getSsl().isEnabled()) {
-            throw new WebServerException("server.ssl is not supported by evpl yet (TLS is on the roadmap); "
-                    + "terminate TLS in front of the application or set evpl.enabled=false", null);
-        }
         if (getHttp2() != null && getHttp2().isEnabled()) {
             throw new WebServerException("server.http2.enabled is not supported by evpl yet (HTTP/2 is on the roadmap); "
                     + "turn server.http2.enabled off, or set evpl.enabled=false to serve with Reactor Netty", null);
@@ -80,12 +86,67 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
                 .host(host)
                 .port(getPort())
                 .handle(new EvplHttpHandlerAdapter(httpHandler));
+        String described = protocol.name();
+        if (Ssl.isEnabled(getSsl())) {
+            AtomicReference<TlsConfig> tls = new AtomicReference<>(serverTls());
+            watchBundles(tls);
+            server = server.secure(tls::get);
+            tlsConfigs.add(tls);
+            described = "HTTPS over " + protocol.name() + ", " + tls.get().engineProvider();
+        }
         for (UnaryOperator<HttpServer> c : serverCustomizers) {
             server = c.apply(server);
         }
-        EvplWebServer web = new EvplWebServer(server, getPort(), getShutdown(), protocol.name());
+        EvplWebServer web = new EvplWebServer(server, getPort(), getShutdown(), described);
         servers.add(web);
         return web;
+    }
+
+    private TlsConfig serverTls() {
+        try {
+            return SslBundleTls.server(getSslBundle(), getSsl().getClientAuth(), getServerNameSslBundles());
+        } catch (RuntimeException e) {
+            throw new WebServerException("server.ssl: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Bundles that Boot reloads (a bundle's {@code reload-on-update}) rebuild the server's TLS
+     * settings on Boot's watcher thread; connections accepted afterwards get the new certificate,
+     * open ones keep theirs. A reload that fails keeps the old settings and says why.
+     */
+    private void watchBundles(AtomicReference<TlsConfig> tls) {
+        SslBundles bundles = getSslBundles();
+        if (bundles == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        if (getSsl().getBundle() != null) {
+            names.add(getSsl().getBundle());
+        }
+        for (Ssl.ServerNameSslBundle b : getSsl().getServerNameBundles()) {
+            names.add(b.bundle());
+        }
+        for (String name : names) {
+            bundles.addBundleUpdateHandler(name, updated -> {
+                try {
+                    tls.set(serverTls());
+                    LOG.info("evpl: SSL bundle '" + name + "' reloaded: new connections use the new certificate");
+                } catch (RuntimeException e) {
+                    LOG.error("evpl: SSL bundle '" + name + "' changed but cannot be used, keeping the previous one: "
+                            + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    /** The TLS settings the running HTTPS servers accept new connections with (empty: plain HTTP). Thread-safe. */
+    public List<TlsConfig> getTlsConfigs() {
+        List<TlsConfig> all = new ArrayList<>();
+        for (AtomicReference<TlsConfig> t : tlsConfigs) {
+            all.add(t.get());
+        }
+        return all;
     }
 
     /** Open connections of the running servers this factory made. Thread-safe. */

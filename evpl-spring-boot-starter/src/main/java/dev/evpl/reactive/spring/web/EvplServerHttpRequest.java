@@ -30,7 +30,7 @@ final class EvplServerHttpRequest extends AbstractServerHttpRequest {
     }
 
     /**
-     * The request's absolute URI: {@code http://} + Host (or the local address) + target. Throws
+     * The request's absolute URI: {@code http://} (or {@code https://} over TLS) + Host (or the local address) + target. Throws
      * {@link IllegalArgumentException} for a target Java's URI refuses.
      */
     static URI uri(HttpServerRequest request) {
@@ -49,7 +49,7 @@ final class EvplServerHttpRequest extends AbstractServerHttpRequest {
                             : a.getAddress().getHostAddress()) + ":" + a.getPort()
                     : "localhost";
         }
-        return URI.create("http://" + host + target);
+        return URI.create((request.sslSession() != null ? "https://" : "http://") + host + target);
     }
 
     @Override
@@ -76,7 +76,20 @@ final class EvplServerHttpRequest extends AbstractServerHttpRequest {
 
     @Override
     protected SslInfo initSslInfo() {
-        return null; // TLS is on the roadmap
+        javax.net.ssl.SSLSession session = request.sslSession();
+        if (session == null) {
+            return null;
+        }
+        String id = java.util.HexFormat.of().formatHex(session.getId());
+        java.security.cert.X509Certificate[] peer;
+        try {
+            java.security.cert.Certificate[] certs = session.getPeerCertificates();
+            peer = java.util.Arrays.stream(certs).filter(c -> c instanceof java.security.cert.X509Certificate)
+                    .toArray(java.security.cert.X509Certificate[]::new);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException noClientCertificate) {
+            return SslInfo.from(id);
+        }
+        return SslInfo.from(id, peer);
     }
 
     @Override

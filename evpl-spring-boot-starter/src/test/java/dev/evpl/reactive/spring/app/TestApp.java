@@ -47,6 +47,14 @@ public class TestApp {
             return "Hello, World!";
         }
 
+        /** How the request arrived: its URI scheme and, over TLS, whether Spring sees the session. */
+        @GetMapping("/tls")
+        String tls(ServerWebExchange exchange) {
+            org.springframework.http.server.reactive.SslInfo ssl = exchange.getRequest().getSslInfo();
+            return exchange.getRequest().getURI().getScheme() + " " + (ssl == null ? "no-session"
+                    : "session " + (ssl.getSessionId() == null || ssl.getSessionId().isEmpty() ? "without id" : "with id"));
+        }
+
         @GetMapping("/thread")
         String thread() {
             return Thread.currentThread().getName();

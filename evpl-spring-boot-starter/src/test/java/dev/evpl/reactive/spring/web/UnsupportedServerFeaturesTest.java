@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.evpl.reactive.core.EventLoopGroup;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.Http2;
-import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerException;
 import org.springframework.http.server.reactive.HttpHandler;
 import reactor.core.publisher.Mono;
@@ -23,19 +22,6 @@ class UnsupportedServerFeaturesTest {
             factory.setHttp2(http2);
             assertThatThrownBy(() -> factory.getWebServer(NOTHING)).isInstanceOf(WebServerException.class)
                     .hasMessageContaining("server.http2.enabled is not supported by evpl yet")
-                    .hasMessageContaining("evpl.enabled=false");
-        }
-    }
-
-    @Test
-    void sslIsRefusedWithTheWayOut() {
-        try (EventLoopGroup loops = EventLoopGroup.create(1)) {
-            EvplReactiveWebServerFactory factory = new EvplReactiveWebServerFactory(loops);
-            Ssl ssl = new Ssl();
-            ssl.setEnabled(true);
-            factory.setSsl(ssl);
-            assertThatThrownBy(() -> factory.getWebServer(NOTHING)).isInstanceOf(WebServerException.class)
-                    .hasMessageContaining("server.ssl is not supported by evpl yet")
                     .hasMessageContaining("evpl.enabled=false");
         }
     }
