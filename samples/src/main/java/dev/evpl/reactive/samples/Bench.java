@@ -7,9 +7,12 @@ import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.bind.Endpoint;
 import dev.evpl.reactive.core.bind.Listener;
 import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.bind.StreamTransport;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.framing.Framing;
 import dev.evpl.reactive.core.framing.SegmentFunction;
+import dev.evpl.reactive.core.tls.TlsConfig;
+import dev.evpl.reactive.core.tls.TlsTransport;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -30,6 +33,11 @@ import reactor.core.publisher.Sinks;
  * format: ops/s, Gbit/s (payload received back), latency p50/p99/max (HdrHistogram, pingpong).
  * With {@code --framing length32}, messages are {@code S} bytes including a 4-byte length prefix and
  * the in-process server answers each message with its own send.
+ *
+ * <p>{@code --protocol STREAM_SOCKET_TLS} runs TLS over {@code --tls-over} (default
+ * {@code STREAM_SOCKET_TCP}): the in-process server serves {@code --cert}/{@code --key} (or a
+ * throw-away certificate the client trusts); against {@code --connect}, the client trusts
+ * {@code --cacert} or, with {@code --insecure}, anything. Handshakes happen before the warm-up.
  */
 final class Bench {
     private Bench() {
@@ -53,18 +61,37 @@ final class Bench {
         }
         try (EventLoopGroup clientLoops = EventLoopGroup.create(GroupConfig.builder().threads(1).threadNamePrefix("bench-client").build());
              EventLoopGroup serverLoops = EventLoopGroup.create(GroupConfig.builder().threads(1).threadNamePrefix("bench-server").build())) {
+            boolean tls = protocol == Protocol.STREAM_SOCKET_TLS;
+            Protocol inner = tls ? Protocol.lookup(args.get("tls-over", "STREAM_SOCKET_TCP")) : protocol;
+            StreamTransport clientTransport = StreamTransport.of(inner);
+            StreamTransport serverTransport = clientTransport;
+            if (tls) {
+                TlsConfig.Builder client = TlsConfig.client();
+                if (args.has("connect")) {
+                    if (args.has("insecure")) {
+                        client.insecureTrustAll();
+                    } else if (args.has("cacert")) {
+                        client.trustPem(java.nio.file.Path.of(args.get("cacert", "")));
+                    }
+                } else {
+                    java.nio.file.Path[] pair = ServerCertificate.files(args);
+                    serverTransport = TlsTransport.server(inner, TlsConfig.server(pair[0], pair[1]).build());
+                    client.trustPem(pair[0]);
+                }
+                clientTransport = TlsTransport.client(inner, client.build());
+            }
             Endpoint target;
             Listener listener = null;
             if (args.has("connect")) {
                 String hp = args.get("connect", "");
                 int colon = hp.lastIndexOf(':');
-                target = protocol.endpointKind() == Endpoint.Kind.UNIX ? Endpoint.unix(hp)
+                target = inner.endpointKind() == Endpoint.Kind.UNIX ? Endpoint.unix(hp)
                         : Endpoint.inet(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
             } else {
-                Endpoint local = protocol.endpointKind() == Endpoint.Kind.UNIX
+                Endpoint local = inner.endpointKind() == Endpoint.Kind.UNIX
                         ? Endpoint.unix(Files.createTempDirectory("evpl-bench").resolve("s").toString())
                         : Endpoint.inet("127.0.0.1", 0);
-                listener = Listener.listen(protocol, local);
+                listener = Listener.listen(serverTransport, local);
                 listener.attach(serverLoops.loop(0), bind -> {
                     if (framed) {
                         bind.send(Framing.receive(bind, SegmentFunction.length32(16 << 20)))
@@ -73,13 +100,14 @@ final class Bench {
                         bind.send(bind.receive()).subscribe(null, e -> bind.close(), bind::close);
                     }
                 });
-                target = local.isUnix() ? local : Endpoint.inet("127.0.0.1", listener.port());
+                // TLS verifies the certificate's name: the throw-away one names localhost
+                target = local.isUnix() ? local : Endpoint.inet(tls ? "localhost" : "127.0.0.1", listener.port());
             }
             EventLoop loop = clientLoops.loop(0);
             Stats stats = new Stats();
             List<Conn> all = new ArrayList<>();
             for (int i = 0; i < conns; i++) {
-                Bind bind = Bind.connect(loop, protocol, target).block(Duration.ofSeconds(10));
+                Bind bind = Bind.connect(loop, clientTransport, target).block(Duration.ofSeconds(10));
                 Conn c = new Conn(bind, size, framed, stats);
                 all.add(c);
                 Mono.fromRunnable(() -> c.start(mode, inflight)).subscribeOn(loop).block(Duration.ofSeconds(10));

@@ -1,6 +1,7 @@
 package dev.evpl.reactive.samples;
 
 import dev.evpl.reactive.core.bind.Protocol;
+import dev.evpl.reactive.core.tls.TlsConfig;
 import dev.evpl.reactive.http.HttpClient;
 import dev.evpl.reactive.http.HttpClientResponse;
 import dev.evpl.reactive.http.HttpHeaders;
@@ -15,10 +16,12 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code http-fetch --url URL [--method M] [--data-file F] [--header "N: V"]… [--repeat N] [--protocol NAME]}:
- * sends the request (N times on one pooled connection when it can be reused) and prints, for the
+ * {@code http-fetch --url URL [--method M] [--data-file F] [--header "N: V"]… [--repeat N] [--protocol NAME]
+ * [--cacert C.pem | --insecure]}: sends the request (N times on one pooled connection when it can be reused) and prints, for the
  * last response, {@code STATUS <code>}, one {@code HEADER <name>: <value>} line per header, then
- * {@code BODY <length> <sha256>}; or a single {@code FAILED <reason>} line and exit code 1.
+ * {@code BODY <length> <sha256>}; or a single {@code FAILED <reason>} line and exit code 1. An
+ * {@code https://} URL is verified against the system trust store, or the CA certificates of
+ * {@code --cacert}; {@code --insecure} trusts any certificate (throw-away test certificates only).
  */
 final class HttpFetch {
     private HttpFetch() {
@@ -49,8 +52,18 @@ final class HttpFetch {
                 throw new IllegalArgumentException("--header must look like \"Name: value\", got '" + h + "'");
             }
         }
+        if (args.has("cacert") && args.has("insecure")) {
+            throw new IllegalArgumentException("--cacert and --insecure exclude each other");
+        }
+        TlsConfig.Builder tls = TlsConfig.client().alpn("http/1.1");
+        if (args.has("cacert")) {
+            tls.trustPem(Path.of(args.get("cacert", "")));
+        } else if (args.has("insecure")) {
+            tls.insecureTrustAll();
+        }
         HttpClient client = HttpClient.create().maxConnections(1)
                 .protocol(Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP")))
+                .secure(tls.build())
                 .responseTimeout(Duration.ofSeconds(30));
         try {
             Result last = null;

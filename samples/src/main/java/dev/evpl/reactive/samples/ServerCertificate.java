@@ -14,12 +14,21 @@ final class ServerCertificate {
     }
 
     static TlsConfig.Builder fromArgs(Args args) throws Exception {
+        Path[] pair = files(args);
+        return TlsConfig.server(pair[0], pair[1]);
+    }
+
+    /** The certificate chain and key files: {@code --cert}/{@code --key}, or a throw-away pair. */
+    static Path[] files(Args args) throws Exception {
         if (args.has("cert")) {
-            return TlsConfig.server(Path.of(args.get("cert", "")), Path.of(args.get("key", "")));
+            if (!args.has("key")) {
+                throw new IllegalArgumentException("--cert needs --key (the PKCS#8 private key in PEM)");
+            }
+            return new Path[] {Path.of(args.get("cert", "")), Path.of(args.get("key", ""))};
         }
         SelfSignedCertificate generated = SelfSignedCertificate.create(Files.createTempDirectory("evpl-cert"),
                 "self-signed", "localhost", 7);
         System.err.println("no --cert given: serving a throw-away self-signed certificate " + generated.cert());
-        return TlsConfig.server(generated.cert(), generated.key());
+        return new Path[] {generated.cert(), generated.key()};
     }
 }

@@ -88,6 +88,31 @@ class HttpSamplesTest {
     }
 
     @Test
+    void httpFetchOverHttpsWithCacertOrInsecure() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fetch-tls");
+        dev.evpl.reactive.core.tls.SelfSignedCertificate cert = dev.evpl.reactive.core.tls.SelfSignedCertificate.create(
+                dir, "fetch", "localhost", 2);
+        int port = RunningSample.start("LISTENING https /127.0.0.1:", "http-server", "--port", "0", "--host", "127.0.0.1",
+                "--cert", cert.cert().toString(), "--key", cert.key().toString());
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        String hello = "BODY 13 dffd6021bb2bd5b0af676290809ec3a53191dd81c7f70a4b28688a362182986f\n";
+        int code = Main.run(new String[] {"http-fetch", "--url", "https://localhost:" + port + "/hello", "--cacert",
+            cert.cert().toString(), "--repeat", "3"}, out);
+        assertThat(code).as(buf.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(buf.toString(StandardCharsets.UTF_8)).startsWith("STATUS 200\n").endsWith(hello);
+        buf.reset();
+        code = Main.run(new String[] {"http-fetch", "--url", "https://127.0.0.1:" + port + "/hello", "--insecure"}, out);
+        assertThat(code).isZero();
+        assertThat(buf.toString(StandardCharsets.UTF_8)).endsWith(hello);
+        buf.reset();
+        code = Main.run(new String[] {"http-fetch", "--url", "https://localhost:" + port + "/hello"}, out);
+        assertThat(code).as("the system trust store does not know a self-signed certificate").isEqualTo(1);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).startsWith("FAILED cannot connect to localhost:" + port)
+                .contains("PKIX path building failed");
+    }
+
+    @Test
     void fileServeStreamsFilesFromBlockReadsIntoTheSocket() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("file-serve");
         byte[] big = new byte[5_000_000];

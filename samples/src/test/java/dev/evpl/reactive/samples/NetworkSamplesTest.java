@@ -133,4 +133,14 @@ class NetworkSamplesTest {
                 "--seconds", "1", "--warmup", "0");
         assertThat(stream).contains("mode=stream").doesNotContain("gbps=0.0000");
     }
+
+    @Test
+    void benchRunsOverTlsOnTcpAndUnix() throws Exception {
+        String pp = bench("--protocol", "STREAM_SOCKET_TLS", "--mode", "pingpong", "--conns", "2", "--inflight", "4",
+                "--size", "64", "--seconds", "1", "--warmup", "0");
+        assertThat(pp).contains("protocol=STREAM_SOCKET_TLS").contains("errors=0").doesNotContain("rps=0 ");
+        String stream = bench("--protocol", "STREAM_SOCKET_TLS", "--tls-over", "STREAM_SOCKET_UNIX", "--mode", "stream",
+                "--conns", "1", "--size", "131072", "--seconds", "1", "--warmup", "0");
+        assertThat(stream).contains("mode=stream").doesNotContain("gbps=0.0000");
+    }
 }

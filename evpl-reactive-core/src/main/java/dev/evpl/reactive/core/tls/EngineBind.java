@@ -366,7 +366,7 @@ final class EngineBind implements SecureBind {
     @Override
     public Mono<Completion> send(Publisher<Segment> data) {
         return Mono.defer(() -> {
-            PlainSend s = new PlainSend(this);
+            PlainSend s = new PlainSend(this, sends);
             onLoop(() -> {
                 if (closed) {
                     s.fail(failure != null ? failure : new IllegalStateException("TLS bind closed"));

@@ -2,7 +2,6 @@ package dev.evpl.reactive.core.tls;
 
 import dev.evpl.reactive.core.bind.Completion;
 import dev.evpl.reactive.core.buffer.Segment;
-import java.util.ArrayDeque;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Sinks;
@@ -18,7 +17,9 @@ final class PlainSend implements CoreSubscriber<Segment> {
 
     private final EngineBind bind;
     final Sinks.One<Completion> result = Sinks.one();
-    final ArrayDeque<Segment> pending = new ArrayDeque<>();
+    private final PlainSends queue;
+    /** Segments of this send in the queue, not yet wrapped. */
+    int queued;
     private Subscription subscription;
     private int outstanding;
     /** The publisher completed (loop view). */
@@ -26,12 +27,15 @@ final class PlainSend implements CoreSubscriber<Segment> {
     /** Plaintext bytes and segments taken from the publisher. */
     long bytes;
     long messages;
+    /** Ciphertext segments queued when this send's latest segment was wrapped. */
+    long lastRecordAt = -1;
     /** Records of this send end at this many ciphertext segments queued (set once it is all wrapped). */
     long sealedAt = -1;
     boolean finished;
 
-    PlainSend(EngineBind bind) {
+    PlainSend(EngineBind bind, PlainSends queue) {
         this.bind = bind;
+        this.queue = queue;
     }
 
     @Override
@@ -61,7 +65,7 @@ final class PlainSend implements CoreSubscriber<Segment> {
             segment.release();
             return;
         }
-        pending.add(segment);
+        queue.arrived(this, segment);
         bytes += segment.readableBytes();
         messages++;
         bind.pump();
@@ -90,7 +94,7 @@ final class PlainSend implements CoreSubscriber<Segment> {
         if (subscription == null || sourceDone || finished) {
             return;
         }
-        int want = PREFETCH - outstanding - pending.size();
+        int want = PREFETCH - outstanding - queued;
         if (want > 0) {
             outstanding += want;
             subscription.request(want);
@@ -99,19 +103,15 @@ final class PlainSend implements CoreSubscriber<Segment> {
 
     /** Loop: everything taken was wrapped and the publisher is done. */
     boolean drained() {
-        return sourceDone && pending.isEmpty();
+        return sourceDone && queued == 0;
     }
 
-    /** Loop: fails this send and releases what it held. */
+    /** Loop: fails this send; its segments still queued are released when the queue reaches them. */
     void fail(Throwable cause) {
         if (finished) {
             return;
         }
         finished = true;
-        Segment s;
-        while ((s = pending.poll()) != null) {
-            s.release();
-        }
         if (subscription != null && !sourceDone) {
             subscription.cancel();
         }

@@ -222,6 +222,34 @@ class TlsBindTest {
         assertThat(echoAndFinish(c, "x")).isEqualTo("x");
     }
 
+    /**
+     * As on the plain binds, sends running at once interleave in arrival order: a send whose
+     * publisher is idle does not hold back a later one (the bench's stream mode runs an idle
+     * control send beside its data send; before, TLS waited for the first to complete: 0 bytes).
+     */
+    @Test
+    void concurrentSendsInterleaveInArrivalOrderAsOnPlainBinds() {
+        Endpoint at = echoServer(Protocol.STREAM_SOCKET_TCP, serverConfig().build());
+        SecureBind c = connect(Protocol.STREAM_SOCKET_TCP, clientConfig().build(), at);
+        reactor.core.publisher.Sinks.Many<Segment> idle = reactor.core.publisher.Sinks.many().unicast().onBackpressureBuffer();
+        Mono<dev.evpl.reactive.core.bind.Completion> first = c.send(idle.asFlux()).cache();
+        first.subscribe();
+        java.util.concurrent.CompletableFuture<String> echoed = c.receive().map(s -> {
+            try {
+                return s.toString(StandardCharsets.UTF_8);
+            } finally {
+                s.release();
+            }
+        }).scan("", String::concat).filter(all -> all.length() >= 12).next().toFuture();
+        assertThat(c.send(text(c.loop(), "second")).block(Duration.ofSeconds(5)).bytes()).isEqualTo(6);
+        Mono.fromRunnable(() -> idle.tryEmitNext(c.loop().allocator().copyOf("first!".getBytes(StandardCharsets.UTF_8))))
+                .subscribeOn(c.loop()).block();
+        idle.tryEmitComplete();
+        assertThat(first.block(Duration.ofSeconds(5)).bytes()).isEqualTo(6);
+        assertThat(Mono.fromFuture(echoed).block(Duration.ofSeconds(5))).isEqualTo("secondfirst!");
+        c.close();
+    }
+
     @Test
     void plaintextToATlsPortFailsThatBindOnly() {
         Endpoint at = echoServer(Protocol.STREAM_SOCKET_TCP, serverConfig().build());
