@@ -33,6 +33,10 @@ final class RecordCodec {
     private final SegmentAllocator allocator;
     private final int packetSize;
     private final int appSize;
+    /** The last unwrap may have left data inside the engine: ask it again before asking for input. */
+    private boolean plainMayBeBuffered;
+    /** Whether the engine buffers received ciphertext itself (every engine but the JDK's). */
+    private final boolean keepsInput;
     /** Ciphertext received and not yet unwrapped; read mode between calls. */
     private final ByteBuffer netIn;
     /** Where records are built when a pool buffer is too small for one. */
@@ -47,6 +51,7 @@ final class RecordCodec {
         this.appSize = engine.getSession().getApplicationBufferSize();
         this.netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
         this.direct = allocator.pool().config().bufferSize() >= packetSize;
+        this.keepsInput = !engine.getClass().getName().startsWith("sun.security.ssl.");
     }
 
     /** Takes an inner segment of ciphertext (only when {@link #wantsInput()}). */
@@ -60,9 +65,9 @@ final class RecordCodec {
         return pendingIn == null;
     }
 
-    /** Whether any received ciphertext is not unwrapped yet. */
+    /** Whether any received ciphertext is not unwrapped yet (here, or possibly inside the engine). */
     boolean hasInput() {
-        return pendingIn != null || netIn.hasRemaining();
+        return pendingIn != null || netIn.hasRemaining() || plainMayBeBuffered;
     }
 
     /** Releases the pending inner segment. */
@@ -77,18 +82,41 @@ final class RecordCodec {
     Unwrapped unwrap(ArrayDeque<Segment> plain) throws SSLException {
         for (;;) {
             topUp();
-            if (!netIn.hasRemaining() && !engine.isInboundDone()) {
+            if (!netIn.hasRemaining() && !engine.isInboundDone() && !plainMayBeBuffered) {
                 return Unwrapped.NEED_INPUT;
             }
             Segment out = allocator.allocate(appSize);
             SSLEngineResult r;
+            ByteBuffer[] dsts = out.asByteBuffers();
             try {
-                r = engine.unwrap(netIn, out.asByteBuffers());
+                r = engine.unwrap(netIn, dsts);
             } catch (SSLException | RuntimeException e) {
                 out.release();
                 throw e;
             }
             int produced = r.bytesProduced();
+            // An engine that keeps data of its own (Conscrypt: ciphertext taken into its BIO beyond
+            // the record it decrypted, plaintext beyond the end of one of several destination
+            // buffers) must be called again, even without new ciphertext, until it does nothing.
+            // The JDK's engine keeps nothing: it is only asked again for split destinations.
+            boolean hadBuffered = plainMayBeBuffered;
+            plainMayBeBuffered = (produced > 0 && dsts.length > 1)
+                    || (keepsInput && (produced > 0 || r.bytesConsumed() > 0));
+            if (hadBuffered && produced == 0 && r.bytesConsumed() == 0 && r.getStatus() != SSLEngineResult.Status.CLOSED) {
+                out.release();
+                SSLEngineResult.HandshakeStatus hs = r.getHandshakeStatus();
+                // nothing came out; unless the handshake moved on (the call ran a step on what the
+                // engine held), new ciphertext is needed
+                boolean stuck = hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
+                        || hs == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+                if (stuck && !netIn.hasRemaining() && pendingIn == null) {
+                    return Unwrapped.NEED_INPUT;
+                }
+                if (!stuck) {
+                    return Unwrapped.PROGRESS;
+                }
+                continue;
+            }
             if (produced > 0) {
                 plain.add(out.slice(0, produced));
             }
@@ -102,7 +130,18 @@ final class RecordCodec {
                 }
                 case BUFFER_OVERFLOW -> throw new SSLException("record larger than the application buffer " + appSize);
                 case CLOSED -> {
-                    return Unwrapped.CLOSED;
+                    if (engine.isInboundDone()) {
+                        return Unwrapped.CLOSED; // the peer's close_notify
+                    }
+                    // Conscrypt says CLOSED as soon as our side sent close_notify, though the peer
+                    // may still send (a half-close): only the inbound side decides the end.
+                    if (r.bytesConsumed() > 0 || produced > 0) {
+                        return Unwrapped.PROGRESS;
+                    }
+                    if (pendingIn != null) {
+                        continue;
+                    }
+                    return Unwrapped.NEED_INPUT;
                 }
                 default -> {
                     return Unwrapped.PROGRESS;
@@ -173,6 +212,12 @@ final class RecordCodec {
                 seg.release();
             }
             if (r.getStatus() == SSLEngineResult.Status.CLOSED && n == 0) {
+                if (src != null && hasRemaining(in)) {
+                    // Conscrypt closes its outbound side when the peer's close_notify arrives (no
+                    // half-close): what is left cannot be sent, and must not vanish silently.
+                    throw new SSLException("the TLS engine closed its sending side (the peer sent close_notify): "
+                            + "plaintext not sent");
+                }
                 return total;
             }
             if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {

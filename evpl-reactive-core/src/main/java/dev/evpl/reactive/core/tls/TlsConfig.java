@@ -196,6 +196,7 @@ public final class TlsConfig {
         private String serverName;
         private boolean verifyHostname = true;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private java.security.Provider provider;
         private final java.util.Map<String, KeyManagerFactory> byServerName = new java.util.LinkedHashMap<>();
 
         private Builder(boolean client) {
@@ -319,6 +320,24 @@ public final class TlsConfig {
             return this;
         }
 
+        /**
+         * The engine's provider (default: the JDK's SunJSSE), e.g. {@code Conscrypt.newProvider()};
+         * see {@link #conscrypt()}.
+         */
+        public Builder provider(java.security.Provider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * Engines from Conscrypt (BoringSSL through JNI, {@code org.conscrypt:conscrypt-openjdk-uber}
+         * on the class path): faster handshakes than the JDK's. Fails with a message naming the
+         * artifact when it is not there, or when its native library does not load here.
+         */
+        public Builder conscrypt() {
+            return provider(Conscrypt.provider());
+        }
+
         /** Reads the key and trust material and makes the context. */
         public TlsConfig build() {
             try {
@@ -344,7 +363,7 @@ public final class TlsConfig {
                         yield f.getTrustManagers();
                     }
                 };
-                SSLContext ctx = SSLContext.getInstance("TLS");
+                SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
                 ctx.init(km, tm, loopSafeRandom());
                 return new TlsConfig(this, ctx);
             } catch (IOException | GeneralSecurityException e) {

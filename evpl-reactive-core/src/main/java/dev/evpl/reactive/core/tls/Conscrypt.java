@@ -1,0 +1,62 @@
+package dev.evpl.reactive.core.tls;
+
+import java.security.Provider;
+
+/**
+ * Conscrypt's provider, found by reflection so that core has no compile-time dependency on it: an
+ * application that wants BoringSSL's engine adds {@code org.conscrypt:conscrypt-openjdk-uber}.
+ * One provider instance is shared by every config (its native library loads once). Thread-safe.
+ */
+final class Conscrypt {
+    private static volatile Provider provider;
+
+    private Conscrypt() {
+    }
+
+    static Provider provider() {
+        Provider p = provider;
+        if (p == null) {
+            synchronized (Conscrypt.class) {
+                p = provider;
+                if (p == null) {
+                    p = load();
+                    provider = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Conscrypt calls the trust manager inside {@code unwrap}, on the loop (the JDK engine hands it
+     * out as a delegated task). The check itself is CPU work of well under a millisecond, but its
+     * first run initializes the JDK's table of anchor certificates by reading the cacerts file: a
+     * file read on a loop thread. Done here, off the loops, once.
+     */
+    private static void warmCertificateChecks() {
+        try {
+            Class.forName("sun.security.util.AnchorCertificates", true, null);
+        } catch (ClassNotFoundException | LinkageError ignored) {
+            // another JDK: nothing known to warm
+        }
+    }
+
+    private static Provider load() {
+        Class<?> c;
+        try {
+            c = Class.forName("org.conscrypt.Conscrypt");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("TLS engine Conscrypt: org.conscrypt.Conscrypt is not on the class path; add "
+                    + "org.conscrypt:conscrypt-openjdk-uber (or use the JDK engine, the default)", e);
+        }
+        try {
+            c.getMethod("checkAvailability").invoke(null); // throws the native library's load error
+            Provider p = (Provider) c.getMethod("newProvider").invoke(null);
+            warmCertificateChecks();
+            return p;
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException i ? i.getCause() : e;
+            throw new IllegalStateException("TLS engine Conscrypt: not usable on this platform: " + cause, cause);
+        }
+    }
+}
