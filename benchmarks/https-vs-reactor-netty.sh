@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Side-by-side TLS benchmark: evpl against Reactor Netty (one loop each, the JDK's TLS provider on
-# both, EC P-256 certificate), same pinning (load on CPU 0, servers on CPU 1), alternating per round,
+# Side-by-side TLS benchmark: evpl against Reactor Netty (one loop each, one engine family on both:
+# FAMILY jdk = the JDK's SunJSSE on both; openssl = Conscrypt (BoringSSL) for evpl, netty-tcnative
+# (BoringSSL) for Reactor Netty; EC P-256 certificate), same pinning (load on CPU 0, servers on CPU 1), alternating per round,
 # medians of ROUNDS:
 #   - HTTPS GET /hello keep-alive:        wrk -t1 -c64
 #   - handshakes/s (Connection: close):   wrk -t1 -c64 -H 'Connection: close' (a full handshake per request)
 #   - TLS echo bulk, 1 connection 128 KiB: the samples' bench (stream mode) as the client for both
-# Usage: benchmarks/https-vs-reactor-netty.sh [ROUNDS] [SECONDS]
+# Usage: benchmarks/https-vs-reactor-netty.sh [ROUNDS] [SECONDS] [jdk|openssl]
 # (after: mvn -B -q install -DskipTests; needs wrk built with TLS and openssl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
 SECS=${2:-5}
+FAMILY=${3:-jdk}
+case $FAMILY in jdk) EVPL_ENGINE=jdk;; openssl) EVPL_ENGINE=conscrypt;; *) echo "FAMILY must be jdk or openssl"; exit 2;; esac
+echo "engine family: $FAMILY (evpl --engine $EVPL_ENGINE, Reactor Netty $FAMILY)"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
 command -v openssl >/dev/null || { echo "openssl is not installed"; exit 2; }
 mkdir -p target/bench
@@ -23,10 +27,10 @@ EVPL_HTTPS=8401; RN_HTTPS=8402; EVPL_ECHO=8403; RN_ECHO=8404
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-taskset -c 1 java -jar "$JAR" http-server --host 127.0.0.1 --port $EVPL_HTTPS --cert $CERT --key $KEY > target/bench/evpl-https.log 2>&1 & pids+=($!)
-taskset -c 1 java -cp "$BJAR" dev.evpl.reactive.benchmarks.ReactorNettyTls https $RN_HTTPS $CERT $KEY > target/bench/rn-https.log 2>&1 & pids+=($!)
-taskset -c 1 java -jar "$JAR" echo-server --protocol STREAM_SOCKET_TLS --host 127.0.0.1 --port $EVPL_ECHO --cert $CERT --key $KEY > target/bench/evpl-tls-echo.log 2>&1 & pids+=($!)
-taskset -c 1 java -cp "$BJAR" dev.evpl.reactive.benchmarks.ReactorNettyTls echo $RN_ECHO $CERT $KEY > target/bench/rn-tls-echo.log 2>&1 & pids+=($!)
+taskset -c 1 java -jar "$JAR" http-server --host 127.0.0.1 --port $EVPL_HTTPS --cert $CERT --key $KEY --engine $EVPL_ENGINE > target/bench/evpl-https.log 2>&1 & pids+=($!)
+taskset -c 1 java -cp "$BJAR" dev.evpl.reactive.benchmarks.ReactorNettyTls https $RN_HTTPS $CERT $KEY $FAMILY > target/bench/rn-https.log 2>&1 & pids+=($!)
+taskset -c 1 java -jar "$JAR" echo-server --protocol STREAM_SOCKET_TLS --host 127.0.0.1 --port $EVPL_ECHO --cert $CERT --key $KEY --engine $EVPL_ENGINE > target/bench/evpl-tls-echo.log 2>&1 & pids+=($!)
+taskset -c 1 java -cp "$BJAR" dev.evpl.reactive.benchmarks.ReactorNettyTls echo $RN_ECHO $CERT $KEY $FAMILY > target/bench/rn-tls-echo.log 2>&1 & pids+=($!)
 for i in $(seq 150); do
   n=$(cat target/bench/evpl-https.log target/bench/rn-https.log target/bench/evpl-tls-echo.log target/bench/rn-tls-echo.log 2>/dev/null | grep -c LISTENING || true)
   [ "$n" -ge 4 ] && break
@@ -37,7 +41,7 @@ wrk_rps() { # port [extra wrk args...] -> requests/s
   taskset -c 0 wrk -t1 -c64 -d"${SECS}s" "$@" "https://127.0.0.1:$port/hello" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
 }
 echo_gbps() { # port -> Gbit/s echoed
-  taskset -c 0 java -jar "$JAR" bench --protocol STREAM_SOCKET_TLS --connect 127.0.0.1:$1 --insecure --mode stream \
+  taskset -c 0 java -jar "$JAR" bench --protocol STREAM_SOCKET_TLS --connect 127.0.0.1:$1 --insecure --engine $EVPL_ENGINE --mode stream \
     --conns 1 --size 131072 --seconds "$SECS" --warmup 2 2>/dev/null | awk '/^RESULT/ {for (i = 1; i <= NF; i++) if ($i ~ /^gbps=/) print substr($i, 6)}'
 }
 median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -15,16 +15,22 @@ import reactor.netty.tcp.TcpSslContextSpec;
 /**
  * The comparison peers for {@code benchmarks/https-vs-reactor-netty.sh}: Reactor Netty's HTTPS
  * server ({@code GET /hello}, {@code POST /echo}) and its TLS echo {@code TcpServer}, one event loop
- * each, the JDK provider (no netty-tcnative on the class path), written the idiomatic way.
- * {@code java -cp benchmarks/target/benchmarks.jar dev.evpl.reactive.benchmarks.ReactorNettyTls https|echo PORT CERT.pem KEY.pem}
+ * each, written the idiomatic way; the JDK provider, or with {@code openssl} netty-tcnative's
+ * BoringSSL. {@code java -cp benchmarks/target/benchmarks.jar dev.evpl.reactive.benchmarks.ReactorNettyTls
+ * https|echo PORT CERT.pem KEY.pem [jdk|openssl]}
  */
 public final class ReactorNettyTls {
     private ReactorNettyTls() {
     }
 
     public static void main(String[] args) {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("usage: https|echo PORT CERT.pem KEY.pem");
+        if (args.length != 4 && args.length != 5) {
+            throw new IllegalArgumentException("usage: https|echo PORT CERT.pem KEY.pem [jdk|openssl]");
+        }
+        io.netty.handler.ssl.SslProvider provider = args.length == 5 && args[4].equals("openssl")
+                ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK;
+        if (provider == io.netty.handler.ssl.SslProvider.OPENSSL && !io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            throw new IllegalStateException("netty-tcnative is not usable here", io.netty.handler.ssl.OpenSsl.unavailabilityCause());
         }
         int port = Integer.parseInt(args[1]);
         File cert = new File(args[2]);
@@ -34,7 +40,7 @@ public final class ReactorNettyTls {
         if (args[0].equals("https")) {
             byte[] hello = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
             server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops)
-                    .secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(cert, key)))
+                    .secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(cert, key).configure(b -> b.sslProvider(provider))))
                     .route(r -> r.get("/hello", (req, res) -> {
                         ByteBuf body = Unpooled.wrappedBuffer(hello);
                         return res.header("Content-Type", "text/plain").header("Content-Length", "13").send(Mono.just(body));
@@ -42,11 +48,11 @@ public final class ReactorNettyTls {
                     .bindNow();
         } else {
             server = TcpServer.create().host("127.0.0.1").port(port).runOn(loops)
-                    .secure(spec -> spec.sslContext(TcpSslContextSpec.forServer(cert, key)))
+                    .secure(spec -> spec.sslContext(TcpSslContextSpec.forServer(cert, key).configure(b -> b.sslProvider(provider))))
                     .handle((in, out) -> out.send(in.receive().retain()))
                     .bindNow();
         }
-        System.out.println("LISTENING reactor-netty-" + args[0] + " " + server.address());
+        System.out.println("LISTENING reactor-netty-" + args[0] + " " + provider + " " + server.address());
         server.onDispose().block();
     }
 }

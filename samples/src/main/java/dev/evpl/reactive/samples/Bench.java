@@ -37,7 +37,8 @@ import reactor.core.publisher.Sinks;
  * <p>{@code --protocol STREAM_SOCKET_TLS} runs TLS over {@code --tls-over} (default
  * {@code STREAM_SOCKET_TCP}): the in-process server serves {@code --cert}/{@code --key} (or a
  * throw-away certificate the client trusts); against {@code --connect}, the client trusts
- * {@code --cacert} or, with {@code --insecure}, anything. Handshakes happen before the warm-up.
+ * {@code --cacert} or, with {@code --insecure}, anything. {@code --engine jdk|conscrypt} picks the
+ * TLS engine of both sides. Handshakes happen before the warm-up.
  */
 final class Bench {
     private Bench() {
@@ -75,10 +76,11 @@ final class Bench {
                     }
                 } else {
                     java.nio.file.Path[] pair = ServerCertificate.files(args);
-                    serverTransport = TlsTransport.server(inner, TlsConfig.server(pair[0], pair[1]).build());
+                    serverTransport = TlsTransport.server(inner,
+                            ServerCertificate.engine(TlsConfig.server(pair[0], pair[1]), args).build());
                     client.trustPem(pair[0]);
                 }
-                clientTransport = TlsTransport.client(inner, client.build());
+                clientTransport = TlsTransport.client(inner, ServerCertificate.engine(client, args).build());
             }
             Endpoint target;
             Listener listener = null;

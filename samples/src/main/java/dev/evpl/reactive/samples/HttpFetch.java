@@ -63,7 +63,7 @@ final class HttpFetch {
         }
         HttpClient client = HttpClient.create().maxConnections(1)
                 .protocol(Protocol.lookup(args.get("protocol", "STREAM_SOCKET_TCP")))
-                .secure(tls.build())
+                .secure(ServerCertificate.engine(tls, args).build())
                 .responseTimeout(Duration.ofSeconds(30));
         try {
             Result last = null;

@@ -20,16 +20,18 @@ public final class Main {
     static {
         register("loop-demo", "timers, a doorbell rung from another thread, and the loops as Reactor schedulers",
                 LoopDemo::run);
-        register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait] [--cert C.pem --key K.pem (STREAM_SOCKET_TLS)]",
+        register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait] [--cert C.pem --key K.pem] [--engine jdk|conscrypt] (STREAM_SOCKET_TLS)",
                 EchoServer::run);
         register("bench", "--protocol NAME --mode pingpong|stream --conns C --inflight Q --size S --seconds T "
-                + "[--framing length32] [--connect H:P]", Bench::run);
-        register("http-server", "--port P [--host H] [--threads N] [--protocol NAME] [--epoll-wait] [--cert C.pem --key K.pem | --https]", HttpServerSample::run);
+                + "[--framing length32] [--connect H:P] [--tls-over NAME --cacert C.pem|--insecure --engine jdk|conscrypt (STREAM_SOCKET_TLS)]",
+                Bench::run);
+        register("http-server", "--port P [--host H] [--threads N] [--protocol NAME] [--epoll-wait] [--cert C.pem --key K.pem | --https] [--engine jdk|conscrypt]",
+                HttpServerSample::run);
         register("block-bench", "--file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite --seconds T "
                 + "[--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL|FILECHANNEL_ELASTIC] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N] [--warmup S]", BlockBench::run);
         register("file-serve", "--port P --dir D [--host H] [--threads N] [--protocol IO_URING|THREAD_POOL]", FileServe::run);
-        register("http-fetch", "--url URL [--method M] [--data-file F] [--header \"N: V\"]... [--repeat N] [--protocol NAME]",
-                HttpFetch::run);
+        register("http-fetch", "--url URL [--method M] [--data-file F] [--header \"N: V\"]... [--repeat N] [--protocol NAME] "
+                + "[--cacert C.pem | --insecure] [--engine jdk|conscrypt]", HttpFetch::run);
         register("soak", "[--minutes M] [--workers N] [--kinds echo,http,block]: mixed load with faults under paranoid leak detection; exit 0 when nothing leaked",
                 Soak::run);
         register("spring-app", "[--server.port=P] [--evpl.loops.count=N] [--sample.upload-dir=D] (any Spring Boot property)",

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The TLS settings of a server sample: {@code --cert C.pem --key K.pem} (PEM chain, PKCS#8 key),
- * or a throw-away self-signed certificate for {@code localhost}, announced on stderr.
+ * or a throw-away self-signed certificate for {@code localhost}, announced on stderr; and
+ * {@code --engine jdk|conscrypt} (default jdk), the engine of every TLS sample.
  */
 final class ServerCertificate {
     private ServerCertificate() {
@@ -15,7 +16,17 @@ final class ServerCertificate {
 
     static TlsConfig.Builder fromArgs(Args args) throws Exception {
         Path[] pair = files(args);
-        return TlsConfig.server(pair[0], pair[1]);
+        return engine(TlsConfig.server(pair[0], pair[1]), args);
+    }
+
+    /** Applies {@code --engine}: {@code jdk} (the default) or {@code conscrypt}. */
+    static TlsConfig.Builder engine(TlsConfig.Builder b, Args args) {
+        String engine = args.get("engine", "jdk");
+        return switch (engine) {
+            case "jdk" -> b;
+            case "conscrypt" -> b.conscrypt();
+            default -> throw new IllegalArgumentException("--engine must be jdk or conscrypt, got '" + engine + "'");
+        };
     }
 
     /** The certificate chain and key files: {@code --cert}/{@code --key}, or a throw-away pair. */

@@ -142,5 +142,8 @@ class NetworkSamplesTest {
         String stream = bench("--protocol", "STREAM_SOCKET_TLS", "--tls-over", "STREAM_SOCKET_UNIX", "--mode", "stream",
                 "--conns", "1", "--size", "131072", "--seconds", "1", "--warmup", "0");
         assertThat(stream).contains("mode=stream").doesNotContain("gbps=0.0000");
+        String conscrypt = bench("--protocol", "STREAM_SOCKET_TLS", "--engine", "conscrypt", "--mode", "pingpong",
+                "--conns", "2", "--inflight", "4", "--size", "64", "--seconds", "1", "--warmup", "0");
+        assertThat(conscrypt).contains("errors=0").doesNotContain("rps=0 ");
     }
 }
