@@ -15,6 +15,11 @@ import reactor.core.CoreSubscriber;
  */
 abstract class ConnectionInput implements CoreSubscriber<Segment> {
     final Bind bind;
+
+    /** The TLS session of the connection; null over plain TCP (a {@link ServerExchange} view). */
+    public javax.net.ssl.SSLSession sslSession() {
+        return bind instanceof dev.evpl.reactive.core.tls.SecureBind s ? s.session() : null;
+    }
     final EventLoop loop;
     private Subscription upstream;
     private boolean readPending;

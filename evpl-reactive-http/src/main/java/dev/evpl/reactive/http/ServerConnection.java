@@ -98,11 +98,6 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     }
 
     @Override
-    public javax.net.ssl.SSLSession sslSession() {
-        return bind instanceof dev.evpl.reactive.core.tls.SecureBind s ? s.session() : null;
-    }
-
-    @Override
     public boolean onLoop(Runnable task) {
         return super.onLoop(task);
     }

@@ -62,7 +62,7 @@ final class Bench {
         }
         try (EventLoopGroup clientLoops = EventLoopGroup.create(GroupConfig.builder().threads(1).threadNamePrefix("bench-client").build());
              EventLoopGroup serverLoops = EventLoopGroup.create(GroupConfig.builder().threads(1).threadNamePrefix("bench-server").build())) {
-            boolean tls = protocol == Protocol.STREAM_SOCKET_TLS;
+            boolean tls = StreamTransport.of(protocol) instanceof TlsTransport; // by transport, not by name
             Protocol inner = tls ? Protocol.lookup(args.get("tls-over", "STREAM_SOCKET_TCP")) : protocol;
             StreamTransport clientTransport = StreamTransport.of(inner);
             StreamTransport serverTransport = clientTransport;

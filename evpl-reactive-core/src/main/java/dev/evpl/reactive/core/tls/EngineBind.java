@@ -7,7 +7,6 @@ import dev.evpl.reactive.core.bind.Protocol;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -152,7 +151,7 @@ final class EngineBind implements SecureBind {
                         runTasks();
                         return;
                     }
-                    case NEED_WRAP -> wrap(null);
+                    case NEED_WRAP -> outbox.wrap(null);
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                         if (!unwrap()) {
                             flushCipher();
@@ -175,7 +174,7 @@ final class EngineBind implements SecureBind {
                 receive.drain();
             }
             if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                wrap(null); // a post-handshake message (KeyUpdate, a close_notify answer)
+                outbox.wrap(null); // a post-handshake message (KeyUpdate, a close_notify answer)
             }
             wrapPlaintext();
             flushCipher();
@@ -199,7 +198,7 @@ final class EngineBind implements SecureBind {
         // again by the next engine call, which only then prepares the alert: try a few times.
         for (int i = 0; i < 3 && outbox.isEmpty() && !engine.isOutboundDone(); i++) {
             try {
-                wrap(null);
+                outbox.wrap(null);
             } catch (SSLException | RuntimeException ignored) {
                 // the stored failure: the alert follows on the next call
             }
@@ -262,11 +261,6 @@ final class EngineBind implements SecureBind {
         }
     }
 
-    /** Loop: wraps {@code src} (null: a handshake or alert message) into records queued for the inner bind. */
-    private void wrap(ByteBuffer[] src) throws SSLException {
-        outbox.wrap(src);
-    }
-
     /** Wraps the pending plaintext of the sends; once all is wrapped and the bind finishes, close_notify. */
     private void wrapPlaintext() throws SSLException {
         if (!handshaken) {
@@ -276,7 +270,7 @@ final class EngineBind implements SecureBind {
         if (finishing && !closeNotifySent && allSealed) {
             closeNotifySent = true;
             engine.closeOutbound();
-            wrap(null);
+            outbox.wrap(null);
             // Wait for the peer's close_notify (both ways, then the connection closes), at most
             // as long as a handshake may take.
             loop.timer(() -> {
