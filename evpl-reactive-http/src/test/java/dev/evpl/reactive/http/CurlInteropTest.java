@@ -1,9 +1,7 @@
 package dev.evpl.reactive.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,7 @@ class CurlInteropTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(new File("/usr/bin/curl").canExecute(), "curl is not installed on this machine");
+        ExternalTools.requireCurl();
         server = HttpServer.create().route(TestRoutes::configure).bindNow();
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.evpl.reactive.core.tls.SelfSignedCertificate;
 import dev.evpl.reactive.core.tls.TlsConfig;
-import java.io.File;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +88,7 @@ class HttpsServerTest {
 
     @Test
     void curlWithTheCaCertificate() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(new File("/usr/bin/curl").canExecute(), "curl is not installed");
+        ExternalTools.requireCurl();
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/curl", "-sS", "--max-time", "20", "--cacert",
                 cert.cert().toString(), "https://localhost:" + server.port() + "/hello",
                 "https://localhost:" + server.port() + "/users/7"));

@@ -99,7 +99,7 @@ class TlsSessionsTest {
         int port = echoServer(TlsTransport.server(TlsConfig.server(main.cert(), main.key())
                 .certificateFor("API.example", api.cert(), api.key())
                 .certificateFor("*.wild.example", wild.cert(), wild.key()).build()));
-        TlsConfig.Builder trustAll = TlsConfig.client().trustPem(allTrusted);
+        TlsConfig.Builder trustingEvery = TlsConfig.client().trustPem(allTrusted);
         SecureBind a = connect(TlsConfig.client().trustPem(allTrusted).serverName("api.example").build(), "127.0.0.1", port);
         assertThat(subject(a)).isEqualTo("CN=api.example");
         assertThat(echo(a, "api")).isEqualTo("api");
@@ -107,7 +107,7 @@ class TlsSessionsTest {
         SecureBind w = connect(TlsConfig.client().trustPem(allTrusted).serverName("x.wild.example").build(), "127.0.0.1", port);
         assertThat(subject(w)).isEqualTo("CN=*.wild.example");
         w.close();
-        SecureBind d = connect(trustAll.build(), "localhost", port);
+        SecureBind d = connect(trustingEvery.build(), "localhost", port);
         assertThat(subject(d)).isEqualTo("CN=localhost");
         d.close();
         // a wildcard names one label only: a.b.wild.example gets the default, whose name does not match
@@ -178,7 +178,7 @@ class TlsSessionsTest {
      */
     @Test
     void tls13KeyUpdatesMidStreamBothWays() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(openssl(), "openssl is not installed");
+        OpensslInteropTest.requireTool(OpensslInteropTest.openssl(), "openssl");
         int port = echoServer(TlsTransport.server(TlsConfig.server(main.cert(), main.key()).build()));
         Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3",
                 "-CAfile", main.cert().toString(), "-verify_return_error", "-servername", "localhost", "-msg")
@@ -212,11 +212,4 @@ class TlsSessionsTest {
         }
     }
 
-    private static boolean openssl() {
-        try {
-            return new ProcessBuilder("openssl", "version").start().waitFor(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return false;
-        }
-    }
 }
