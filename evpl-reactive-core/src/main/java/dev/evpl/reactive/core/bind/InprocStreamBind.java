@@ -1,6 +1,7 @@
 package dev.evpl.reactive.core.bind;
 
 import dev.evpl.reactive.core.Doorbell;
+import dev.evpl.reactive.core.internal.bind.SendCallback;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.net.SocketAddress;

@@ -1,6 +1,7 @@
 package dev.evpl.reactive.core.bind;
 
 import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.internal.bind.SendCallback;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;

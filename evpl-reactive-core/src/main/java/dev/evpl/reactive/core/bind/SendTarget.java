@@ -1,18 +1,12 @@
 package dev.evpl.reactive.core.bind;
 
-import dev.evpl.reactive.core.EventLoop;
-import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.internal.bind.SegmentSink;
 
-/** Where a {@link SendOp} puts its segments: a socket's send queue, or an in-process peer. Loop-confined. */
-interface SendTarget {
-    EventLoop loop();
-
-    /** Takes ownership of {@code s}; {@code callback} hears when it was written (or failed). */
-    void enqueue(Segment s, SendCallback callback);
-
-    /** Bytes taken but not yet written (or not yet read by an in-process peer). */
-    int unsentBytes();
-
+/**
+ * Where a {@link SendOp} puts its segments: a socket's send queue, or an in-process peer. The
+ * {@link SegmentSink} half is what TLS hands its records to. Loop-confined.
+ */
+interface SendTarget extends SegmentSink {
     /** Whether the target is closed. */
     boolean isClosedOnLoop();
 

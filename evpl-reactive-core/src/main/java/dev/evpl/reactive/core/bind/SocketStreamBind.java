@@ -1,6 +1,7 @@
 package dev.evpl.reactive.core.bind;
 
 import static dev.evpl.reactive.core.internal.nativeio.Native.LIBC;
+import dev.evpl.reactive.core.internal.bind.SendCallback;
 
 import dev.evpl.reactive.core.Deferral;
 import dev.evpl.reactive.core.EventLoop;

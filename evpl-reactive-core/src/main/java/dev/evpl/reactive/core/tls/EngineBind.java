@@ -29,9 +29,8 @@ import reactor.core.scheduler.Schedulers;
  * subscriber has credit, and ciphertext is asked of the inner bind one segment at a time, only
  * when a record is incomplete; without credit the inner bind stops reading and TCP pushes back.
  * Send = batch: plaintext of every pending send is wrapped while the ciphertext backlog is under
- * {@link #CIPHER_LIMIT}; the records go to the inner bind in order, one inner send per batch
- * (never two at once, so records can never be reordered). A send completes when the batch holding
- * its last record was written. Delegated tasks (certificate checks, key generation) run on
+ * {@link #CIPHER_LIMIT}; the records go to the inner bind in order, straight into its send queue
+ * ({@link RecordOutbox}). A send completes when its last record was written. Delegated tasks (certificate checks, key generation) run on
  * Reactor's bounded-elastic scheduler; the loop goes on meanwhile.
  */
 final class EngineBind implements SecureBind {
@@ -65,6 +64,8 @@ final class EngineBind implements SecureBind {
     /** beginHandshake was called: before it the engine reports NOT_HANDSHAKING, which is no handshake done. */
     private boolean started;
     private boolean pumpAgain;
+    /** The last wrap stopped at {@link #CIPHER_LIMIT}: plaintext waits for records to be written. */
+    private boolean throttled;
     private boolean finishing;
     private boolean closeNotifySent;
     private Throwable failure;
@@ -79,7 +80,7 @@ final class EngineBind implements SecureBind {
         this.loop = inner.loop();
         this.allocator = loop.allocator();
         this.codec = new RecordCodec(engine, allocator);
-        this.outbox = new RecordOutbox(codec);
+        this.outbox = new RecordOutbox(codec, inner, this::recordsWritten, this::batchFailed);
         loop.timer(() -> {
             if (!handshaken && !closed) {
                 fail(new SSLException("TLS handshake timed out after " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos)
@@ -267,6 +268,7 @@ final class EngineBind implements SecureBind {
             return;
         }
         boolean allSealed = sends.wrap(outbox, CIPHER_LIMIT);
+        throttled = outbox.bytes() >= CIPHER_LIMIT;
         if (finishing && !closeNotifySent && allSealed) {
             closeNotifySent = true;
             engine.closeOutbound();
@@ -280,11 +282,25 @@ final class EngineBind implements SecureBind {
         }
     }
 
-    /** Sends what is queued as one inner send, unless one is in flight. */
+    /**
+     * Loop: records were written by the inner bind. Pumps only when that changes something: a send
+     * can complete, everything is out, a throttled bind has room again (half the limit, so a bulk
+     * sender refills in large steps rather than one record at a time), or the bind is closing.
+     */
+    private void recordsWritten() {
+        if (pumping) {
+            pumpAgain = true; // an in-process peer took the record inside our own flush
+        } else if (outbox.idle() || closeNotifySent || (throttled && outbox.bytes() < CIPHER_LIMIT / 2)
+                || sends.completable(outbox.written())) {
+            pump();
+        }
+    }
+
+    /** Hands what is queued to the inner bind. */
     private void flushCipher() {
         completeWritten();
         if (!closed) {
-            outbox.flush(inner, this::onLoop, this::pump, this::batchFailed);
+            outbox.flush();
         }
     }
 
@@ -359,22 +375,20 @@ final class EngineBind implements SecureBind {
 
     @Override
     public Mono<Completion> send(Publisher<Segment> data) {
-        return Mono.defer(() -> {
-            PlainSend s = new PlainSend(this, sends);
-            onLoop(() -> {
-                if (closed) {
-                    s.fail(failure != null ? failure : new IllegalStateException("TLS bind closed"));
-                    return;
-                }
-                if (finishing) {
-                    s.fail(new IllegalStateException("TLS bind is finishing: no more sends"));
-                    return;
-                }
-                sends.add(s);
-                Flux.from(data).subscribe(s);
-            });
-            return s.result.asMono();
-        });
+        return PlainSend.mono(this, sends, data, null);
+    }
+
+    @Override
+    public Mono<Completion> send(Segment data) {
+        return PlainSend.mono(this, sends, null, data);
+    }
+
+    /** Loop: why this bind takes no more sends, or null. */
+    Throwable sendRefusal() {
+        if (closed) {
+            return failure != null ? failure : new IllegalStateException("TLS bind closed");
+        }
+        return finishing ? new IllegalStateException("TLS bind is finishing: no more sends") : null;
     }
 
     @Override
@@ -384,7 +398,7 @@ final class EngineBind implements SecureBind {
 
     @Override
     public int sendBacklog() {
-        return outbox.bytes() + inner.sendBacklog();
+        return outbox.queuedBytes() + inner.sendBacklog();
     }
 
     @Override

@@ -2,21 +2,25 @@ package dev.evpl.reactive.core.tls;
 
 import dev.evpl.reactive.core.bind.Completion;
 import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.internal.bind.SendCompletion;
+import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.publisher.Sinks;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
- * One {@code send(Publisher)} of plaintext on a {@link EngineBind}: it subscribes to the
- * application's publisher, moves its signals onto the bind's loop, and holds the segments until
- * the bind wraps them into records. Requests a few segments at a time, only while the bind's
- * ciphertext backlog is under its limit. Loop-confined except the subscriber methods, which hop.
+ * One {@code send} of plaintext on a {@link EngineBind}, in one object: the {@code Mono}'s
+ * subscription (a {@link SendCompletion}), the subscriber of the application's publisher (its
+ * signals moved onto the bind's loop) and the bookkeeping of where its records end. A send of one
+ * segment has no publisher: the segment is queued when the Mono is subscribed. Requests a few
+ * segments at a time, only while the bind's ciphertext backlog is under its limit. Loop-confined
+ * except the subscriber methods, which hop.
  */
-final class PlainSend implements CoreSubscriber<Segment> {
+final class PlainSend extends SendCompletion implements CoreSubscriber<Segment> {
     private static final int PREFETCH = 8;
 
     private final EngineBind bind;
-    final Sinks.One<Completion> result = Sinks.one();
     private final PlainSends queue;
     /** Segments of this send in the queue, not yet wrapped. */
     int queued;
@@ -33,9 +37,57 @@ final class PlainSend implements CoreSubscriber<Segment> {
     long sealedAt = -1;
     boolean finished;
 
-    PlainSend(EngineBind bind, PlainSends queue) {
+    private PlainSend(EngineBind bind, PlainSends queue, CoreSubscriber<? super Completion> actual) {
+        super(actual);
         this.bind = bind;
         this.queue = queue;
+    }
+
+    /** The lazy {@code Mono} of a send of {@code data}, or of the single segment {@code one}. */
+    static Mono<Completion> mono(EngineBind bind, PlainSends queue, Publisher<Segment> data, Segment one) {
+        return new SendMono(bind, queue, data, one);
+    }
+
+    /** Each subscription is one send: a {@link PlainSend} joins the bind's sends on its loop. */
+    private static final class SendMono extends Mono<Completion> {
+        private final EngineBind bind;
+        private final PlainSends queue;
+        private final Publisher<Segment> data;
+        private final Segment one;
+
+        SendMono(EngineBind bind, PlainSends queue, Publisher<Segment> data, Segment one) {
+            this.bind = bind;
+            this.queue = queue;
+            this.data = data;
+            this.one = one;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Completion> actual) {
+            PlainSend s = new PlainSend(bind, queue, actual);
+            actual.onSubscribe(s);
+            bind.onLoop(() -> s.start(data, one));
+        }
+    }
+
+    /** Loop: joins the bind's sends (unless it cannot take any), then takes the plaintext. */
+    private void start(Publisher<Segment> data, Segment one) {
+        Throwable refused = bind.sendRefusal();
+        if (refused != null) {
+            if (one != null) {
+                one.release();
+            }
+            failSend(refused);
+            return;
+        }
+        queue.add(this);
+        if (one == null) {
+            Flux.from(data).subscribe(this);
+            return;
+        }
+        sourceDone = true;
+        outstanding++;
+        arrived(one);
     }
 
     @Override
@@ -75,7 +127,7 @@ final class PlainSend implements CoreSubscriber<Segment> {
     public void onError(Throwable t) {
         bind.onLoop(() -> {
             if (!finished) {
-                fail(t);
+                failSend(t);
                 bind.pump();
             }
         });
@@ -107,7 +159,7 @@ final class PlainSend implements CoreSubscriber<Segment> {
     }
 
     /** Loop: fails this send; its segments still queued are released when the queue reaches them. */
-    void fail(Throwable cause) {
+    void failSend(Throwable cause) {
         if (finished) {
             return;
         }
@@ -115,12 +167,12 @@ final class PlainSend implements CoreSubscriber<Segment> {
         if (subscription != null && !sourceDone) {
             subscription.cancel();
         }
-        result.tryEmitError(cause);
+        fail(cause);
     }
 
     /** Loop: all of its records were written by the underlying bind. */
-    void complete() {
+    void completeSend() {
         finished = true;
-        result.tryEmitValue(new Completion(bytes, messages));
+        completed(bytes, messages);
     }
 }

@@ -75,6 +75,17 @@ final class PlainSends {
         return allSealed;
     }
 
+    /** Whether a send would complete once {@code written} records are written. */
+    boolean completable(long written) {
+        for (int i = 0; i < sends.size(); i++) {
+            long at = sends.get(i).sealedAt;
+            if (at >= 0 && at <= written) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Completes the sends whose last record is among the first {@code written} records. */
     void completeWritten(long written) {
         for (int i = 0; i < sends.size(); ) {
@@ -83,7 +94,7 @@ final class PlainSends {
                 sends.remove(i); // failed on its own (its publisher's error)
             } else if (s.sealedAt >= 0 && s.sealedAt <= written) {
                 sends.remove(i);
-                s.complete();
+                s.completeSend();
             } else {
                 i++;
             }
@@ -100,7 +111,7 @@ final class PlainSends {
             s.release();
         }
         for (PlainSend p : all) {
-            p.fail(cause);
+            p.failSend(cause);
         }
     }
 }
