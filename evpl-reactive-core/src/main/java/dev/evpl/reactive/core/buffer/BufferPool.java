@@ -28,6 +28,9 @@ public final class BufferPool {
     private final CopyOnWriteArrayList<MemoryRegistrar> registrars = new CopyOnWriteArrayList<>();
     private final AtomicLong mapped = new AtomicLong();
     private final AtomicLong inUse = new AtomicLong();
+    /** Base address and a whole-slab view per slab (slabs up to 2 GiB), for {@link ByteBufferViews}; copy on write. */
+    private volatile long[] windowBases = new long[0];
+    private volatile java.nio.ByteBuffer[] windows = new java.nio.ByteBuffer[0];
 
     /** A pool with {@code config}; most applications use {@link #global()}. */
     public BufferPool(BufferConfig config) {
@@ -122,6 +125,28 @@ public final class BufferPool {
         return inUse.get();
     }
 
+    /** The index of the slab window holding {@code address} (see {@link #window}), or -1. */
+    int windowOf(long address) {
+        long[] bases = windowBases;
+        long size = config.slabSize();
+        for (int i = 0; i < bases.length; i++) {
+            if (address >= bases[i] && address < bases[i] + size) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A view of the whole slab window {@code i} (callers duplicate it and never move the original). */
+    java.nio.ByteBuffer window(int i) {
+        return windows[i];
+    }
+
+    /** The address where window {@code i} starts. */
+    long windowBase(int i) {
+        return windowBases[i];
+    }
+
     Buffer take() {
         Buffer b = free.poll();
         if (b == null) {
@@ -156,6 +181,15 @@ public final class BufferPool {
             int index = slabs.size();
             slabs.add(new long[] {address, slabSize, index});
             mapped.addAndGet(slabSize);
+            if (slabSize <= Integer.MAX_VALUE) {
+                int n = windowBases.length;
+                long[] bases = java.util.Arrays.copyOf(windowBases, n + 1);
+                java.nio.ByteBuffer[] views = java.util.Arrays.copyOf(windows, n + 1);
+                bases[n] = address;
+                views[n] = dev.evpl.reactive.core.internal.nativeio.NativeMemory.view(address, (int) slabSize);
+                windows = views; // the views first: a reader that sees the new bases sees them too
+                windowBases = bases;
+            }
             for (MemoryRegistrar r : registrars) {
                 r.register(index, address, slabSize);
             }

@@ -152,7 +152,7 @@ final class EngineBind implements SecureBind {
                         runTasks();
                         return;
                     }
-                    case NEED_WRAP -> outbox.wrap(null);
+                    case NEED_WRAP -> outbox.wrap();
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                         if (!unwrap()) {
                             flushCipher();
@@ -175,7 +175,7 @@ final class EngineBind implements SecureBind {
                 receive.drain();
             }
             if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                outbox.wrap(null); // a post-handshake message (KeyUpdate, a close_notify answer)
+                outbox.wrap(); // a post-handshake message (KeyUpdate, a close_notify answer)
             }
             wrapPlaintext();
             flushCipher();
@@ -199,7 +199,7 @@ final class EngineBind implements SecureBind {
         // again by the next engine call, which only then prepares the alert: try a few times.
         for (int i = 0; i < 3 && outbox.isEmpty() && !engine.isOutboundDone(); i++) {
             try {
-                outbox.wrap(null);
+                outbox.wrap();
             } catch (SSLException | RuntimeException ignored) {
                 // the stored failure: the alert follows on the next call
             }
@@ -272,7 +272,7 @@ final class EngineBind implements SecureBind {
         if (finishing && !closeNotifySent && allSealed) {
             closeNotifySent = true;
             engine.closeOutbound();
-            outbox.wrap(null);
+            outbox.wrap();
             // Wait for the peer's close_notify (both ways, then the connection closes), at most
             // as long as a handshake may take.
             loop.timer(() -> {

@@ -51,7 +51,7 @@ final class PlainSends {
             owner.queued--;
             try {
                 if (!owner.finished) { // a send that failed meanwhile: its bytes are dropped
-                    outbox.wrap(plain.asByteBuffers());
+                    outbox.wrap(plain);
                     wrapped += plain.readableBytes();
                     owner.lastRecordAt = outbox.queued();
                 }

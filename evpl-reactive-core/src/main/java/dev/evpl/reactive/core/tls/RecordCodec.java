@@ -1,5 +1,6 @@
 package dev.evpl.reactive.core.tls;
 
+import dev.evpl.reactive.core.buffer.ByteBufferViews;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
 import java.nio.ByteBuffer;
@@ -42,6 +43,9 @@ final class RecordCodec {
     /** Where records are built when a pool buffer is too small for one. */
     private ByteBuffer scratch;
     private Segment pendingIn;
+    /** Reused views: of plaintext and received ciphertext (sources), of segments written into (destinations). */
+    private final ByteBufferViews sources;
+    private final ByteBufferViews destinations;
     private int pendingInOffset;
 
     RecordCodec(SSLEngine engine, SegmentAllocator allocator) {
@@ -51,6 +55,8 @@ final class RecordCodec {
         this.appSize = engine.getSession().getApplicationBufferSize();
         this.netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
         this.direct = allocator.pool().config().bufferSize() >= packetSize;
+        this.sources = new ByteBufferViews(allocator.pool());
+        this.destinations = new ByteBufferViews(allocator.pool());
         this.keepsInput = !engine.getClass().getName().startsWith("sun.security.ssl.");
     }
 
@@ -87,7 +93,7 @@ final class RecordCodec {
             }
             Segment out = allocator.allocate(appSize);
             SSLEngineResult r;
-            ByteBuffer[] dsts = out.asByteBuffers();
+            ByteBuffer[] dsts = destinations.of(out);
             try {
                 r = engine.unwrap(netIn, dsts);
             } catch (SSLException | RuntimeException e) {
@@ -157,19 +163,29 @@ final class RecordCodec {
         }
         netIn.compact();
         int n = Math.min(netIn.remaining(), pendingIn.readableBytes() - pendingInOffset);
-        if (n > 0) {
-            Segment part = pendingIn.slice(pendingInOffset, n);
-            for (ByteBuffer b : part.asByteBuffers()) {
-                netIn.put(b);
+        // Copy n bytes from pendingInOffset, slice by slice (no sub-segment, no view object).
+        for (int k = 0, start = 0, left = n; left > 0; k++) {
+            int length = pendingIn.sliceLength(k);
+            int from = pendingInOffset - start;
+            start += length;
+            if (from >= length) {
+                continue;
             }
-            part.release();
-            pendingInOffset += n;
+            int take = Math.min(length - from, left);
+            netIn.put(sources.of(pendingIn, k, from, take));
+            pendingInOffset += take;
+            left -= take;
         }
         netIn.flip();
         if (pendingInOffset == pendingIn.readableBytes()) {
             pendingIn.release();
             pendingIn = null;
         }
+    }
+
+    /** Wraps the plaintext of {@code plain} into records appended to {@code out}; returns the bytes produced. */
+    int wrap(Segment plain, ArrayDeque<Segment> out) throws SSLException {
+        return wrap(sources.of(plain), out);
     }
 
     /**
@@ -181,7 +197,7 @@ final class RecordCodec {
         int total = 0;
         do {
             Segment seg = direct ? allocator.allocate(packetSize) : null;
-            ByteBuffer dst = direct ? seg.asByteBuffer(0) : scratch();
+            ByteBuffer dst = direct ? destinations.of(seg, 0) : scratch();
             SSLEngineResult r;
             try {
                 r = engine.wrap(in, dst);
@@ -199,7 +215,7 @@ final class RecordCodec {
                 } else {
                     record = allocator.allocate(n);
                     dst.flip();
-                    for (ByteBuffer b : record.asByteBuffers()) {
+                    for (ByteBuffer b : destinations.of(record)) {
                         ByteBuffer part = dst.slice().limit(b.remaining());
                         b.put(part);
                         dst.position(dst.position() + part.limit());

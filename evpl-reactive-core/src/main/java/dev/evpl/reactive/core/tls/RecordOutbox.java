@@ -51,10 +51,17 @@ final class RecordOutbox implements SendCallback {
         this.onFailed = onFailed;
     }
 
-    /** Wraps {@code src} (null: a handshake or alert message) into queued records. */
-    void wrap(ByteBuffer[] src) throws SSLException {
-        int before = queue.size();
-        int n = codec.wrap(src, queue);
+    /** Wraps a handshake or alert message into queued records. */
+    void wrap() throws SSLException {
+        count(queue.size(), codec.wrap((ByteBuffer[]) null, queue));
+    }
+
+    /** Wraps the plaintext of {@code plain} into queued records. */
+    void wrap(Segment plain) throws SSLException {
+        count(queue.size(), codec.wrap(plain, queue));
+    }
+
+    private void count(int before, int n) {
         bytes += n;
         queuedBytes += n;
         queued += queue.size() - before;
