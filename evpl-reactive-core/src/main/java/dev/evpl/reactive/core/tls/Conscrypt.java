@@ -9,6 +9,8 @@ import java.security.Provider;
  */
 final class Conscrypt {
     private static volatile Provider provider;
+    /** {@code Conscrypt.setUseSessionTickets(SSLEngine, boolean)}, found with the provider. */
+    private static volatile java.lang.reflect.Method useSessionTickets;
 
     private Conscrypt() {
     }
@@ -41,6 +43,22 @@ final class Conscrypt {
         }
     }
 
+    /**
+     * Turns session tickets on for one of Conscrypt's engines (its default is off, so a TLS 1.3
+     * server sent no NewSessionTicket and no client could resume); other engines are left alone.
+     */
+    static void enableSessionTickets(javax.net.ssl.SSLEngine engine) {
+        java.lang.reflect.Method m = useSessionTickets;
+        if (m == null || !engine.getClass().getName().startsWith("org.conscrypt.")) {
+            return;
+        }
+        try {
+            m.invoke(null, engine, true);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Conscrypt: cannot enable session tickets: " + e, e);
+        }
+    }
+
     private static Provider load() {
         Class<?> c;
         try {
@@ -52,6 +70,7 @@ final class Conscrypt {
         try {
             c.getMethod("checkAvailability").invoke(null); // throws the native library's load error
             Provider p = (Provider) c.getMethod("newProvider").invoke(null);
+            useSessionTickets = c.getMethod("setUseSessionTickets", javax.net.ssl.SSLEngine.class, boolean.class);
             warmCertificateChecks();
             return p;
         } catch (ReflectiveOperationException | ClassCastException e) {

@@ -159,6 +159,7 @@ public final class TlsConfig {
             }
         }
         engine.setSSLParameters(p);
+        Conscrypt.enableSessionTickets(engine);
         return engine;
     }
 

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -212,4 +214,50 @@ class TlsSessionsTest {
         }
     }
 
+    /**
+     * A TLS 1.3 server sends NewSessionTicket, and a returning {@code openssl s_client} resumes with
+     * it, on both engines (Conscrypt's default is no tickets: before, nothing could resume there).
+     */
+    @ParameterizedTest(name = "engine {0}")
+    @ValueSource(strings = {"jdk", "conscrypt"})
+    void tls13TicketsLetAReturningOpensslClientResume(String engine) throws Exception {
+        OpensslInteropTest.requireTool(OpensslInteropTest.openssl(), "openssl");
+        TlsConfig.Builder b = TlsConfig.server(main.cert(), main.key());
+        int port = echoServer(TlsTransport.server((engine.equals("conscrypt") ? b.conscrypt() : b).build()));
+        Path session = certs.resolve("session-" + engine + ".pem");
+        List<String> first = echoOnce(port, "-sess_out", session);
+        assertThat(first).as("first connection").anyMatch(l -> l.startsWith("New, TLSv1.3"));
+        assertThat(session).as("s_client saved the ticket it got").isNotEmptyFile();
+        List<String> second = echoOnce(port, "-sess_in", session);
+        assertThat(second).as("returning connection").anyMatch(l -> l.startsWith("Reused, TLSv1.3"));
+    }
+
+    /** One s_client connection: sends a line, waits for its echo, closes; returns what s_client printed. */
+    private List<String> echoOnce(int port, String sessionOption, Path session) throws Exception {
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3",
+                "-CAfile", main.cert().toString(), "-verify_return_error", "-servername", "localhost",
+                sessionOption, session.toString()).redirectErrorStream(true).start();
+        java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        watchdog.schedule(p::destroyForcibly, 30, TimeUnit.SECONDS);
+        List<String> seen = new ArrayList<>();
+        try (OutputStream in = p.getOutputStream();
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write("ticket-check\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            String l;
+            while ((l = out.readLine()) != null && !l.equals("ticket-check")) {
+                seen.add(l);
+            }
+            assertThat(l).as("the echo; s_client said: %s", seen).isEqualTo("ticket-check");
+            in.close(); // s_client sends close_notify and exits; the ticket came right after the handshake
+            while ((l = out.readLine()) != null) {
+                seen.add(l);
+            }
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            watchdog.shutdownNow();
+            p.destroy();
+        }
+        return seen;
+    }
 }
