@@ -1,8 +1,8 @@
 package dev.evpl.reactive.core.bind;
 
 import dev.evpl.reactive.core.EventLoop;
-import dev.evpl.reactive.core.internal.bind.SendCompletion;
 import dev.evpl.reactive.core.buffer.Segment;
+import dev.evpl.reactive.core.internal.bind.SendCompletion;
 import java.nio.ByteBuffer;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
@@ -36,7 +36,7 @@ final class MonoSendOne extends Mono<Completion> {
 
     @Override
     public void subscribe(CoreSubscriber<? super Completion> actual) {
-        SendCompletion op = new SendCompletion(actual);
+        SendCompletion<Completion> op = new SendCompletion<>(actual, Completion::new);
         actual.onSubscribe(op);
         EventLoop loop = bind.loop();
         if (loop.inLoop() && !loop.hasPendingHandOvers()) {
@@ -61,7 +61,7 @@ final class MonoSendOne extends Mono<Completion> {
     static final int MAX_BACKLOG = 64 << 20;
 
     /** Loop: queues the segment, or a copy of the bytes in a fresh one. */
-    private void enqueue(SendCompletion op) {
+    private void enqueue(SendCompletion<Completion> op) {
         int backlog = bind.unsentBytes();
         if (backlog > MAX_BACKLOG) {
             if (data != null) {

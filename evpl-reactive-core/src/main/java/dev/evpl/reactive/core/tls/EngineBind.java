@@ -208,8 +208,7 @@ final class EngineBind implements SecureBind {
         failure = cause;
         handshake.tryEmitError(cause);
         receive.fail(cause);
-        // Queued behind a batch still in flight (the inner bind writes its sends' segments in the
-        // order they were handed over: each batch is handed over whole, on the loop).
+        // Behind the records handed down already: the inner bind writes in the order it was given.
         boolean sendAlert = !alert.isEmpty();
         shutdown(!sendAlert);
         if (sendAlert) {
@@ -282,11 +281,7 @@ final class EngineBind implements SecureBind {
         }
     }
 
-    /**
-     * Loop: records were written by the inner bind. Pumps only when that changes something: a send
-     * can complete, everything is out, a throttled bind has room again (half the limit, so a bulk
-     * sender refills in large steps rather than one record at a time), or the bind is closing.
-     */
+    /** Loop: records were written; pumps only if a send can complete, all is out, room is back (half the limit), or closing. */
     private void recordsWritten() {
         if (pumping) {
             pumpAgain = true; // an in-process peer took the record inside our own flush
@@ -305,9 +300,8 @@ final class EngineBind implements SecureBind {
     }
 
     /**
-     * An inner send failed. After our close_notify the peer may close the connection before our
-     * last batch is confirmed (an in-process peer does at once): nothing is left to send, and
-     * what the peer sent still arrives, ending cleanly or as a truncation. Before it, an error.
+     * The inner bind failed our records. After our close_notify the peer may close before the last
+     * ones are confirmed (an in-process peer does at once): what it sent still arrives. Before it, an error.
      */
     private void batchFailed(Throwable e) {
         if (closeNotifySent) {
@@ -385,10 +379,8 @@ final class EngineBind implements SecureBind {
 
     /** Loop: why this bind takes no more sends, or null. */
     Throwable sendRefusal() {
-        if (closed) {
-            return failure != null ? failure : new IllegalStateException("TLS bind closed");
-        }
-        return finishing ? new IllegalStateException("TLS bind is finishing: no more sends") : null;
+        return closed ? (failure != null ? failure : new IllegalStateException("TLS bind closed"))
+                : finishing ? new IllegalStateException("TLS bind is finishing: no more sends") : null;
     }
 
     @Override

@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  * segments at a time, only while the bind's ciphertext backlog is under its limit. Loop-confined
  * except the subscriber methods, which hop.
  */
-final class PlainSend extends SendCompletion implements CoreSubscriber<Segment> {
+final class PlainSend extends SendCompletion<Completion> implements CoreSubscriber<Segment> {
     private static final int PREFETCH = 8;
 
     private final EngineBind bind;
@@ -38,7 +38,7 @@ final class PlainSend extends SendCompletion implements CoreSubscriber<Segment> 
     boolean finished;
 
     private PlainSend(EngineBind bind, PlainSends queue, CoreSubscriber<? super Completion> actual) {
-        super(actual);
+        super(actual, Completion::new);
         this.bind = bind;
         this.queue = queue;
     }

@@ -195,9 +195,12 @@ final class RecordCodec {
     int wrap(ByteBuffer[] src, ArrayDeque<Segment> out) throws SSLException {
         ByteBuffer[] in = src != null ? src : NOTHING;
         int total = 0;
+        boolean oversized = false;
         do {
-            Segment seg = direct ? allocator.allocate(packetSize) : null;
-            ByteBuffer dst = direct ? destinations.of(seg, 0) : scratch();
+            // After an overflow, one call into a buffer of two records (see below).
+            boolean inPool = direct && !oversized;
+            Segment seg = inPool ? allocator.allocate(packetSize) : null;
+            ByteBuffer dst = inPool ? destinations.of(seg, 0) : scratch(oversized ? 2 * packetSize : packetSize);
             SSLEngineResult r;
             try {
                 r = engine.wrap(in, dst);
@@ -210,7 +213,7 @@ final class RecordCodec {
             int n = r.bytesProduced();
             if (n > 0) {
                 Segment record;
-                if (direct) {
+                if (inPool) {
                     record = seg.slice(0, n);
                 } else {
                     record = allocator.allocate(n);
@@ -236,18 +239,27 @@ final class RecordCodec {
                 }
                 return total;
             }
-            if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                // Conscrypt with session tickets: a pending NewSessionTicket goes out in front of a
+                // full record of plaintext, more than one packet buffer. Try again with room for two.
+                if (n == 0 && oversized) {
+                    throw new SSLException("wrap: BUFFER_OVERFLOW with " + 2 * packetSize + " bytes of room");
+                }
+                oversized = n == 0;
+            } else if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {
                 throw new SSLException("wrap: " + r.getStatus());
+            } else {
+                oversized = false;
             }
-        } while (src != null && hasRemaining(in));
+        } while (oversized || src != null && hasRemaining(in));
         return total;
     }
 
-    private ByteBuffer scratch() {
-        if (scratch == null) {
-            scratch = ByteBuffer.allocateDirect(packetSize);
+    private ByteBuffer scratch(int size) {
+        if (scratch == null || scratch.capacity() < size) {
+            scratch = ByteBuffer.allocateDirect(size);
         }
-        return scratch.clear();
+        return scratch.clear().limit(size);
     }
 
     private static boolean hasRemaining(ByteBuffer[] buffers) {

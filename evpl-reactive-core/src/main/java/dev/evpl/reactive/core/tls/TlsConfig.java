@@ -345,6 +345,8 @@ public final class TlsConfig {
                 javax.net.ssl.KeyManager[] km = null;
                 if (keyManagers != null) {
                     km = keyManagers.getKeyManagers();
+                } else if (certificatePem != null && provider != null && provider.getName().equals("Conscrypt")) {
+                    km = new javax.net.ssl.KeyManager[] {PemKeyManager.of(certificatePem, keyPem, provider)};
                 } else if (certificatePem != null) {
                     KeyStore ks = PemFiles.keyStore(certificatePem, keyPem);
                     KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

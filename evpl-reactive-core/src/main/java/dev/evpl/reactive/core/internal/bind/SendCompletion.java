@@ -1,6 +1,5 @@
 package dev.evpl.reactive.core.internal.bind;
 
-import dev.evpl.reactive.core.bind.Completion;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -13,20 +12,33 @@ import reactor.core.publisher.Operators;
  * state (TLS), so one object per send is the subscription and the bookkeeping. Thread-safe: the
  * loop completes, any thread requests or cancels.
  */
-public class SendCompletion implements Subscription, SendCallback {
-    private static final AtomicIntegerFieldUpdater<SendCompletion> STATE =
-            AtomicIntegerFieldUpdater.newUpdater(SendCompletion.class, "state");
+public class SendCompletion<T> implements Subscription, SendCallback {
+    private static final AtomicIntegerFieldUpdater<SendCompletion<?>> STATE =
+            newUpdater();
     private static final int REQUESTED = 1;
     private static final int WRITTEN = 2;
     private static final int DONE = 4;
-    private final CoreSubscriber<? super Completion> actual;
+    /** The value emitted, made from what was written (a {@code Completion} constructor). */
+    @FunctionalInterface
+    public interface Result<T> {
+        T of(long bytes, long messages);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static AtomicIntegerFieldUpdater<SendCompletion<?>> newUpdater() {
+        return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(SendCompletion.class, "state");
+    }
+
+    private final CoreSubscriber<? super T> actual;
+    private final Result<T> result;
     private volatile int state;
     private long bytes;
     private long messages;
 
-    /** {@code actual} is the Mono's subscriber; call its {@code onSubscribe(this)} yourself. */
-    public SendCompletion(CoreSubscriber<? super Completion> actual) {
+    /** {@code actual} is the Mono's subscriber (call its {@code onSubscribe(this)} yourself); {@code result} makes the value. */
+    public SendCompletion(CoreSubscriber<? super T> actual, Result<T> result) {
         this.actual = actual;
+        this.result = result;
     }
 
     @Override
@@ -72,7 +84,7 @@ public class SendCompletion implements Subscription, SendCallback {
     }
 
     private void emit() {
-        actual.onNext(new Completion(bytes, messages));
+        actual.onNext(result.of(bytes, messages));
         actual.onComplete();
     }
 
