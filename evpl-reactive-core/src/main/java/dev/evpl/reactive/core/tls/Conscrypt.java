@@ -15,6 +15,11 @@ final class Conscrypt {
     private Conscrypt() {
     }
 
+    /** Whether {@code p} is Conscrypt's provider (its keys are best made by its own key factory). */
+    static boolean is(Provider p) {
+        return p != null && p.getName().equals("Conscrypt");
+    }
+
     static Provider provider() {
         Provider p = provider;
         if (p == null) {

@@ -18,7 +18,6 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A TLS connection over another stream {@link Bind} (TCP, unix, io_uring, in-process), driven by a
@@ -30,8 +29,8 @@ import reactor.core.scheduler.Schedulers;
  * when a record is incomplete; without credit the inner bind stops reading and TCP pushes back.
  * Send = batch: plaintext of every pending send is wrapped while the ciphertext backlog is under
  * {@link #CIPHER_LIMIT}; the records go to the inner bind in order, straight into its send queue
- * ({@link RecordOutbox}). A send completes when its last record was written. Delegated tasks (certificate checks, key generation) run on
- * Reactor's bounded-elastic scheduler; the loop goes on meanwhile.
+ * ({@link RecordOutbox}). A send completes when its last record was written. Delegated tasks run off the loop
+ * ({@link DelegatedTasks}).
  */
 final class EngineBind implements SecureBind {
     /** Ciphertext bytes queued or in flight to the inner bind before plaintext stops being taken. */
@@ -54,7 +53,7 @@ final class EngineBind implements SecureBind {
 
     private final Sinks.One<SecureBind> handshake = Sinks.one();
     private boolean handshaken;
-    private boolean taskRunning;
+    private final DelegatedTasks tasks;
     private final PlainReceive receive = new PlainReceive(this);
 
     private final PlainSends sends = new PlainSends();
@@ -80,6 +79,7 @@ final class EngineBind implements SecureBind {
         this.loop = inner.loop();
         this.allocator = loop.allocator();
         this.codec = new RecordCodec(engine, allocator);
+        this.tasks = new DelegatedTasks(this, engine);
         this.outbox = new RecordOutbox(codec, inner, this::recordsWritten, this::batchFailed);
         loop.timer(() -> {
             if (!handshaken && !closed) {
@@ -141,7 +141,7 @@ final class EngineBind implements SecureBind {
     }
 
     private void pumpOnce() {
-        if (closed || taskRunning || !started) {
+        if (closed || tasks.running() || !started) {
             return;
         }
         try {
@@ -149,7 +149,7 @@ final class EngineBind implements SecureBind {
                 SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
                 switch (hs) {
                     case NEED_TASK -> {
-                        runTasks();
+                        tasks.run();
                         return;
                     }
                     case NEED_WRAP -> outbox.wrap();
@@ -221,21 +221,6 @@ final class EngineBind implements SecureBind {
     private void handshakeDone() {
         handshaken = true;
         handshake.tryEmitValue(this);
-    }
-
-    private void runTasks() {
-        taskRunning = true;
-        // Certificate path checks and key agreement can take milliseconds: not on the loop.
-        Schedulers.boundedElastic().schedule(() -> {
-            Runnable t;
-            while ((t = engine.getDelegatedTask()) != null) {
-                t.run();
-            }
-            onLoop(() -> {
-                taskRunning = false;
-                pump();
-            });
-        });
     }
 
     /**

@@ -345,7 +345,7 @@ public final class TlsConfig {
                 javax.net.ssl.KeyManager[] km = null;
                 if (keyManagers != null) {
                     km = keyManagers.getKeyManagers();
-                } else if (certificatePem != null && provider != null && provider.getName().equals("Conscrypt")) {
+                } else if (certificatePem != null && Conscrypt.is(provider)) {
                     km = new javax.net.ssl.KeyManager[] {PemKeyManager.of(certificatePem, keyPem, provider)};
                 } else if (certificatePem != null) {
                     KeyStore ks = PemFiles.keyStore(certificatePem, keyPem);
