@@ -261,8 +261,12 @@ final class ResponseWriter {
         };
     }
 
+    /** A whole response in one segment: queued now, so the connection may serve the next request. */
     private void send(ServerResponse r, Segment out, ServerResponse.SendSubscription sink) {
         send(r, connection.bind.send(out), sink);
+        // Sends made on the loop keep their order (queued at once, or behind earlier hand-overs),
+        // so the next response can only go out after this one.
+        connection.responseQueued(r.request);
     }
 
     private void send(ServerResponse r, Publisher<Segment> out, ServerResponse.SendSubscription sink) {

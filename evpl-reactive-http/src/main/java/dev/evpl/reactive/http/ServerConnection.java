@@ -11,10 +11,13 @@ import org.reactivestreams.Publisher;
  * One HTTP/1.x server connection over a {@link Bind}: reads with demand (one segment at a time, only
  * when the head parser or the request body's subscriber needs bytes), parses the head, runs the
  * handler, decodes the body into the request's stream, and writes the response through
- * {@link ResponseWriter}. Requests are served one after another: bytes of a pipelined next request
- * wait (unread, or parked in {@link #input}) until the current response is written, so responses
- * go out in request order. A protocol error is answered with its status and {@code Connection:
- * close}; only this connection is affected.
+ * {@link ResponseWriter}. Requests are served one after another, in order: the next pipelined
+ * request is parsed once the current response is whole in the bind's send queue (its bytes need
+ * not be written yet) and the current request's body was read, so the responses to requests that
+ * arrived in one read leave in one gathering write per loop pass. At most
+ * {@link #PIPELINE_BACKLOG} bytes of responses wait ahead of the socket that way; past it the next
+ * request waits until the response is written. A protocol error is answered with its status and
+ * {@code Connection: close}; only this connection is affected.
  *
  * <p>Loop-confined: every field is touched on {@link #loop} only; other threads hop through
  * {@link #onLoop}.
@@ -24,6 +27,12 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     private static final int HEAD = 0;
     private static final int EXCHANGE = 1;
     private static final int CLOSED = 2;
+    /**
+     * Unwritten response bytes up to which the next pipelined request is served as soon as the
+     * current response is queued; beyond it the connection waits for the write, so a client that
+     * pipelines without reading holds at most this much (and the write watchdog closes it).
+     */
+    static final int PIPELINE_BACKLOG = 256 << 10;
 
     final ServerSettings settings;
     private final HttpHandler handler;
@@ -173,7 +182,9 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     private void readBody() {
         if (decoder.isDone()) {
             deadline = 0; // the body is complete: no body timeout
-            if (handlerDone && responseDone) {
+            if (responseDone) {
+                // Request read and response whole: nothing the handler still does can touch this
+                // exchange, so the next one starts without waiting for its publisher to end.
                 endExchange();
             }
             return;
@@ -220,10 +231,12 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
 
     private void startExchange() {
         deadline = 0;
-        writeCheckAt = loop.clock().nanoTime() + settings.writeTimeoutNanos();
-        sentAtCheck = bind.bytesSent();
-        if (!timer.isScheduled() || timer.deadlineNanos() - writeCheckAt > 0) {
-            timer.scheduleAt(writeCheckAt);
+        if (writeCheckAt == 0) { // else a watch over earlier, still unwritten responses goes on
+            writeCheckAt = loop.clock().nanoTime() + settings.writeTimeoutNanos();
+            sentAtCheck = bind.bytesSent();
+            if (!timer.isScheduled() || timer.deadlineNanos() - writeCheckAt > 0) {
+                timer.scheduleAt(writeCheckAt);
+            }
         }
         request = new ServerRequest(this, parser);
         response = new ServerResponse(this, request);
@@ -300,6 +313,10 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
 
     private void handlerFailed(ServerRequest r, Throwable e) {
         if (r != request || state != EXCHANGE) {
+            if (r.ended) {
+                // Its response went out whole and the exchange ended: nothing left to answer with.
+                LOG.log(System.Logger.Level.WARNING, "handler failed after its response was sent, on " + r, e);
+            }
             return;
         }
         // An HttpException is the request's own fault (its body failed to decode or stalled, or the
@@ -323,9 +340,19 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         }
     }
 
-    /** Loop: the response of {@code r} was fully written. */
+    /**
+     * Loop: the whole response of {@code r} is in the bind's send queue, behind every earlier
+     * response. The exchange may end now (pipelining), unless too much waits unwritten already.
+     */
+    void responseQueued(ServerRequest r) {
+        if (r == request && state == EXCHANGE && bind.sendBacklog() <= PIPELINE_BACKLOG) {
+            responseWritten(r);
+        }
+    }
+
+    /** Loop: the response of {@code r} was fully written (or queued, from {@link #responseQueued}). */
     void responseWritten(ServerRequest r) {
-        if (r != request || state != EXCHANGE) {
+        if (r != request || state != EXCHANGE || responseDone) {
             return;
         }
         responseDone = true;
@@ -358,6 +385,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
             finish();
             return;
         }
+        r.ended = true;
         request = null;
         response = null;
         discarding = false;
@@ -411,16 +439,21 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
 
     private void timeout() {
         long now = loop.clock().nanoTime();
-        if (state == EXCHANGE && !responseDone && writeCheckAt != 0 && now - writeCheckAt >= 0) {
+        if (writeCheckAt != 0 && now - writeCheckAt >= 0) {
             long sent = bind.bytesSent();
-            if (bind.sendBacklog() > 0 && sent == sentAtCheck) {
+            boolean unwritten = bind.sendBacklog() > 0;
+            if (unwritten && sent == sentAtCheck) {
                 // Response bytes queued and none left for a whole writeTimeout: the client does
-                // not read. Closing frees what the response holds (nginx's send_timeout).
+                // not read. Closing frees what the responses hold (nginx's send_timeout).
                 closeNow();
                 return;
             }
-            sentAtCheck = sent;
-            writeCheckAt = now + settings.writeTimeoutNanos();
+            if (unwritten || (state == EXCHANGE && !responseDone)) {
+                sentAtCheck = sent;
+                writeCheckAt = now + settings.writeTimeoutNanos();
+            } else {
+                writeCheckAt = 0; // everything answered is written: the next exchange starts a new watch
+            }
         }
         if (deadline != 0 && now - deadline >= 0) {
             deadline = 0;
@@ -441,7 +474,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         }
         // Lazy re-arm: activity moved a deadline since the timer was set, or the watchdog goes on.
         long next = deadline;
-        if (state == EXCHANGE && !responseDone && writeCheckAt != 0 && (next == 0 || writeCheckAt - next < 0)) {
+        if (writeCheckAt != 0 && (next == 0 || writeCheckAt - next < 0)) {
             next = writeCheckAt;
         }
         if (next != 0 && state != CLOSED) {

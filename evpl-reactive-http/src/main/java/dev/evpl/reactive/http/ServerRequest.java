@@ -24,6 +24,8 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
     /** Computed on first use (racy but idempotent). */
     private String path;
     final BodyStream body;
+    /** Loop: its exchange ended normally (response whole, body read); the connection moved on. */
+    boolean ended;
 
     ServerRequest(ServerExchange connection, RequestHeadParser head) {
         this.connection = connection;
