@@ -2,7 +2,8 @@
 # Side-by-side HTTP benchmark: evpl's http-server sample, Reactor Netty's HttpServer (1 loop) and
 # shared/bench's C canned responder (cecho -H, GET only), same pinning (wrk on CPU 0, servers on
 # CPU 1), alternating per round, medians of ROUNDS. wrk -t1 -c64 on GET /hello and on POST /echo
-# with a 64-byte body. Usage: benchmarks/http-vs-reactor-netty.sh [ROUNDS] [SECONDS]
+# with a 64-byte body, and GET /hello with 16 requests pipelined per write (TechEmpower's plaintext
+# shape; wrk counts responses). Usage: benchmarks/http-vs-reactor-netty.sh [ROUNDS] [SECONDS]
 # (after: mvn -B -q install -DskipTests; needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,14 @@ cat > target/bench/post.lua <<'LUA'
 wrk.method = "POST"
 wrk.body   = string.rep("x", 64)
 wrk.headers["Content-Type"] = "application/octet-stream"
+LUA
+cat > target/bench/pipeline.lua <<'LUA'
+init = function(args)
+  local r = {}
+  for i = 1, 16 do r[i] = wrk.format(nil, "/hello") end
+  req = table.concat(r)
+end
+request = function() return req end
 LUA
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -43,12 +52,15 @@ for r in $(seq "$ROUNDS"); do
   res[evpl,get]+="$(run $EVPL_PORT /hello) "
   res[rnetty,get]+="$(run $RN_PORT /hello) "
   res[cecho,get]+="$(run $C_HTTP_PORT /hello) "
+  res[evpl,pipe]+="$(run $EVPL_PORT /hello target/bench/pipeline.lua) "
+  res[rnetty,pipe]+="$(run $RN_PORT /hello target/bench/pipeline.lua) "
+  res[cecho,pipe]+="$(run $C_HTTP_PORT /hello target/bench/pipeline.lua) "
   res[evpl,post]+="$(run $EVPL_PORT /echo target/bench/post.lua) "
   res[rnetty,post]+="$(run $RN_PORT /echo target/bench/post.lua) "
 done
 printf '%-22s | %-36s | %-36s | %-36s | %s\n' metric evpl "reactor-netty" "cecho (canned)" "evpl/rnetty evpl/cecho (medians)"
-for m in get post; do
-  case $m in get) label="GET /hello req/s";; post) label="POST /echo 64B req/s";; esac
+for m in get pipe post; do
+  case $m in get) label="GET /hello req/s";; pipe) label="GET x16 pipelined req/s";; post) label="POST /echo 64B req/s";; esac
   e=$(echo "${res[evpl,$m]}" | median); n=$(echo "${res[rnetty,$m]}" | median); c=$(echo "${res[cecho,$m]:-}" | median)
   ratio_c=$([ -n "$c" ] && echo "scale=3; $e / $c" | bc -l || echo "-")
   printf '%-22s | %-36s | %-36s | %-36s | %.3f %s\n' "$label" "${res[evpl,$m]}" "${res[rnetty,$m]}" "${res[cecho,$m]:--}" \
