@@ -60,13 +60,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
      * so no timer-heap operation happens per request.
      */
     private long deadline;
-    /**
-     * Write watchdog of the exchange in progress: at this time (loop clock; 0 none) a response with
-     * bytes still unwritten must have sent something since {@link #sentAtCheck}, or the client is
-     * not reading and the connection is closed.
-     */
-    private long writeCheckAt;
-    private long sentAtCheck;
+    private final WriteWatchdog watchdog;
 
     ServerConnection(Bind bind, ServerSettings settings, HttpHandler handler, Consumer<ServerConnection> onClosed) {
         super(bind);
@@ -77,6 +71,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         this.decoder = new BodyDecoder(settings.maxHeaderSize());
         this.writer = new ResponseWriter(this);
         this.timer = loop.timer(this::timeout);
+        this.watchdog = new WriteWatchdog(bind, settings.writeTimeoutNanos());
     }
 
     /** Loop: starts reading. */
@@ -231,12 +226,10 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
 
     private void startExchange() {
         deadline = 0;
-        if (writeCheckAt == 0) { // else a watch over earlier, still unwritten responses goes on
-            writeCheckAt = loop.clock().nanoTime() + settings.writeTimeoutNanos();
-            sentAtCheck = bind.bytesSent();
-            if (!timer.isScheduled() || timer.deadlineNanos() - writeCheckAt > 0) {
-                timer.scheduleAt(writeCheckAt);
-            }
+        watchdog.exchangeStarted(loop.clock().nanoTime());
+        long check = watchdog.checkAt();
+        if (!timer.isScheduled() || timer.deadlineNanos() - check > 0) {
+            timer.scheduleAt(check);
         }
         request = new ServerRequest(this, parser);
         response = new ServerResponse(this, request);
@@ -265,26 +258,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
             handlerFailed(r, t);
             return;
         }
-        done.subscribe(new HandlerSubscriber(r)); // no Flux wrapper: a CoreSubscriber goes straight in
-    }
-
-    /** Watches the handler's publisher of one exchange. */
-    private final class HandlerSubscriber extends TerminalOnLoop<Void> {
-        private final ServerRequest request;
-
-        HandlerSubscriber(ServerRequest request) {
-            super(ServerConnection.this);
-            this.request = request;
-        }
-
-        @Override
-        void terminated(Throwable error) {
-            if (error != null) {
-                handlerFailed(request, error);
-            } else {
-                handlerCompleted(request);
-            }
-        }
+        done.subscribe(new HandlerSubscriber(this, r)); // no Flux wrapper: a CoreSubscriber goes straight in
     }
 
     /** Loop: the body subscriber asked for more. */
@@ -300,7 +274,8 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         drive();
     }
 
-    private void handlerCompleted(ServerRequest r) {
+    /** Loop: the handler's publisher for {@code r} completed. */
+    void handlerCompleted(ServerRequest r) {
         if (r != request || state != EXCHANGE) {
             return;
         }
@@ -311,7 +286,8 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         drive();
     }
 
-    private void handlerFailed(ServerRequest r, Throwable e) {
+    /** Loop: the handler for {@code r} failed (threw, or its publisher signalled an error). */
+    void handlerFailed(ServerRequest r, Throwable e) {
         if (r != request || state != EXCHANGE) {
             if (r.ended) {
                 // Its response went out whole and the exchange ended: nothing left to answer with.
@@ -439,21 +415,11 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
 
     private void timeout() {
         long now = loop.clock().nanoTime();
-        if (writeCheckAt != 0 && now - writeCheckAt >= 0) {
-            long sent = bind.bytesSent();
-            boolean unwritten = bind.sendBacklog() > 0;
-            if (unwritten && sent == sentAtCheck) {
-                // Response bytes queued and none left for a whole writeTimeout: the client does
-                // not read. Closing frees what the responses hold (nginx's send_timeout).
-                closeNow();
-                return;
-            }
-            if (unwritten || (state == EXCHANGE && !responseDone)) {
-                sentAtCheck = sent;
-                writeCheckAt = now + settings.writeTimeoutNanos();
-            } else {
-                writeCheckAt = 0; // everything answered is written: the next exchange starts a new watch
-            }
+        if (watchdog.stalled(now, state == EXCHANGE && !responseDone)) {
+            // Response bytes queued and none left for a whole writeTimeout: the client does not
+            // read. Closing frees what the responses hold.
+            closeNow();
+            return;
         }
         if (deadline != 0 && now - deadline >= 0) {
             deadline = 0;
@@ -474,8 +440,9 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         }
         // Lazy re-arm: activity moved a deadline since the timer was set, or the watchdog goes on.
         long next = deadline;
-        if (writeCheckAt != 0 && (next == 0 || writeCheckAt - next < 0)) {
-            next = writeCheckAt;
+        long check = watchdog.checkAt();
+        if (check != 0 && (next == 0 || check - next < 0)) {
+            next = check;
         }
         if (next != 0 && state != CLOSED) {
             timer.scheduleAt(next);
