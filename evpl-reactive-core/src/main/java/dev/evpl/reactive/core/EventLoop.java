@@ -24,8 +24,13 @@ import reactor.core.scheduler.Schedulers;
  * ring in use, whose completion queue is read from memory), activity reported
  * through {@link #reportActivity()} (or a {@linkplain #pin() pin}) switches the loop to polling:
  * it stops sleeping, polls every source each pass and checks the kernel only every
- * {@link LoopConfig#pollIterations()} passes. After {@link LoopConfig#spin()} without activity it
- * goes back to sleeping. A loop with neither never spins.
+ * {@link LoopConfig#pollIterations()} passes. After the spin window without activity it goes back
+ * to sleeping. The window adapts: one that ran out without work halves (down to
+ * {@link LoopConfig#spinMin()}), work arriving soon after the loop went to sleep doubles it (up to
+ * {@link LoopConfig#spin()}); and a loop whose thread gets less than
+ * {@link LoopConfig#spinCoreShare()} of the wall time while polling shares its core with a thread
+ * that needs it, so it stops spinning for a back-off ({@link #spinBackoffs()}). A loop with neither
+ * sources nor a ring never spins.
  *
  * <p><b>Threads.</b> A loop is owned by one thread: the thread of an {@link EventLoopGroup}, or the
  * thread that called {@link #create} for a loop run by hand with {@link #run()} or
@@ -248,6 +253,15 @@ public final class EventLoop extends LoopCore implements Scheduler {
         long s = sleepNanos;
         long since = waitStart;
         return since != 0 ? s + Math.max(0, System.nanoTime() - since) : s;
+    }
+
+    /**
+     * Times this loop stopped spinning because its thread got less than
+     * {@link LoopConfig#spinCoreShare()} of the wall time while polling (its core is shared). Any
+     * thread (racy read).
+     */
+    public long spinBackoffs() {
+        return pollMode.governor.backoffs;
     }
 
     /** Nanoseconds spent in polling mode (spinning on completions and the work done meanwhile). Any thread (racy read). */

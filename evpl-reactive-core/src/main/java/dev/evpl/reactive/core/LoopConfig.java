@@ -13,6 +13,14 @@ import java.util.Objects;
  *   <tr><th>parameter</th><th>default</th><th>range</th><th>meaning</th></tr>
  *   <tr><td>{@code spin}</td><td>1 ms</td><td>0 .. 1 s</td><td>how long the loop keeps polling
  *       after the last activity of a poll source; 0 = never spin</td></tr>
+ *   <tr><td>{@code spinMin}</td><td>50 µs</td><td>0 .. 1 s</td><td>the shortest the spin window
+ *       gets: a window that ran out without work halves (not below this), work arriving within
+ *       {@code spin} of the loop going to sleep doubles it back (not above {@code spin}); values
+ *       above {@code spin} act as {@code spin}; {@code spinMin = spin} keeps the window fixed</td></tr>
+ *   <tr><td>{@code spinCoreShare}</td><td>0.75</td><td>0 .. 1</td><td>the share of wall time the loop
+ *       thread must get of the time it is awake (sampled every 10 ms) to go on spinning; below it in
+ *       two samples in a row the core is shared and the loop stops spinning for 1 ms, doubling up to 1 s while that
+ *       lasts; 0 = never back off. Not applied on a virtual clock</td></tr>
  *   <tr><td>{@code pollIterations}</td><td>1000</td><td>1 .. 1 000 000</td><td>while polling,
  *       passes between two non-blocking kernel checks for fd events</td></tr>
  *   <tr><td>{@code maxEvents}</td><td>256</td><td>1 .. 65 536</td><td>ready descriptors read per
@@ -37,6 +45,8 @@ public final class LoopConfig {
     private static final LoopConfig DEFAULTS = new Builder().build();
 
     private final Duration spin;
+    private final Duration spinMin;
+    private final double spinCoreShare;
     private final int pollIterations;
     private final int maxEvents;
     private final Duration timerSlack;
@@ -47,6 +57,8 @@ public final class LoopConfig {
 
     private LoopConfig(Builder b) {
         this.spin = b.spin;
+        this.spinMin = b.spinMin;
+        this.spinCoreShare = b.spinCoreShare;
         this.pollIterations = b.pollIterations;
         this.maxEvents = b.maxEvents;
         this.timerSlack = b.timerSlack;
@@ -74,6 +86,16 @@ public final class LoopConfig {
     /** How long the loop keeps polling after the last activity; {@link Duration#ZERO} = never spin. */
     public Duration spin() {
         return spin;
+    }
+
+    /** The shortest the adaptive spin window gets (see the table). */
+    public Duration spinMin() {
+        return spinMin;
+    }
+
+    /** The share of wall time a polling loop must get to go on spinning; 0 = never back off. */
+    public double spinCoreShare() {
+        return spinCoreShare;
     }
 
     /** Polling passes between two non-blocking kernel checks. */
@@ -113,7 +135,8 @@ public final class LoopConfig {
 
     @Override
     public String toString() {
-        return "LoopConfig{spin=" + spin + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
+        return "LoopConfig{spin=" + spin + ", spinMin=" + spinMin + ", spinCoreShare=" + spinCoreShare
+                + ", pollIterations=" + pollIterations + ", maxEvents=" + maxEvents
                 + ", timerSlack=" + timerSlack + ", idleStrategy=" + idleStrategy + ", clock=" + clock
                 + ", ioHandler=" + ioHandler + ", uring=" + uring + '}';
     }
@@ -121,6 +144,8 @@ public final class LoopConfig {
     /** Mutable builder of {@link LoopConfig}; not thread-safe. */
     public static final class Builder {
         private Duration spin = Duration.ofMillis(1);
+        private Duration spinMin = Duration.ofNanos(50_000);
+        private double spinCoreShare = 0.75;
         private int pollIterations = 1000;
         private int maxEvents = 256;
         private Duration timerSlack = Duration.ofNanos(1000);
@@ -134,6 +159,8 @@ public final class LoopConfig {
 
         private Builder(LoopConfig c) {
             this.spin = c.spin;
+            this.spinMin = c.spinMin;
+            this.spinCoreShare = c.spinCoreShare;
             this.pollIterations = c.pollIterations;
             this.maxEvents = c.maxEvents;
             this.timerSlack = c.timerSlack;
@@ -158,6 +185,18 @@ public final class LoopConfig {
         /** See the table in {@link LoopConfig}. */
         public Builder spin(Duration spin) {
             this.spin = Objects.requireNonNull(spin, "spin");
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder spinMin(Duration spinMin) {
+            this.spinMin = Objects.requireNonNull(spinMin, "spinMin");
+            return this;
+        }
+
+        /** See the table in {@link LoopConfig}. */
+        public Builder spinCoreShare(double spinCoreShare) {
+            this.spinCoreShare = spinCoreShare;
             return this;
         }
 
@@ -194,6 +233,8 @@ public final class LoopConfig {
         /** Validates and builds; throws {@link IllegalArgumentException} naming the bad parameter. */
         public LoopConfig build() {
             Validate.duration("LoopConfig.spin", spin, Duration.ZERO, MAX_SPIN);
+            Validate.duration("LoopConfig.spinMin", spinMin, Duration.ZERO, MAX_SPIN);
+            Validate.fraction("LoopConfig.spinCoreShare", spinCoreShare);
             Validate.range("LoopConfig.pollIterations", pollIterations, 1, 1_000_000);
             Validate.range("LoopConfig.maxEvents", maxEvents, 1, 65_536);
             Validate.duration("LoopConfig.timerSlack", timerSlack, Duration.ZERO, MAX_SLACK);

@@ -89,7 +89,7 @@ abstract class LoopCore {
         this.owner = owner;
         this.hooks = new HookList((EventLoop) this);
         this.errors = new CallbackErrors(name);
-        this.pollMode = new PollMode((EventLoop) this, config.spin().toNanos());
+        this.pollMode = new PollMode((EventLoop) this, config);
         this.epoll = new EpollIoHandler(config.maxEvents(), name);
         this.ioHandler = epoll;
         this.fds = new FdTable((EventLoop) this);

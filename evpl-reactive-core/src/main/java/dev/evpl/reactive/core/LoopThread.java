@@ -1,5 +1,6 @@
 package dev.evpl.reactive.core;
 
+import dev.evpl.reactive.core.internal.nativeio.Native;
 import dev.evpl.reactive.core.internal.nativeio.ThreadTuning;
 import java.util.concurrent.CompletableFuture;
 import reactor.core.scheduler.NonBlocking;
@@ -19,6 +20,9 @@ final class LoopThread extends Thread implements NonBlocking {
         this.config = config;
         this.index = index;
         this.created = created;
+        // Loads the native binding here, on the creating thread: its first use reads a library out
+        // of a jar, which BlockHound would report on the loop thread.
+        Native.runtime();
         setDaemon(config.daemon());
     }
 

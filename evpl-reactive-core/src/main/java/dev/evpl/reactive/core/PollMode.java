@@ -12,7 +12,7 @@ final class PollMode {
     private static final PollSource[] NO_SOURCES = new PollSource[0];
 
     private final EventLoop loop;
-    private final long spinNanos;
+    final SpinGovernor governor;
     private PollSource[] sources = NO_SOURCES;
     private int pins;
     /** Whether the loop's I/O handler can be polled from memory (a completion queue). */
@@ -28,9 +28,9 @@ final class PollMode {
     long pollNanos;
     long pollingSince;
 
-    PollMode(EventLoop loop, long spinNanos) {
+    PollMode(EventLoop loop, LoopConfig config) {
         this.loop = loop;
-        this.spinNanos = spinNanos;
+        this.governor = new SpinGovernor(config);
     }
 
     Disposable add(PollSource source) {
@@ -73,22 +73,33 @@ final class PollMode {
         return work;
     }
 
-    /** End of pass: enter polling while activity is recent (or pinned), leave it once the spin window passed. */
+    /**
+     * End of pass: enter polling while activity is recent (or pinned), leave it once the spin window
+     * passed or the {@link SpinGovernor} finds the core shared.
+     */
     void update(long now) {
         if (activity) {
             activity = false;
+            if (!polling) {
+                governor.wokeWithWork(now);
+            }
             seenActivity = true;
             lastActivity = now;
         }
-        boolean want = (sources.length > 0 || handlerPollable)
-                && (pins > 0 || (spinNanos > 0 && seenActivity && now - lastActivity < spinNanos));
+        boolean pollable = sources.length > 0 || handlerPollable;
+        boolean shared = pins == 0 && governor.coreShared(now); // a pin polls regardless
+        boolean want = pollable && (pins > 0 || (seenActivity && governor.maySpin(now, lastActivity)));
+        if (!want && polling && !shared && pins == 0 && pollable && now - lastActivity >= governor.window()) {
+            governor.windowRanOut(now);
+        }
         if (want != polling) {
-            switchTo(want);
+            switchTo(want, now);
         }
     }
 
-    private void switchTo(boolean on) {
+    private void switchTo(boolean on, long now) {
         polling = on;
+        governor.pollingChanged(on, now);
         passes = 0;
         long t = System.nanoTime(); // wall-clock, not the loop's clock: a metric
         if (on) {
@@ -112,9 +123,10 @@ final class PollMode {
     /** The loop is released: leave polling, forget the sources. */
     void close() {
         if (polling) {
-            switchTo(false);
+            switchTo(false, loop.clock().nanoTime());
         }
         sources = NO_SOURCES;
+        governor.close();
     }
 
     /** Nanoseconds in polling mode so far, the current stretch included. Any thread (racy). */

@@ -19,6 +19,12 @@ final class Validate {
         }
     }
 
+    static void fraction(String name, double value) {
+        if (!(value >= 0 && value <= 1)) { // NaN fails too
+            throw new IllegalArgumentException(name + " must be between 0 and 1, got " + value);
+        }
+    }
+
     static void notEmpty(String name, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be empty");

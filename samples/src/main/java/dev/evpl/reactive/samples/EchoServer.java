@@ -3,6 +3,8 @@ package dev.evpl.reactive.samples;
 import dev.evpl.reactive.core.EventLoop;
 import dev.evpl.reactive.core.EventLoopGroup;
 import dev.evpl.reactive.core.GroupConfig;
+import dev.evpl.reactive.core.IoHandlerType;
+import dev.evpl.reactive.core.LoopConfig;
 import dev.evpl.reactive.core.bind.Bind;
 import dev.evpl.reactive.core.bind.DatagramBind;
 import dev.evpl.reactive.core.bind.Endpoint;
@@ -11,10 +13,11 @@ import dev.evpl.reactive.core.bind.Protocol;
 import dev.evpl.reactive.core.framing.Framing;
 import dev.evpl.reactive.core.framing.SegmentFunction;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait]}:
+ * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait] [--spin-us N] [--spin-min-us N] [--spin-core-share F]}:
  * echoes every byte (stream) or datagram (UDP) back, zero-copy (the received segments are sent as
  * they are), until killed.
  * With {@code --framing length32} it frames by a 4-byte big-endian length prefix and answers each
@@ -41,10 +44,18 @@ final class EchoServer {
         if (protocol.endpointKind() == Endpoint.Kind.UNIX) {
             new java.io.File(endpoint.path()).delete();
         }
-        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ioHandler EPOLL)
+        // --epoll-wait: loops with an io_uring ring still wait in epoll (LoopConfig.ioHandler EPOLL);
+        // --spin-us: the loop's spin window (LoopConfig.spin, default 1000 µs; 0 = never spin);
+        // --spin-min-us: LoopConfig.spinMin (default 50 µs; = --spin-us keeps the window fixed);
+        // --spin-core-share: LoopConfig.spinCoreShare (default 0.75; 0 = spin even on a shared core)
+        LoopConfig loopConfig = LoopConfig.builder()
+                .ioHandler(args.has("epoll-wait") ? IoHandlerType.EPOLL : IoHandlerType.AUTO)
+                .spin(Duration.ofNanos(1000L * args.getInt("spin-us", 1000)))
+                .spinMin(Duration.ofNanos(1000L * args.getInt("spin-min-us", 50)))
+                .spinCoreShare(Double.parseDouble(args.get("spin-core-share", "0.75")))
+                .build();
         try (EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(threads)
-                .loopConfig(dev.evpl.reactive.core.LoopConfig.builder().ioHandler(args.has("epoll-wait")
-                        ? dev.evpl.reactive.core.IoHandlerType.EPOLL : dev.evpl.reactive.core.IoHandlerType.AUTO).build()).build())) {
+                .loopConfig(loopConfig).build())) {
             if (!protocol.isStream()) {
                 // One datagram socket (UDP has no connections to steer): every datagram back to its sender.
                 DatagramBind bind = DatagramBind.open(group.loop(0), protocol, endpoint).block();
@@ -67,9 +78,21 @@ final class EchoServer {
             }
             out.println("LISTENING " + protocol + " " + listener.localAddress());
             out.flush();
+            printLoopStatsOnExit(group, out);
             new CountDownLatch(1).await(); // until killed
             return 0;
         }
+    }
+
+    /** On SIGTERM/SIGINT: how each loop spent its time (benchmarks read it; racy reads, good enough). */
+    private static void printLoopStatsOnExit(EventLoopGroup group, PrintStream out) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (EventLoop loop : group.loops()) {
+                out.printf("STATS %s passes=%d polling_ms=%d sleeping_ms=%d spin_backoffs=%d%n", loop.name(),
+                        loop.iterations(), loop.pollNanos() / 1_000_000, loop.sleepNanos() / 1_000_000, loop.spinBackoffs());
+            }
+            out.flush();
+        }, "echo-server-stats"));
     }
 
     private static void echoBytes(Bind bind) {
