@@ -55,10 +55,12 @@ class PropertiesTest {
     @Test
     void cpuAffinityAndSpinReachTheLoops() {
         runner.withPropertyValues("evpl.loops.count=2", "evpl.loops.cpu-affinity=0", "evpl.loops.spin=0s",
-                "evpl.io-uring.ring-entries=64", "evpl.loops.io-handler=epoll").run(ctx -> {
+                "evpl.loops.spin-min=200us", "evpl.loops.spin-core-share=0.5", "evpl.io-uring.ring-entries=64", "evpl.loops.io-handler=epoll").run(ctx -> {
                     EventLoopGroup group = ctx.getBean(EventLoopGroup.class);
                     assertThat(group.config().cpuAffinity()).containsExactly(0);
                     assertThat(group.loop(1).config().spin()).isEqualTo(Duration.ZERO);
+                    assertThat(group.loop(1).config().spinMin()).isEqualTo(Duration.ofNanos(200_000));
+                    assertThat(group.loop(1).config().spinCoreShare()).isEqualTo(0.5);
                     assertThat(group.loop(0).config().uring().entries()).isEqualTo(64);
                     assertThat(group.loop(0).config().ioHandler()).isEqualTo(dev.evpl.reactive.core.IoHandlerType.EPOLL);
                     // both loops pinned to CPU 0: each reports it from its own thread
@@ -79,6 +81,7 @@ class PropertiesTest {
     void badValuesFailStartUpNamingTheProperty() {
         failsWith("evpl.loops.count=5000", "evpl.loops.count must be between 0 and 1024");
         failsWith("evpl.loops.spin=5s", "evpl.loops.spin must be between");
+        failsWith("evpl.loops.spin-core-share=2", "evpl.loops.spin-core-share must be between 0 and 1, got 2.0");
         failsWith("evpl.io-uring.ring-entries=300", "evpl.io-uring.ring-entries must be a power of two");
         failsWith("evpl.buffer.size=3MB", "evpl.buffer.size must be a power of two");
         failsWith("evpl.http.server.max-header-size=10B", "evpl.http.server.max-header-size must be between 256B and 1MB");

@@ -59,6 +59,8 @@ public final class EvplAutoConfiguration {
         EvplProperties.Loops l = properties.getLoops();
         LoopConfig loop = named("evpl.loops", () -> LoopConfig.builder()
                 .spin(l.getSpin())
+                .spinMin(l.getSpinMin())
+                .spinCoreShare(l.getSpinCoreShare())
                 .ioHandler(l.getIoHandler())
                 .uring(dev.evpl.reactive.core.UringConfig.builder().entries(properties.getIoUring().getRingEntries()).build())
                 .build());

@@ -85,6 +85,15 @@ public class EvplProperties {
         /** How long a loop keeps polling after the last activity before it sleeps in the kernel (0 to 1 s). */
         private Duration spin = Duration.ofMillis(1);
 
+        /** The shortest the adaptive spin window gets after spins that found nothing (0 to 1 s; = spin keeps it fixed). */
+        private Duration spinMin = Duration.ofNanos(50_000);
+
+        /**
+         * The share of the time it wants a CPU a polling loop must get to go on spinning (0 to 1; 0 =
+         * never back off for a shared core).
+         */
+        private double spinCoreShare = 0.75;
+
         /** Loop thread name prefix; threads are named prefix-index. */
         private String threadNamePrefix = "evpl-loop";
 
@@ -128,6 +137,24 @@ public class EvplProperties {
         public void setSpin(Duration spin) {
             checkDuration(spin, "evpl.loops.spin", Duration.ZERO, Duration.ofSeconds(1));
             this.spin = spin;
+        }
+
+        public Duration getSpinMin() {
+            return spinMin;
+        }
+
+        public void setSpinMin(Duration spinMin) {
+            checkDuration(spinMin, "evpl.loops.spin-min", Duration.ZERO, Duration.ofSeconds(1));
+            this.spinMin = spinMin;
+        }
+
+        public double getSpinCoreShare() {
+            return spinCoreShare;
+        }
+
+        public void setSpinCoreShare(double spinCoreShare) {
+            check(spinCoreShare >= 0 && spinCoreShare <= 1, "evpl.loops.spin-core-share", "between 0 and 1", spinCoreShare);
+            this.spinCoreShare = spinCoreShare;
         }
 
         public String getThreadNamePrefix() {
