@@ -87,7 +87,8 @@ final class PollMode {
             lastActivity = now;
         }
         boolean pollable = sources.length > 0 || handlerPollable;
-        boolean shared = pins == 0 && governor.coreShared(now); // a pin polls regardless
+        // A pin polls regardless; a loop that cannot poll has no spin to govern (and reads nothing).
+        boolean shared = pins == 0 && pollable && governor.coreShared(now);
         boolean want = pollable && (pins > 0 || (seenActivity && governor.maySpin(now, lastActivity)));
         if (!want && polling && !shared && pins == 0 && pollable && now - lastActivity >= governor.window()) {
             governor.windowRanOut(now);

@@ -201,6 +201,9 @@ class SpinGovernorTest {
     void theRunClockIsTheLoopThreadsSchedstatOpenedAtTheFirstSampleAndClosedWithTheLoop() {
         LoopHarness h = new LoopHarness(ClockKind.REAL, LoopConfig.builder());
         h.passes(1);
+        assertThat(governor(h).runClock).as("nothing to poll: nothing to govern, nothing read").isNull();
+        h.loop.addPollSource(() -> 0);
+        h.passes(1);
         RunClock clock = governor(h).runClock;
         assertThat(clock).as("real clock, default share: /proc/thread-self/schedstat").isNotNull();
         assertThat(clock.read()).isTrue();
@@ -208,6 +211,7 @@ class SpinGovernorTest {
         h.close();
         assertThat(governor(h).runClock).isNull();
         try (LoopHarness off = new LoopHarness(ClockKind.REAL, LoopConfig.builder().spinCoreShare(0))) {
+            off.loop.addPollSource(() -> 0);
             off.passes(3);
             assertThat(governor(off).runClock).as("spinCoreShare 0: the rule is off").isNull();
         }

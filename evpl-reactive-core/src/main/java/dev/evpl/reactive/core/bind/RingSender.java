@@ -7,8 +7,8 @@ import dev.evpl.reactive.core.internal.uring.UringOps;
 import dev.evpl.reactive.core.internal.uring.LoopRing;
 
 /**
- * The send side of a STREAM_IO_URING_TCP bind: one {@code WRITEV} of the queued slices at a time
- * (from an iovec array of its own), or with {@code UringConfig.sendZeroCopyMin} one
+ * The send side of a STREAM_IO_URING_TCP bind: one {@code SEND} (one slice) or {@code SENDMSG}
+ * (several) of the queued slices at a time (from an iovec array of its own), or with {@code UringConfig.sendZeroCopyMin} one
  * {@code SENDMSG_ZC} for a large flush. This object is the SQE's preparer and its completion, so a
  * write allocates nothing. Loop-confined.
  */
@@ -68,7 +68,19 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
 
     @Override
     public void prepare(long sqe, long userData) {
-        UringOps.writev(sqe, fd, iov, count, userData);
+        // One slice (a short echo, a whole small response): SEND, the socket's path with no iovec;
+        // several: SENDMSG gathering them. Both without SIGPIPE.
+        if (count == 1) {
+            UringOps.send(sqe, fd, IoVec.base(iov, 0), (int) IoVec.length(iov, 0), userData);
+        } else {
+            MsgHdr.set(header(), 0, 0, iov, count);
+            UringOps.sendmsg(sqe, fd, header(), userData);
+        }
+    }
+
+    /** The msghdr after the iovecs (SENDMSG and SENDMSG_ZC). */
+    private long header() {
+        return iov + (long) LoopSockets.MAX_IOV * IoVec.SIZE;
     }
 
     /** The write's result: bytes written, or -errno. */
@@ -119,10 +131,6 @@ final class RingSender implements LoopRing.Prep, LoopRing.Completion {
             zeroCopySends++;
             MsgHdr.set(header(), 0, 0, iov, count);
             ring.submit(this, this);
-        }
-
-        private long header() {
-            return iov + (long) LoopSockets.MAX_IOV * IoVec.SIZE;
         }
 
         @Override

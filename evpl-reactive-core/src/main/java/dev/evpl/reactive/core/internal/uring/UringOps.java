@@ -19,11 +19,13 @@ public final class UringOps {
     public static final byte OP_READ_FIXED = 4;
     public static final byte OP_WRITE_FIXED = 5;
     static final byte OP_POLL_ADD = 6;
+    static final byte OP_SENDMSG = 9;
     static final byte OP_ACCEPT = 13;
     static final byte OP_ASYNC_CANCEL = 14;
     public static final byte OP_FALLOCATE = 17;
     public static final byte OP_READ = 22;
     public static final byte OP_WRITE = 23;
+    static final byte OP_SEND = 26;
     static final byte OP_RECV = 27;
     static final byte OP_SENDMSG_ZC = 48;
 
@@ -74,6 +76,19 @@ public final class UringOps {
     /** WRITEV of {@code count} iovecs at {@code iov} (a stream socket: no offset). */
     public static void writev(long sqe, int fd, long iov, int count, long userData) {
         prep(sqe, OP_WRITEV, fd, iov, count, 0, 0, userData);
+    }
+
+    /**
+     * SEND of one buffer, without SIGPIPE: the socket's own send path, no iovec to import (cheaper
+     * than a one-entry WRITEV, which goes through the file layer).
+     */
+    public static void send(long sqe, int fd, long addr, int len, long userData) {
+        prep(sqe, OP_SEND, fd, addr, len, 0, MSG_NOSIGNAL, userData);
+    }
+
+    /** SENDMSG of one msghdr (its iovecs gathered), without SIGPIPE. */
+    public static void sendmsg(long sqe, int fd, long msghdr, long userData) {
+        prep(sqe, OP_SENDMSG, fd, msghdr, 1, 0, MSG_NOSIGNAL, userData);
     }
 
     /** SENDMSG_ZC of one msghdr, without SIGPIPE: a result CQE, then a NOTIF CQE when the memory is free. */
