@@ -27,9 +27,9 @@ import reactor.core.scheduler.Schedulers;
  * {@link LoopConfig#pollIterations()} passes. After the spin window without activity it goes back
  * to sleeping. The window adapts: one that ran out without work halves (down to
  * {@link LoopConfig#spinMin()}), work arriving soon after the loop went to sleep doubles it (up to
- * {@link LoopConfig#spin()}); and a loop whose thread gets less than
- * {@link LoopConfig#spinCoreShare()} of the wall time while polling shares its core with a thread
- * that needs it, so it stops spinning for a back-off ({@link #spinBackoffs()}). A loop with neither
+ * {@link LoopConfig#spin()}); and a loop whose thread runs less than
+ * {@link LoopConfig#spinCoreShare()} of the time it wants a CPU (its scheduler accounting) shares
+ * its core with a thread that needs it, so it stops spinning for a back-off ({@link #spinBackoffs()}). A loop with neither
  * sources nor a ring never spins.
  *
  * <p><b>Threads.</b> A loop is owned by one thread: the thread of an {@link EventLoopGroup}, or the
@@ -256,8 +256,8 @@ public final class EventLoop extends LoopCore implements Scheduler {
     }
 
     /**
-     * Times this loop stopped spinning because its thread got less than
-     * {@link LoopConfig#spinCoreShare()} of the wall time while polling (its core is shared). Any
+     * Times this loop stopped spinning because its thread ran less than
+     * {@link LoopConfig#spinCoreShare()} of the time it wanted a CPU (its core is shared). Any
      * thread (racy read).
      */
     public long spinBackoffs() {

@@ -17,10 +17,11 @@ import java.util.Objects;
  *       gets: a window that ran out without work halves (not below this), work arriving within
  *       {@code spin} of the loop going to sleep doubles it back (not above {@code spin}); values
  *       above {@code spin} act as {@code spin}; {@code spinMin = spin} keeps the window fixed</td></tr>
- *   <tr><td>{@code spinCoreShare}</td><td>0.75</td><td>0 .. 1</td><td>the share of wall time the loop
- *       thread must get of the time it is awake (sampled every 10 ms) to go on spinning; below it in
- *       two samples in a row the core is shared and the loop stops spinning for 1 ms, doubling up to 1 s while that
- *       lasts; 0 = never back off. Not applied on a virtual clock</td></tr>
+ *   <tr><td>{@code spinCoreShare}</td><td>0.75</td><td>0 .. 1</td><td>the share of the time it wants a
+ *       CPU the loop thread must run to go on spinning (its {@code /proc/thread-self/schedstat}:
+ *       run vs run-queue wait, sampled every 10 ms); below it in two samples in a row the core is
+ *       shared and the loop stops spinning for 1 ms, doubling up to 1 s while that lasts; 0 = never
+ *       back off. Not applied on a virtual clock, nor where the kernel has no schedstat</td></tr>
  *   <tr><td>{@code pollIterations}</td><td>1000</td><td>1 .. 1 000 000</td><td>while polling,
  *       passes between two non-blocking kernel checks for fd events</td></tr>
  *   <tr><td>{@code maxEvents}</td><td>256</td><td>1 .. 65 536</td><td>ready descriptors read per
@@ -93,7 +94,7 @@ public final class LoopConfig {
         return spinMin;
     }
 
-    /** The share of wall time a polling loop must get to go on spinning; 0 = never back off. */
+    /** The share of the time it wants a CPU a loop must run to go on spinning; 0 = never back off. */
     public double spinCoreShare() {
         return spinCoreShare;
     }

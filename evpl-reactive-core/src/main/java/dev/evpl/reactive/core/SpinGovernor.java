@@ -52,18 +52,22 @@ final class SpinGovernor {
     private long window;
     private boolean asleepAfterMiss;
     private long missAt;
-    private long sampleStart = -1;
+    /** Whether a sample is running (the clocks may take any value: no sentinel times). */
+    private boolean sampling;
+    private long sampleStart;
     private long sampleRun;
     private long sampleWait;
     private long samplePolled;
-    /** Loop-clock time spent polling in closed stretches, and the start of the current one (-1: none). */
+    /** Loop-clock time spent polling in closed stretches, and the start of the current one. */
     private long polled;
-    private long pollingSince = -1;
+    private boolean inStretch;
+    private long pollingSince;
     private long backoff;
     /** Consecutive samples below the share. */
     private int lowSamples;
     /** Consecutive spinning samples at or above the share. */
     private int freeSamples;
+    private boolean backingOff;
     private long backoffUntil;
     /** Metric: times the core-share rule stopped a spin. */
     long backoffs;
@@ -78,7 +82,13 @@ final class SpinGovernor {
 
     /** Whether the loop may be polling at {@code now}, its last activity being at {@code lastActivity}. */
     boolean maySpin(long now, long lastActivity) {
-        return window > 0 && now - lastActivity < window && now - backoffUntil >= 0;
+        if (backingOff) {
+            if (now - backoffUntil < 0) {
+                return false;
+            }
+            backingOff = false;
+        }
+        return window > 0 && now - lastActivity < window;
     }
 
     /** The window ran out without work: the loop goes to sleep. */
@@ -100,10 +110,11 @@ final class SpinGovernor {
     /** The loop entered ({@code on}) or left polling at {@code now}. */
     void pollingChanged(boolean on, long now) {
         if (on) {
+            inStretch = true;
             pollingSince = now;
-        } else if (pollingSince >= 0) {
+        } else if (inStretch) {
+            inStretch = false;
             polled += now - pollingSince;
-            pollingSince = -1;
         }
     }
 
@@ -114,7 +125,7 @@ final class SpinGovernor {
      * polling stretches and event-mode passes, so short spins are judged too.
      */
     boolean coreShared(long now) {
-        if (sampleStart >= 0 && now - sampleStart < SAMPLE_NANOS) {
+        if (sampling && now - sampleStart < SAMPLE_NANOS) {
             return false; // the common case: one compare per pass
         }
         RunClock clock = runClock;
@@ -129,10 +140,12 @@ final class SpinGovernor {
             }
         }
         if (!clock.read()) {
+            close(); // unreadable now, unreadable later: the rule goes off rather than retry per pass
             return false;
         }
-        long polledNow = polled + (pollingSince >= 0 ? now - pollingSince : 0);
-        boolean first = sampleStart < 0;
+        long polledNow = polled + (inStretch ? now - pollingSince : 0);
+        boolean first = !sampling;
+        sampling = true;
         long wall = now - sampleStart;
         long ran = clock.run() - sampleRun;
         long waited = clock.waited() - sampleWait;
@@ -163,6 +176,7 @@ final class SpinGovernor {
         lowSamples = 0;
         freeSamples = 0;
         backoff = backoff == 0 ? BACKOFF_MIN_NANOS : Math.min(backoff << 1, BACKOFF_MAX_NANOS);
+        backingOff = true;
         backoffUntil = now + backoff;
         backoffs++;
         return true;

@@ -218,6 +218,46 @@ class SpinGovernorTest {
     }
 
     @Test
+    void aRunClockThatStopsReadingTurnsTheRuleOffInsteadOfRetryingEveryPass() {
+        try (LoopHarness h = loop(LoopConfig.builder().spin(Duration.ofSeconds(1)))) {
+            int[] reads = {0};
+            boolean[] closed = {false};
+            governor(h).runClock = new RunClock() {
+                @Override
+                public boolean read() {
+                    reads[0]++;
+                    return false;
+                }
+
+                @Override
+                public long run() {
+                    return 0;
+                }
+
+                @Override
+                public long waited() {
+                    return 0;
+                }
+
+                @Override
+                public void close() {
+                    closed[0] = true;
+                }
+            };
+            h.loop.reportActivity();
+            for (int i = 0; i < 100; i++) {
+                h.virtual.advance(1, TimeUnit.MILLISECONDS);
+                h.loop.reportActivity();
+                h.passes(1);
+                assertThat(h.loop.isPolling()).isTrue();
+            }
+            assertThat(reads[0]).isEqualTo(1);
+            assertThat(closed[0]).isTrue();
+            assertThat(governor(h).runClock).isNull();
+        }
+    }
+
+    @Test
     void badValuesNameTheParameterAndRange() {
         assertThatThrownBy(() -> LoopConfig.builder().spinCoreShare(1.5).build())
                 .hasMessage("LoopConfig.spinCoreShare must be between 0 and 1, got 1.5");
