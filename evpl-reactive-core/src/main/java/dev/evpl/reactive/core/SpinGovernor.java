@@ -1,7 +1,5 @@
 package dev.evpl.reactive.core;
 
-import dev.evpl.reactive.core.internal.nativeio.ThreadSchedStat;
-
 /**
  * The adaptive half of the hybrid event/poll mode: how long a loop may spin after its last
  * activity, and whether it may spin at all right now. Two rules, both measured on the loop thread:
@@ -134,7 +132,7 @@ final class SpinGovernor {
                 return false;
             }
             runClockTried = true;
-            clock = runClock = SchedStatClock.openForCurrentThread();
+            clock = runClock = RunClock.openForCurrentThread();
             if (clock == null) {
                 return false; // no schedstat here: the rule stays off
             }
@@ -194,56 +192,5 @@ final class SpinGovernor {
     /** The current window in nanoseconds (tests, metrics). */
     long window() {
         return window;
-    }
-}
-
-/** A thread's time on a CPU and waiting for one; read by its own loop thread. Tests plug in fakes. */
-interface RunClock {
-    /** Refreshes the values; false when they could not be read. */
-    boolean read();
-
-    /** Nanoseconds run, as of the last read. */
-    long run();
-
-    /** Nanoseconds runnable but waiting for a CPU, as of the last read. */
-    long waited();
-
-    /** Releases what the clock holds. */
-    default void close() {
-    }
-}
-
-/** The loop thread's {@code /proc/thread-self/schedstat}. */
-final class SchedStatClock implements RunClock {
-    private final ThreadSchedStat stat;
-
-    private SchedStatClock(ThreadSchedStat stat) {
-        this.stat = stat;
-    }
-
-    /** A clock for the calling thread, or null where the kernel gives no schedstat. */
-    static RunClock openForCurrentThread() {
-        ThreadSchedStat stat = ThreadSchedStat.openForCurrentThread();
-        return stat == null ? null : new SchedStatClock(stat);
-    }
-
-    @Override
-    public boolean read() {
-        return stat.read();
-    }
-
-    @Override
-    public long run() {
-        return stat.runNanos();
-    }
-
-    @Override
-    public long waited() {
-        return stat.waitNanos();
-    }
-
-    @Override
-    public void close() {
-        stat.close();
     }
 }

@@ -181,7 +181,7 @@ final class RingReceiver implements LoopRing.Prep, LoopRing.MultiCompletion {
             armed = -1;
         }
         if (res > 0 && (flags & CQE_F_BUFFER) != 0) {
-            Segment data = buffers.take(flags >>> 16, res);
+            Segment data = buffers.take(flags >>> 16, res, flags);
             buffers.publish();
             receives++;
             counters.received += res;

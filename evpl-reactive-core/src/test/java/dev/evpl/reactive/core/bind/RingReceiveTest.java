@@ -63,6 +63,58 @@ class RingReceiveTest {
         p.close();
     }
 
+    /** 400 messages of 64 B a millisecond apart (400 receives, about); the receive path's counters after. */
+    private long[] smallReceives() throws Exception {
+        UringPair p = new UringPair(group);
+        RingStreamBind receiver = (RingStreamBind) p.server;
+        Pattern.Check check = new Pattern.Check();
+        receiver.receive().subscribe(check);
+        long total = 400 * 64;
+        p.client.send(Pattern.stream(group.loop(0), total, 64, new AtomicLong())
+                .delayElements(Duration.ofMillis(1), group.loop(0))).block(Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (check.verified() < total && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(check.errors()).isEmpty();
+        assertThat(check.verified()).isEqualTo(total);
+        long[] counters = reactor.core.publisher.Mono.fromCallable(() -> {
+            dev.evpl.reactive.core.internal.uring.ProvidedBuffers b = LoopRing.of(group.loop(1)).providedBuffers();
+            return new long[] {b.incremental() ? 1 : 0, b.copies(), b.handedOver(), receiver.ringReceives()};
+        }).subscribeOn(group.loop(1)).block(Duration.ofSeconds(5));
+        p.close();
+        return counters;
+    }
+
+    @Test
+    void smallReceivesAreSlicesOfPartlyConsumedBuffersWithoutACopy() throws Exception {
+        long[] c = smallReceives();
+        String[] version = System.getProperty("os.version").split("[.-]");
+        boolean kernelHasInc = Integer.parseInt(version[0]) > 6 || (Integer.parseInt(version[0]) == 6 && Integer.parseInt(version[1]) >= 12);
+        assertThat(c[0] == 1).as("incremental consumption on Linux %s", System.getProperty("os.version")).isEqualTo(kernelHasInc);
+        Assumptions.assumeTrue(kernelHasInc, "before Linux 6.12 buffers are consumed whole (the next test's path)");
+        assertThat(c[3]).as("separate receives").isGreaterThan(100);
+        assertThat(c[1]).as("copies").isZero();
+        assertThat(c[2]).as("buffers handed over for %d receives of 64 B", c[3]).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void withWholeBuffersSmallReceivesAreCopiedAndTheBufferReused() throws Exception {
+        group.close();
+        dev.evpl.reactive.core.internal.uring.ProvidedBuffers.wholeBuffersForTests(true);
+        try {
+            group = EventLoopGroup.create(GroupConfig.builder().threads(2).build());
+            long[] c = smallReceives();
+            assertThat(c[0]).as("incremental").isZero();
+            assertThat(c[3]).as("separate receives").isGreaterThan(100);
+            // each receive is copied out (under 2 KiB) or takes its buffer along (longer: a rare coalesced one)
+            assertThat(c[1] + c[2]).as("copies + buffers handed over").isEqualTo(c[3]);
+            assertThat(c[1]).as("copies").isGreaterThan(100);
+        } finally {
+            dev.evpl.reactive.core.internal.uring.ProvidedBuffers.wholeBuffersForTests(false);
+        }
+    }
+
     @Test
     void noCreditCancelsTheReceiveAndTheSenderStalls() throws Exception {
         UringPair p = new UringPair(group);

@@ -13,12 +13,16 @@ import java.nio.ByteOrder;
  * picks from when a buffer-select receive has data, so an idle connection holds no memory (a plain
  * RECV must name its buffer up front). Every connection of the loop shares the group.
  *
- * <p>When a receive completes in buffer {@code bid}, {@link #take} turns the bytes into a segment
- * for the application and gives the slot a buffer again: a short message is copied into an
- * exact-size segment and the same buffer goes back (no memory pinned for a few bytes); a long one is
- * handed over without a copy and a fresh pooled buffer takes its place. So no received byte is ever
- * owned by the ring and by the application at once, and closing a connection leaves nothing behind.
- * The ring's buffers are released when the loop's ring closes.
+ * <p>Where the kernel consumes buffers incrementally ({@code IOU_PBUF_RING_INC}, Linux 6.12+), a
+ * receive fills only what it needs of the current buffer and the next one continues after it: each
+ * completion is handed over as a slice of the buffer, no copy, no allocation of memory, and the slot
+ * gets a fresh buffer only when the kernel reports the buffer finished (no {@code F_BUF_MORE}). The
+ * kernel only writes past what it has reported, so the slices the application holds are never
+ * written again. Elsewhere, when a receive completes in buffer {@code bid}, {@link #take} copies a
+ * short message into an exact-size segment and the same buffer goes back (no memory pinned for a
+ * few bytes); a long one is handed over without a copy and a fresh pooled buffer takes its place.
+ * Either way closing a connection leaves nothing behind. The ring's buffers are released when the
+ * loop's ring closes.
  *
  * <p>Loop-confined. The ring tail is published with a release store, as the kernel requires.
  */
@@ -27,6 +31,10 @@ public final class ProvidedBuffers {
     public static final int GROUP = 0;
     /** Shorter receives are copied out and the buffer reused in place. */
     static final int COPY_BELOW = 2048;
+    /** {@code IOU_PBUF_RING_INC}: register flag for incremental consumption. */
+    private static final int PBUF_RING_INC = 2;
+    /** CQE flag {@code IORING_CQE_F_BUF_MORE}: the kernel goes on filling this buffer. */
+    public static final int CQE_F_BUF_MORE = 1 << 4;
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private final IoUring ring;
@@ -42,8 +50,14 @@ public final class ProvidedBuffers {
     private boolean dirty;
     private boolean closed;
     private int missing;
+    /** Incremental consumption: bytes of each slot's buffer already reported; null when off. */
+    private final int[] consumed;
+    /** Tests and metrics: receives copied out, buffers given up to the application (slot refilled or not). */
+    private long copies;
+    private long handedOver;
 
-    private ProvidedBuffers(IoUring ring, SegmentAllocator allocator, int entries, int size, long raw, long base) {
+    private ProvidedBuffers(IoUring ring, SegmentAllocator allocator, int entries, int size, long raw, long base,
+            boolean incremental) {
         this.ring = ring;
         this.allocator = allocator;
         this.entries = entries;
@@ -53,9 +67,16 @@ public final class ProvidedBuffers {
         this.base = base;
         this.view = NativeMemory.view(base, entries * 16);
         this.buffers = new Segment[entries];
+        this.consumed = incremental ? new int[entries] : null;
+    }
+
+    /** Whether the kernel consumes these buffers incrementally (receives are slices, never copies). */
+    public boolean incremental() {
+        return consumed != null;
     }
 
     private static volatile boolean refused;
+    private static volatile boolean wholeBuffersForTests;
 
     /**
      * Tests: rings that register their buffers from now on behave as on a kernel without buffer
@@ -63,6 +84,11 @@ public final class ProvidedBuffers {
      */
     public static void refuseForTests(boolean refuse) {
         refused = refuse;
+    }
+
+    /** Tests: rings registered from now on consume whole buffers (the path of kernels before 6.12), or again incrementally. */
+    public static void wholeBuffersForTests(boolean whole) {
+        wholeBuffersForTests = whole;
     }
 
     /**
@@ -79,13 +105,18 @@ public final class ProvidedBuffers {
         long raw = NativeMemory.allocate(bytes + 4096);
         long base = (raw + 4095) & ~4095L; // the kernel wants the ring page-aligned
         NativeMemory.zero(base, bytes);
-        int rc = RingRegister.registerBufferRing(ring.fd(), base, entries, GROUP);
+        boolean incremental = !wholeBuffersForTests;
+        int rc = incremental ? RingRegister.registerBufferRing(ring.fd(), base, entries, GROUP, PBUF_RING_INC) : -1;
+        if (rc < 0) {
+            incremental = false; // before Linux 6.12: EINVAL for the flag; whole buffers then
+            rc = RingRegister.registerBufferRing(ring.fd(), base, entries, GROUP, 0);
+        }
         if (rc < 0) {
             NativeMemory.free(raw);
             why[0] = "IORING_REGISTER_PBUF_RING: " + dev.evpl.reactive.core.io.Errno.name(-rc);
             return null;
         }
-        ProvidedBuffers b = new ProvidedBuffers(ring, allocator, entries, size, raw, base);
+        ProvidedBuffers b = new ProvidedBuffers(ring, allocator, entries, size, raw, base, incremental);
         for (int bid = 0; bid < entries; bid++) {
             b.provide(bid, allocator.allocate(size));
         }
@@ -129,28 +160,46 @@ public final class ProvidedBuffers {
      * its slot stays empty until {@link #publish} finds memory again (until then the kernel has fewer
      * buffers, and a receive may end with {@code ENOBUFS}, which the receiver retries).
      */
-    public Segment take(int bid, int length) {
+    public Segment take(int bid, int length, int cqeFlags) {
         Segment buffer = buffers[bid];
+        if (consumed != null) {
+            int at = consumed[bid];
+            Segment data = buffer.slice(at, length);
+            if ((cqeFlags & CQE_F_BUF_MORE) != 0) {
+                consumed[bid] = at + length; // the kernel keeps the buffer and fills on after it
+            } else {
+                consumed[bid] = 0; // finished: the slot lets go of it, the slices keep it alive
+                replace(bid, buffer);
+            }
+            return data;
+        }
         if (length < COPY_BELOW) {
             Segment copy = tryAllocate(length);
             if (copy != null) {
                 NativeMemory.copy(buffer.sliceAddress(0), copy.sliceAddress(0), length);
+                copies++;
                 provide(bid, buffer);
                 return copy;
             }
         }
+        Segment data = buffer.slice(0, length);
+        replace(bid, buffer);
+        return data;
+    }
+
+    /** Slot {@code bid} lets go of {@code buffer} (its slices keep it) and gets a fresh one if the pool has memory. */
+    private void replace(int bid, Segment buffer) {
         Segment replacement = tryAllocate(size);
         // The slot lets go of the buffer before anything else can fail: a close later must not
         // release it a second time.
         buffers[bid] = null;
-        Segment data = buffer.slice(0, length);
         buffer.release();
+        handedOver++;
         if (replacement != null) {
             provide(bid, replacement);
         } else {
             missing++;
         }
-        return data;
     }
 
     /** A pooled segment, or null when the pool is out of memory (the caller degrades, never fails). */
@@ -160,6 +209,16 @@ public final class ProvidedBuffers {
         } catch (OutOfMemoryError e) {
             return null; // BufferPool's maxMemory: the pool throws an Error, a receive must not
         }
+    }
+
+    /** Receives copied into an exact-size segment (whole-buffer mode only). Tests, metrics. */
+    public long copies() {
+        return copies;
+    }
+
+    /** Buffers the slots gave up to the application (each its slices' now). Tests, metrics. */
+    public long handedOver() {
+        return handedOver;
     }
 
     /** Slots whose buffer was handed over with no replacement yet; refilled by {@link #publish}. */

@@ -100,15 +100,17 @@ final class RingRegister {
 
     /**
      * Registers a provided-buffer ring of {@code entries} (a power of two) at {@code ringAddress}
-     * (page-aligned, {@code entries * 16} bytes) as buffer group {@code group}. Returns 0 or -errno.
+     * (page-aligned, {@code entries * 16} bytes) as buffer group {@code group}, with {@code flags}
+     * ({@code IOU_PBUF_RING_INC}: buffers consumed incrementally). Returns 0 or -errno.
      */
-    static int registerBufferRing(int ringFd, long ringAddress, int entries, int group) {
+    static int registerBufferRing(int ringFd, long ringAddress, int entries, int group, int flags) {
         long arg = NativeMemory.allocate(40); // struct io_uring_buf_reg
         try {
             NativeMemory.zero(arg, 40);
             NativeMemory.putLong(arg, ringAddress);
             NativeMemory.putInt(arg + 8, entries);
             NativeMemory.putShort(arg + 12, (short) group);
+            NativeMemory.putShort(arg + 14, (short) flags);
             long rc = LIBC.syscall(Linux.SYS_IO_URING_REGISTER, ringFd, REGISTER_PBUF_RING, arg, 1, 0, 0);
             return rc < 0 ? -Native.errno() : 0;
         } finally {
