@@ -1,7 +1,6 @@
 package dev.evpl.reactive.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.evpl.reactive.core.internal.nativeio.ThreadTuning;
 import java.lang.management.ManagementFactory;
@@ -61,12 +60,16 @@ class SharedCoreSpinTest {
 
     @Test
     void aLoopSharingItsCoreBacksOffAndLeavesTheCoreToTheOtherThread() throws Exception {
-        // Without CONFIG_SCHED_INFO the kernel gives no schedstat and the rule is off by design.
-        assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/thread-self/schedstat")),
-                "this kernel has no /proc/thread-self/schedstat: the core-share rule cannot apply");
         int cpu = ThreadTuning.currentAffinity()[0]; // a CPU this process may use (CPU 0 on most machines)
         long[] control = shareCoreWith(cpu, 0);
         long[] governed = shareCoreWith(cpu, 0.75);
+        if (!java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/thread-self/schedstat"))) {
+            // Without CONFIG_SCHED_INFO there is nothing to measure the share with: the rule is off
+            // by design, and the governed loop spins like the control (checked, not skipped).
+            assertThat(governed[2]).as("back-offs without schedstat").isZero();
+            assertThat(governed[0]).as("without schedstat the loop spins").isGreaterThan(MEASURE_NANOS * 3 / 10);
+            return;
+        }
         String figures = String.format("loop/competitor CPU ms over 600 ms: control %d/%d, governed %d/%d (%d back-offs)",
                 control[0] / 1_000_000, control[1] / 1_000_000, governed[0] / 1_000_000, governed[1] / 1_000_000, governed[2]);
         System.out.println(figures);

@@ -8,7 +8,8 @@ import dev.evpl.reactive.core.internal.uring.LoopRing;
 
 /**
  * The send side of a STREAM_IO_URING_TCP bind: one {@code SEND} (one slice) or {@code SENDMSG}
- * (several) of the queued slices at a time (from an iovec array of its own), or with {@code UringConfig.sendZeroCopyMin} one
+ * (several) of the queued slices at a time (from an iovec array of its own), or with
+ * {@code UringConfig.sendZeroCopyMin} one
  * {@code SENDMSG_ZC} for a large flush. This object is the SQE's preparer and its completion, so a
  * write allocates nothing. Loop-confined.
  */
