@@ -1,5 +1,6 @@
 package dev.evpl.reactive.http;
 
+import java.util.Arrays;
 
 /**
  * Incremental, strict parser of a request head (request line and header section, RFC 9112 §2–§6),
@@ -9,6 +10,14 @@ package dev.evpl.reactive.http;
  * 414 target too long, 431 header section too large, 501 unknown method or transfer coding, 505
  * version, 417 expectation. Lines end in CRLF only (a bare CR or LF is rejected: lenient line
  * endings are a request-smuggling vector). Up to 8 empty lines before a request are ignored.
+ *
+ * <p>A client on a persistent connection mostly repeats itself (the same request line and header
+ * lines, request after request). The parser keeps the last head it parsed, its bytes and what they
+ * gave (the strings, the frozen header list, the framing); a line equal, at the same offset, to
+ * that head's line is not parsed again, so a repeated head costs a byte comparison per line and
+ * allocates nothing, and a head that differs from some line on reuses the strings of the lines
+ * before it. Equal bytes parse to equal results, so this changes no outcome: an invalid line never
+ * becomes the last head (a head that failed ends the connection).
  *
  * <p>Loop-confined; reused for every request of a connection ({@link #reset()}).
  */
@@ -23,6 +32,24 @@ final class RequestHeadParser extends HeadScanner {
     private boolean requestLineDone;
     private int headerBlockStart;
     private int emptyLines;
+    /** Every line so far equals the last head's at the same offset. */
+    private boolean same;
+    /** Header lines of this head that equal the last head's (their fields are the last head's). */
+    private int sameFields;
+
+    /** The last head parsed, as bytes {@code [0, lastLength)} (0: none) and what it gave. */
+    private byte[] last;
+    private int lastLength;
+    private String lastTarget;
+    private HttpVersion lastVersion;
+    private String lastMethod;
+    private HttpHeaders lastHeaders;
+    private long lastContentLength;
+    private boolean lastChunked;
+    private boolean lastKeepAlive;
+    private boolean lastExpectContinue;
+    /** Heads longer than this are not kept for reuse (a huge head does not pin a copy for the connection's life). */
+    private static final int MAX_KEPT = 4096;
 
     String method;
     String target;
@@ -50,7 +77,9 @@ final class RequestHeadParser extends HeadScanner {
         method = null;
         target = null;
         version = null;
-        headers = new HttpHeaders();
+        headers = null; // made at the first header line that is not the last head's
+        same = lastLength > 0;
+        sameFields = 0;
         contentLength = -1;
         chunked = false;
         keepAlive = false;
@@ -94,6 +123,9 @@ final class RequestHeadParser extends HeadScanner {
 
     @Override
     void line(int s, int e) {
+        // The line with its CRLF equal to the last head's at the same offset: parsed before, to the same result.
+        boolean repeated = same && e + 2 <= lastLength && Arrays.equals(buf, s, e + 2, last, s, e + 2);
+        same = repeated;
         if (!requestLineDone) {
             if (s == e) {
                 if (++emptyLines > MAX_LEADING_EMPTY_LINES) {
@@ -101,18 +133,73 @@ final class RequestHeadParser extends HeadScanner {
                 }
                 return;
             }
-            requestLine(s, e);
+            if (repeated) {
+                method = lastMethod;
+                target = lastTarget;
+                version = lastVersion;
+            } else {
+                requestLine(s, e);
+            }
             requestLineDone = true;
             headerBlockStart = scan;
             return;
         }
         if (s == e) {
             complete = true;
-            headers.freeze();
+            if (repeated && e + 2 == lastLength) {
+                headers = lastHeaders;
+                contentLength = lastContentLength;
+                chunked = lastChunked;
+                keepAlive = lastKeepAlive;
+                expectContinue = lastExpectContinue;
+                return;
+            }
+            fields().freeze();
             semantics();
+            keep();
             return;
         }
-        Fields.parse(buf, s, e, headers, "header");
+        if (repeated) {
+            sameFields++;
+            return;
+        }
+        Fields.parse(buf, s, e, fields(), "header");
+    }
+
+    /** The header list of this head, made on first need with the fields it shares with the last head. */
+    private HttpHeaders fields() {
+        HttpHeaders h = headers;
+        if (h == null) {
+            h = headers = new HttpHeaders();
+            for (int i = 0; i < sameFields; i++) {
+                h.append(lastHeaders.name(i), lastHeaders.value(i));
+            }
+        }
+        return h;
+    }
+
+    /** Keeps the head just parsed (valid: its semantics passed) as the one the next is compared with. */
+    private void keep() {
+        int n = scan;
+        if (n > MAX_KEPT) {
+            lastLength = 0;
+            lastHeaders = null;
+            lastTarget = null;
+            return;
+        }
+        if (last == null || last.length < n) {
+            last = new byte[Math.max(n, 256)];
+        }
+        System.arraycopy(buf, 0, last, 0, n);
+        lastLength = n;
+        lastMethod = method;
+        lastTarget = target;
+        lastVersion = version;
+        lastHeaders = headers;
+        lastContentLength = contentLength;
+        lastChunked = chunked;
+        lastKeepAlive = keepAlive;
+        lastExpectContinue = expectContinue;
     }
 
     private void requestLine(int s, int e) {

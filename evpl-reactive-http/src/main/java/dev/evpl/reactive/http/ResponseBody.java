@@ -35,6 +35,16 @@ sealed interface ResponseBody {
         }
     }
 
+    /**
+     * A string ({@code sendString(String)}), encoded on the loop: straight into the head's segment
+     * when it is short ASCII (no byte array per response), else as UTF-8 bytes.
+     */
+    record Text(String text) implements ResponseBody {
+        @Override
+        public void discardUnsent() {
+        }
+    }
+
     /** One segment, its length known before the head is written. */
     record One(Mono<Segment> segment) implements ResponseBody {
         @Override

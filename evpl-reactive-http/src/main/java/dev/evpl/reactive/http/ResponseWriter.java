@@ -69,14 +69,21 @@ final class ResponseWriter {
     }
 
     /** Loop: writes the committed response {@code r} with {@code body}. */
-    void write(ServerResponse r, ResponseBody body, ServerResponse.SendSubscription sink) {
+    void write(ServerResponse r, ResponseBody body, ResponseSend sink) {
         if (!connection.isCurrent(r.request)) {
             body.discardUnsent();
-            sink.error(new IllegalStateException("the connection was closed before the response was sent"));
+            sink.failed(new IllegalStateException("the connection was closed before the response was sent"));
             return;
         }
         if (body instanceof ResponseBody.Empty) {
             writeKnown(r, null, sink);
+        } else if (body instanceof ResponseBody.Text t) {
+            String text = t.text();
+            if (text.length() <= INLINE_BODY && isAscii(text)) {
+                writeInline(r, text, sink); // ASCII: its chars are its bytes, encoded straight behind the head
+                return;
+            }
+            write(r, new ResponseBody.Bytes(text.getBytes(StandardCharsets.UTF_8)), sink);
         } else if (body instanceof ResponseBody.Bytes b) {
             byte[] bytes = b.bytes();
             if (bytes.length <= INLINE_BODY) {
@@ -96,7 +103,7 @@ final class ResponseWriter {
     }
 
     /** One segment: its length is known once it is here. */
-    private void writeOne(ServerResponse r, Mono<Segment> mono, ServerResponse.SendSubscription sink) {
+    private void writeOne(ServerResponse r, Mono<Segment> mono, ResponseSend sink) {
         if (mono instanceof Callable<?> callable) {
             // Mono.just / fromSupplier / fromCallable: take the value here, on the loop, without
             // subscribing an operator chain (the per-request fast path of small responses).
@@ -122,8 +129,8 @@ final class ResponseWriter {
         return seg;
     }
 
-    private void bodyFailedBeforeHead(ServerResponse r, Throwable e, ServerResponse.SendSubscription sink) {
-        sink.error(e);
+    private void bodyFailedBeforeHead(ServerResponse r, Throwable e, ResponseSend sink) {
+        sink.failed(e);
         if (connection.isCurrent(r.request)) {
             connection.closeAfterResponse();
             writeError(r.request.version(), 500, "internal server error");
@@ -132,7 +139,7 @@ final class ResponseWriter {
     }
 
     /** Decides the framing; a handler's Content-Length that cannot be honoured fails the response before its head. */
-    private ResponseFraming frame(ServerResponse r, long bodyLength, Segment body, ServerResponse.SendSubscription sink) {
+    private ResponseFraming frame(ServerResponse r, long bodyLength, Segment body, ResponseSend sink) {
         try {
             return framing.decide(r.request.version(), r.request.method().equals(HttpMethods.HEAD), r.status(), r.headers,
                     bodyLength);
@@ -145,8 +152,8 @@ final class ResponseWriter {
         }
     }
 
-    /** A small byte[] body (a string): encoded behind the head into one segment. */
-    private void writeInline(ServerResponse r, byte[] body, ServerResponse.SendSubscription sink) {
+    /** A small byte[] body: encoded behind the head into one segment. */
+    private void writeInline(ServerResponse r, byte[] body, ResponseSend sink) {
         ResponseFraming f = frame(r, body.length, null, sink);
         if (f == null) {
             return;
@@ -158,13 +165,35 @@ final class ResponseWriter {
         send(r, encoder.toSegment(allocator()), sink);
     }
 
+    /** A small ASCII string body: encoded behind the head into one segment, no byte array of its own. */
+    private void writeInline(ServerResponse r, String body, ResponseSend sink) {
+        ResponseFraming f = frame(r, body.length(), null, sink);
+        if (f == null) {
+            return;
+        }
+        encodeHead(r, f);
+        if (f.sendsBody()) {
+            encoder.append(body);
+        }
+        send(r, encoder.toSegment(allocator()), sink);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A body of known length (possibly none). */
-    private void writeKnown(ServerResponse r, Segment body, ServerResponse.SendSubscription sink) {
+    private void writeKnown(ServerResponse r, Segment body, ResponseSend sink) {
         if (!connection.isCurrent(r.request)) {
             if (body != null) {
                 body.release();
             }
-            sink.error(new IllegalStateException("the connection was closed before the response was sent"));
+            sink.failed(new IllegalStateException("the connection was closed before the response was sent"));
             return;
         }
         long length = body == null ? 0 : body.readableBytes();
@@ -190,7 +219,7 @@ final class ResponseWriter {
         send(r, out, sink);
     }
 
-    private void writeStream(ServerResponse r, Flux<Segment> body, ResponseBody raw, ServerResponse.SendSubscription sink) {
+    private void writeStream(ServerResponse r, Flux<Segment> body, ResponseBody raw, ResponseSend sink) {
         ResponseFraming f = frame(r, -1, null, sink);
         if (f == null) {
             raw.discardUnsent();
@@ -262,42 +291,19 @@ final class ResponseWriter {
     }
 
     /** A whole response in one segment: queued now, so the connection may serve the next request. */
-    private void send(ServerResponse r, Segment out, ServerResponse.SendSubscription sink) {
+    private void send(ServerResponse r, Segment out, ResponseSend sink) {
         send(r, connection.bind.send(out), sink);
         // Sends made on the loop keep their order (queued at once, or behind earlier hand-overs),
         // so the next response can only go out after this one.
         connection.responseQueued(r.request);
     }
 
-    private void send(ServerResponse r, Publisher<Segment> out, ServerResponse.SendSubscription sink) {
+    private void send(ServerResponse r, Publisher<Segment> out, ResponseSend sink) {
         send(r, connection.bind.send(out), sink);
     }
 
-    private void send(ServerResponse r, Mono<Completion> sending, ServerResponse.SendSubscription sink) {
-        sending.subscribe(new Written(r.request, sink));
-    }
-
-    /** Completion of a response's write. */
-    private final class Written extends TerminalOnLoop<Completion> {
-        private final ServerRequest request;
-        private final ServerResponse.SendSubscription sink;
-
-        Written(ServerRequest request, ServerResponse.SendSubscription sink) {
-            super(connection);
-            this.request = request;
-            this.sink = sink;
-        }
-
-        @Override
-        void terminated(Throwable error) {
-            if (error == null) {
-                sink.success();
-                connection.responseWritten(request);
-            } else {
-                sink.error(error);
-                connection.responseFailed(request, error);
-            }
-        }
+    private void send(ServerResponse r, Mono<Completion> sending, ResponseSend sink) {
+        sending.subscribe(sink); // it reports the write's end to the connection
     }
 
     /**

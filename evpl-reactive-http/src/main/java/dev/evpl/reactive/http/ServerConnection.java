@@ -107,7 +107,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     }
 
     @Override
-    public void writeResponse(ServerResponse r, ResponseBody body, ServerResponse.SendSubscription sink) {
+    public void writeResponse(ServerResponse r, ResponseBody body, ResponseSend sink) {
         writer.write(r, body, sink);
     }
 
@@ -327,7 +327,8 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     }
 
     /** Loop: the response of {@code r} was fully written (or queued, from {@link #responseQueued}). */
-    void responseWritten(ServerRequest r) {
+    @Override
+    public void responseWritten(ServerRequest r) {
         if (r != request || state != EXCHANGE || responseDone) {
             return;
         }
@@ -339,7 +340,8 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     }
 
     /** Loop: the response could not be written (connection lost, body failed after the head). */
-    void responseFailed(ServerRequest r, Throwable e) {
+    @Override
+    public void responseFailed(ServerRequest r, Throwable e) {
         if (r == request && state == EXCHANGE) {
             closeNow();
         }

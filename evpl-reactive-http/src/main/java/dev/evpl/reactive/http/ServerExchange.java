@@ -32,6 +32,16 @@ interface ServerExchange {
     /** Runs {@code task} on the loop (now when on it); false when the loop is gone. Any thread. */
     boolean onLoop(Runnable task);
 
-    /** Loop: writes the committed response {@code response} with {@code body}; {@code sink} hears the outcome. */
-    void writeResponse(ServerResponse response, ResponseBody body, ServerResponse.SendSubscription sink);
+    /**
+     * Loop: writes the committed response {@code response} with {@code body}; {@code send} hears the
+     * outcome (it subscribes to the write's completion, then reports through {@link #responseWritten}
+     * or {@link #responseFailed}).
+     */
+    void writeResponse(ServerResponse response, ResponseBody body, ResponseSend send);
+
+    /** Loop: the response to {@code request} was fully written. */
+    void responseWritten(ServerRequest request);
+
+    /** Loop: the response to {@code request} could not be written (connection lost, body failed after the head). */
+    void responseFailed(ServerRequest request, Throwable error);
 }

@@ -1,17 +1,15 @@
 package dev.evpl.reactive.http;
 
 import dev.evpl.reactive.core.buffer.Segment;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
 /**
  * The response of one exchange. Status and headers are plain fields set by the handler before it
  * sends; the first send commits (atomically, so the connection's own error response and the
- * handler's cannot both go out) and hops onto the loop, where {@link ServerConnection} writes it.
+ * handler's cannot both go out) and hops onto the loop, where {@link ServerConnection} writes it
+ * ({@link ResponseSend}).
  */
 final class ServerResponse implements HttpServerResponse {
     private static final AtomicIntegerFieldUpdater<ServerResponse> COMMITTED =
@@ -79,7 +77,7 @@ final class ServerResponse implements HttpServerResponse {
     @Override
     public Mono<Void> sendString(String body) {
         defaultTextType();
-        return sendBody(new ResponseBody.Bytes(body.getBytes(StandardCharsets.UTF_8)));
+        return sendBody(new ResponseBody.Text(java.util.Objects.requireNonNull(body, "body")));
     }
 
     @Override
@@ -116,74 +114,6 @@ final class ServerResponse implements HttpServerResponse {
 
     /** Commits the response with {@code body} when the returned Mono is subscribed. */
     private Mono<Void> sendBody(ResponseBody body) {
-        return new SendMono(body);
-    }
-
-    /**
-     * The Mono a send returns: on subscribe it commits the response and hands the body to the loop;
-     * the writer completes it when the response was written. Lighter than {@code Mono.create}
-     * (this is on every request's path).
-     */
-    private final class SendMono extends Mono<Void> {
-        private final ResponseBody body;
-
-        SendMono(ResponseBody body) {
-            this.body = body;
-        }
-
-        @Override
-        public void subscribe(CoreSubscriber<? super Void> actual) {
-            SendSubscription s = new SendSubscription(actual);
-            actual.onSubscribe(s);
-            if (!tryCommit()) {
-                // The body publisher is not subscribed: a cold publisher has produced no segment to release.
-                s.error(new IllegalStateException("the response was already sent (one send per response)"));
-                return;
-            }
-            ResponseBody b = body;
-            if (b instanceof ResponseBody.Stream stream && !connection.loop().inLoop()) {
-                // A streamed body sent from another thread gets its demand now, not after the hop.
-                b = new ResponseBody.Stream(new EagerBody(stream.segments(), 32));
-            }
-            ResponseBody sent = b;
-            if (!connection.onLoop(() -> connection.writeResponse(ServerResponse.this, sent, s))) {
-                sent.discardUnsent();
-                s.error(new IllegalStateException("the connection's event loop is gone; the response was not sent"));
-            }
-        }
-    }
-
-    /** Completion of one send, signalled once by the writer (any thread). */
-    static final class SendSubscription implements Subscription {
-        private final CoreSubscriber<? super Void> actual;
-        private volatile boolean done;
-
-        SendSubscription(CoreSubscriber<? super Void> actual) {
-            this.actual = actual;
-        }
-
-        @Override
-        public void request(long n) {
-            // a Mono<Void> emits no value: demand is irrelevant
-        }
-
-        @Override
-        public void cancel() {
-            // the response is committed: writing it goes on (cancelling cannot unsend bytes)
-        }
-
-        void success() {
-            if (!done) {
-                done = true;
-                actual.onComplete();
-            }
-        }
-
-        void error(Throwable e) {
-            if (!done) {
-                done = true;
-                actual.onError(e);
-            }
-        }
+        return new ResponseSend(this, connection, body);
     }
 }
