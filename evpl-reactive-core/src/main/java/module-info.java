@@ -25,6 +25,8 @@ module dev.evpl.reactive.core {
     exports dev.evpl.reactive.core.internal.nativeio;
     opens dev.evpl.reactive.core.internal.nativeio to org.jnrproject.ffi;
     exports dev.evpl.reactive.core.internal.uring to dev.evpl.reactive.block;
+    // HTTP queues a whole response straight into a stream bind's send queue (no Mono per response).
+    exports dev.evpl.reactive.core.internal.bind to dev.evpl.reactive.http;
 
     uses dev.evpl.reactive.core.bind.Transport;
     // TLS is found like any added transport: by STREAM_SOCKET_TLS, through the service registry.

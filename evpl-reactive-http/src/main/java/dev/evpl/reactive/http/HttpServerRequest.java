@@ -12,9 +12,10 @@ import reactor.core.publisher.Mono;
  * <p><b>Body = demand.</b> {@link #receive()} emits the body as zero-copy segments (slices of what
  * the socket delivered, de-chunked); each {@code request(n)} lets the connection read and decode
  * up to n more segments, so a slow reader stops the socket and the client's TCP window closes. The
- * subscriber owns every segment (release it, or pass it to a send). One subscriber; a handler that
- * never subscribes gets the body discarded after its response (or the connection closed when the
- * body is large).
+ * subscriber owns every segment (release it, or pass it to a send). One subscriber (a request
+ * without a body, no {@code Content-Length} or 0 and not chunked, has an empty stream that any
+ * number may subscribe to); a handler that never subscribes gets the body discarded after its
+ * response (or the connection closed when the body is large).
  *
  * <p>Thread-safety: the head accessors are immutable values, safe anywhere; the body may be
  * subscribed and requested from any thread (work hops onto the connection's loop).

@@ -77,7 +77,8 @@ public final class HttpServerRoutes implements HttpHandler {
         String rawPath = request.path();
         String[] path = null;
         Set<String> allowed = null;
-        for (Route r : routes) {
+        for (int i = 0, n = routes.size(); i < n; i++) { // indexed: no iterator per request
+            Route r = routes.get(i);
             Map<String, String> params;
             if (r.literal != null && r.literal.equals(rawPath)) {
                 params = Map.of(); // exact literal match: no split, no allocation

@@ -1,6 +1,7 @@
 package dev.evpl.reactive.http;
 
 import dev.evpl.reactive.core.bind.Completion;
+import dev.evpl.reactive.core.internal.bind.SendCallback;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -10,7 +11,8 @@ import reactor.core.publisher.Operators;
 /**
  * One send of a server response as one object: the {@code Mono<Void>} a {@code send…} method
  * returns, the subscription its subscriber gets, the task that hands the body to the loop, and the
- * subscriber of the bind's completion that ends the response's write. A response is sent once, so
+ * subscriber of the bind's completion that ends the response's write (or the callback of the bind's
+ * send queue, for a response in one segment). A response is sent once, so
  * this replaces a chain of five objects on every request's path. The first subscriber commits the
  * response (atomically: the connection's own error response and the handler's cannot both go out);
  * a later one hears that it was already sent.
@@ -18,7 +20,7 @@ import reactor.core.publisher.Operators;
  * <p>Threads: subscribed on any thread; the write and its completion run on the connection's loop
  * ({@link #writing} is loop-confined); the subscriber hears the outcome once.
  */
-final class ResponseSend extends Mono<Void> implements Subscription, Runnable, CoreSubscriber<Completion> {
+final class ResponseSend extends Mono<Void> implements Subscription, Runnable, CoreSubscriber<Completion>, SendCallback {
     private static final AtomicIntegerFieldUpdater<ResponseSend> SUBSCRIBED =
             AtomicIntegerFieldUpdater.newUpdater(ResponseSend.class, "subscribed");
 
@@ -129,6 +131,19 @@ final class ResponseSend extends Mono<Void> implements Subscription, Runnable, C
 
     @Override
     public void onComplete() {
+        exchange.onLoop(this);
+    }
+
+    // --- the bind's send queue (a whole response in one segment) --------------------------------
+
+    @Override
+    public void written(int bytes) {
+        exchange.onLoop(this);
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        failure = cause;
         exchange.onLoop(this);
     }
 }

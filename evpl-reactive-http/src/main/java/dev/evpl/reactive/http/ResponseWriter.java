@@ -3,6 +3,7 @@ package dev.evpl.reactive.http;
 import dev.evpl.reactive.core.bind.Completion;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import dev.evpl.reactive.core.internal.bind.SegmentSink;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -292,7 +293,13 @@ final class ResponseWriter {
 
     /** A whole response in one segment: queued now, so the connection may serve the next request. */
     private void send(ServerResponse r, Segment out, ResponseSend sink) {
-        send(r, connection.bind.send(out), sink);
+        if (connection.bind instanceof SegmentSink queue) {
+            // Every built-in stream bind: straight into its send queue, the send told when written
+            // (no Mono, subscription and Completion per response). HTTP sends only on the loop.
+            queue.enqueue(out, sink);
+        } else {
+            send(r, connection.bind.send(out), sink); // a layered bind (TLS)
+        }
         // Sends made on the loop keep their order (queued at once, or behind earlier hand-overs),
         // so the next response can only go out after this one.
         connection.responseQueued(r.request);

@@ -136,7 +136,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     @Override
     void inputFailed(Throwable t) {
         if (request != null) {
-            request.body.fail(t);
+            request.failBody(t);
         }
         closeNow();
     }
@@ -200,7 +200,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         }
         if (input == null) {
             if (inputEnded) {
-                request.body.fail(new HttpException(400, "connection closed before the request body was complete"));
+                request.failBody(new HttpException(400, "connection closed before the request body was complete"));
                 closeNow();
                 return;
             }
@@ -247,7 +247,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
             decoder.startEmpty();
         }
         state = EXCHANGE;
-        if (decoder.isDone()) {
+        if (decoder.isDone() && request.body != null) {
             request.body.complete(decoder.trailers());
         }
         ServerRequest r = request;
@@ -258,7 +258,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
             handlerFailed(r, t);
             return;
         }
-        done.subscribe(new HandlerSubscriber(this, r)); // no Flux wrapper: a CoreSubscriber goes straight in
+        done.subscribe(response); // it reports the end (a CoreSubscriber: no Flux wrapper, no object per request)
     }
 
     /** Loop: the body subscriber asked for more. */
@@ -275,7 +275,8 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     }
 
     /** Loop: the handler's publisher for {@code r} completed. */
-    void handlerCompleted(ServerRequest r) {
+    @Override
+    public void handlerCompleted(ServerRequest r) {
         if (r != request || state != EXCHANGE) {
             return;
         }
@@ -287,7 +288,8 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     }
 
     /** Loop: the handler for {@code r} failed (threw, or its publisher signalled an error). */
-    void handlerFailed(ServerRequest r, Throwable e) {
+    @Override
+    public void handlerFailed(ServerRequest r, Throwable e) {
         if (r != request || state != EXCHANGE) {
             if (r.ended) {
                 // Its response went out whole and the exchange ended: nothing left to answer with.
@@ -355,7 +357,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
                 if (!discarding) {
                     discarding = true;
                     discardStart = decoder.received();
-                    r.body.fail(new IllegalStateException("the exchange ended before the request body was read"));
+                    r.failBody(new IllegalStateException("the exchange ended before the request body was read"));
                 }
                 again = true;
                 return;
@@ -384,7 +386,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         }
         ServerRequest r = request;
         if (r != null) {
-            r.body.fail(e);
+            r.failBody(e);
             if (state == CLOSED) {
                 return;
             }
@@ -484,7 +486,7 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
         stopInput();
         decoder.close();
         if (request != null) {
-            request.body.fail(new IllegalStateException("connection closed"));
+            request.failBody(new IllegalStateException("connection closed"));
         }
     }
 

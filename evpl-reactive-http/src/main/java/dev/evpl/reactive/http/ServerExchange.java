@@ -39,6 +39,12 @@ interface ServerExchange {
      */
     void writeResponse(ServerResponse response, ResponseBody body, ResponseSend send);
 
+    /** Loop: the handler's publisher for {@code request} completed. */
+    void handlerCompleted(ServerRequest request);
+
+    /** Loop: the handler for {@code request} failed (threw, or its publisher signalled an error). */
+    void handlerFailed(ServerRequest request, Throwable error);
+
     /** Loop: the response to {@code request} was fully written. */
     void responseWritten(ServerRequest request);
 

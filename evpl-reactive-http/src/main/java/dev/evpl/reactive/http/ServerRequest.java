@@ -23,6 +23,10 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
     Map<String, String> params = Map.of();
     /** Computed on first use (racy but idempotent). */
     private String path;
+    /**
+     * The body's stream; null for a request without a body (no Content-Length or 0, not chunked,
+     * no {@code Expect}): it is complete, has no trailers, and costs no stream object.
+     */
     final BodyStream body;
     /** Loop: its exchange ended normally (response whole, body read); the connection moved on. */
     boolean ended;
@@ -36,7 +40,8 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
         this.contentLength = head.chunked ? -1 : head.contentLength;
         this.keepAlive = head.keepAlive;
         this.expectContinue = head.expectContinue;
-        this.body = new BodyStream(connection.loop(), "request body", this);
+        boolean bodyless = !head.chunked && head.contentLength <= 0 && !head.expectContinue;
+        this.body = bodyless ? null : new BodyStream(connection.loop(), "request body", this);
     }
 
     @Override
@@ -103,17 +108,26 @@ final class ServerRequest implements HttpServerRequest, BodyStream.Feeder {
 
     @Override
     public Flux<Segment> receive() {
-        return body;
+        return body != null ? body : Flux.empty();
     }
+
+    private static final Mono<String> EMPTY_STRING = Mono.just("");
 
     @Override
     public Mono<String> receiveString() {
-        return body.aggregateString();
+        return body != null ? body.aggregateString() : EMPTY_STRING;
     }
 
     @Override
     public HttpHeaders trailers() {
-        return body.trailers();
+        return body != null ? body.trailers() : HttpHeaders.EMPTY;
+    }
+
+    /** Loop: ends the body stream with {@code e} (no-op when it has none or ended). */
+    void failBody(Throwable e) {
+        if (body != null) {
+            body.fail(e);
+        }
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.evpl.reactive.http;
 import dev.evpl.reactive.core.buffer.Segment;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
 /**
@@ -10,8 +12,11 @@ import reactor.core.publisher.Mono;
  * sends; the first send commits (atomically, so the connection's own error response and the
  * handler's cannot both go out) and hops onto the loop, where {@link ServerConnection} writes it
  * ({@link ResponseSend}).
+ *
+ * <p>It is also the subscriber of the handler's {@code Publisher<Void>} (values ignored): its end
+ * is reported to the exchange on the loop, without an object of its own per request.
  */
-final class ServerResponse implements HttpServerResponse {
+final class ServerResponse implements HttpServerResponse, CoreSubscriber<Void>, Runnable {
     private static final AtomicIntegerFieldUpdater<ServerResponse> COMMITTED =
             AtomicIntegerFieldUpdater.newUpdater(ServerResponse.class, "committed");
 
@@ -21,6 +26,8 @@ final class ServerResponse implements HttpServerResponse {
     final HttpHeaders headers = new HttpHeaders();
     HttpHeaders trailers;
     private volatile int committed;
+    /** How the handler's publisher ended (null: completed); published by the hop onto the loop. */
+    private Throwable handlerError;
 
     ServerResponse(ServerExchange connection, ServerRequest request) {
         this.connection = connection;
@@ -109,6 +116,40 @@ final class ServerResponse implements HttpServerResponse {
     private void checkNotCommitted() {
         if (committed != 0) {
             throw new IllegalStateException("the response head was already sent");
+        }
+    }
+
+    // --- the handler's publisher (subscribed once by the exchange) ------------------------------
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(Void value) {
+        // only the end matters
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        handlerError = t;
+        connection.onLoop(this);
+    }
+
+    @Override
+    public void onComplete() {
+        connection.onLoop(this);
+    }
+
+    /** Loop: reports the end of the handler's publisher. */
+    @Override
+    public void run() {
+        Throwable e = handlerError;
+        if (e != null) {
+            connection.handlerFailed(request, e);
+        } else {
+            connection.handlerCompleted(request);
         }
     }
 
