@@ -18,11 +18,15 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Allocation per pipelined HTTP request, for {@code -prof gc} ({@code gc.alloc.rate.norm} counts
@@ -30,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * byte array per read). One op = one {@code GET /hello} answered by the {@code HttpServer} on one
  * loop over epoll TCP; the client writes 16 pipelined requests at once (TechEmpower's plaintext
  * shape) and reads the 16 responses back, so the server parses a read of 16 heads and answers them
- * in one write.
+ * in one write. {@code server=reactor-netty} runs the same route on Reactor Netty's {@code HttpServer}
+ * (one event loop, its defaults: pooled buffers, pipelining), for the side-by-side figure.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
@@ -40,7 +45,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HttpPipelineAllocationBenchmark {
     private static final int DEPTH = 16;
-    private DisposableHttpServer server;
+    @Param({"evpl", "reactor-netty"})
+    public String server;
+    private DisposableHttpServer evpl;
+    private DisposableServer reactorNetty;
+    private LoopResources reactorNettyLoops;
     private Socket socket;
     private OutputStream out;
     private InputStream in;
@@ -50,18 +59,29 @@ public class HttpPipelineAllocationBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        server = HttpServer.create().host("127.0.0.1").port(0).threads(1)
-                .route(r -> r.get("/hello", (req, res) -> res.header("Content-Type", "text/plain")
-                        .sendString("Hello, World!")))
-                .bindNow();
+        int port;
+        if (server.equals("evpl")) {
+            evpl = HttpServer.create().host("127.0.0.1").port(0).threads(1)
+                    .route(r -> r.get("/hello", (req, res) -> res.header("Content-Type", "text/plain")
+                            .sendString("Hello, World!")))
+                    .bindNow();
+            port = evpl.port();
+        } else {
+            reactorNettyLoops = LoopResources.create("rn-alloc", 1, true);
+            reactorNetty = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0).runOn(reactorNettyLoops)
+                    .route(r -> r.get("/hello", (req, res) -> res.header("Content-Type", "text/plain")
+                            .sendString(Mono.just("Hello, World!"))))
+                    .bindNow();
+            port = ((InetSocketAddress) reactorNetty.address()).getPort();
+        }
         socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = socket.getInputStream();
         requests = "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(DEPTH).getBytes(StandardCharsets.US_ASCII);
-        // One response's size (the Date header is fixed width, so every response has it).
+        // One response's size (a Date header is fixed width: every response has this size).
         out.write("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         StringBuilder one = new StringBuilder();
         while (!one.toString().endsWith("Hello, World!")) {
@@ -77,7 +97,12 @@ public class HttpPipelineAllocationBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         socket.close();
-        server.disposeNow(Duration.ofSeconds(2));
+        if (evpl != null) {
+            evpl.disposeNow(Duration.ofSeconds(2));
+        } else {
+            reactorNetty.disposeNow(Duration.ofSeconds(2));
+            reactorNettyLoops.disposeLater().block(Duration.ofSeconds(5));
+        }
     }
 
     /** 16 pipelined requests out, their 16 responses in. */

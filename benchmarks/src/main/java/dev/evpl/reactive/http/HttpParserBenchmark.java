@@ -22,8 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Request-head parsing throughput and allocation ({@code -prof gc}): a typical browser-like GET
  * (8 headers, ~400 bytes) and wrk's minimal GET, parsed from a pooled segment by the server's
- * parser, as a connection does for every request. In package {@code dev.evpl.reactive.http} to
- * reach the package-private parser.
+ * parser, as a connection does for every request. {@code heads=same} parses the same head each
+ * time (a client repeating its request: the parser reuses the last head's results),
+ * {@code heads=alternating} two heads that differ in the request line, so every one is parsed
+ * whole. In package {@code dev.evpl.reactive.http} to reach the package-private parser.
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
@@ -35,8 +37,13 @@ public class HttpParserBenchmark {
     @Param({"browser", "minimal"})
     public String request;
 
+    @Param({"same", "alternating"})
+    public String heads;
+
     private SegmentAllocator allocator;
     private Segment segment;
+    private Segment other;
+    private boolean flip;
     private RequestHeadParser parser;
 
     @Setup(Level.Trial)
@@ -54,19 +61,25 @@ public class HttpParserBenchmark {
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         allocator = new SegmentAllocator(BufferPool.global());
         segment = allocator.copyOf(bytes);
+        // The other head: one byte of the target changed (same length, every line after it equal).
+        byte[] changed = bytes.clone();
+        changed[text.indexOf(' ') + 2] ^= 1;
+        other = allocator.copyOf(heads.equals("same") ? bytes : changed);
         parser = new RequestHeadParser(8192, 8192);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         segment.release();
+        other.release();
         allocator.close();
     }
 
     @Benchmark
     public Object parse() {
         parser.reset();
-        parser.feed(segment, 0);
+        flip = !flip;
+        parser.feed(flip ? segment : other, 0);
         if (!parser.isComplete()) {
             throw new IllegalStateException("incomplete");
         }

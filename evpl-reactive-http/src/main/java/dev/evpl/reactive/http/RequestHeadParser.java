@@ -48,8 +48,10 @@ final class RequestHeadParser extends HeadScanner {
     private boolean lastChunked;
     private boolean lastKeepAlive;
     private boolean lastExpectContinue;
-    /** Heads longer than this are not kept for reuse (a huge head does not pin a copy for the connection's life). */
+    /** Heads (and scan arrays) larger than this are not kept for reuse: a huge head does not pin its array for the connection's life. */
     private static final int MAX_KEPT = 4096;
+    /** The head in {@code buf} was kept: {@link #reset} makes {@code buf} the last head's array. */
+    private boolean kept;
 
     String method;
     String target;
@@ -70,6 +72,13 @@ final class RequestHeadParser extends HeadScanner {
 
     /** Ready for the next request. */
     void reset() {
+        if (kept) {
+            // The head just parsed becomes the last one by trading arrays, not by copying its bytes.
+            kept = false;
+            byte[] scratch = last;
+            last = buf;
+            buf = scratch != null ? scratch : new byte[512];
+        }
         resetScanner();
         requestLineDone = false;
         headerBlockStart = 0;
@@ -181,16 +190,13 @@ final class RequestHeadParser extends HeadScanner {
     /** Keeps the head just parsed (valid: its semantics passed) as the one the next is compared with. */
     private void keep() {
         int n = scan;
-        if (n > MAX_KEPT) {
+        if (n > MAX_KEPT || buf.length > MAX_KEPT) {
             lastLength = 0;
             lastHeaders = null;
             lastTarget = null;
             return;
         }
-        if (last == null || last.length < n) {
-            last = new byte[Math.max(n, 256)];
-        }
-        System.arraycopy(buf, 0, last, 0, n);
+        kept = true;
         lastLength = n;
         lastMethod = method;
         lastTarget = target;

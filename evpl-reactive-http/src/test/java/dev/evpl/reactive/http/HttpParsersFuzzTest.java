@@ -73,6 +73,7 @@ class HttpParsersFuzzTest {
                 }
                 if (parser.isComplete()) {
                     assertThat(parser.version).isNotNull();
+                    reparse(parser, pieces, s, at);
                     break;
                 }
             }
@@ -83,6 +84,39 @@ class HttpParsersFuzzTest {
                 s.release();
             }
         }
+    }
+
+    /**
+     * The head just parsed, fed again to the same parser (which reuses what it parsed for a
+     * repeated head) and to a fresh one, gives the same result: pieces up to {@code last}, of which
+     * {@code [0, end)}.
+     */
+    private static void reparse(RequestHeadParser parser, Segment[] pieces, Segment last, int end) {
+        String first = describe(parser);
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        for (Segment s : pieces) {
+            int n = s == last ? end : s.readableBytes();
+            byte[] b = new byte[n];
+            s.getBytes(0, b, 0, n);
+            head.writeBytes(b);
+            if (s == last) {
+                break;
+            }
+        }
+        Segment again = ALLOC.copyOf(head.toByteArray());
+        try {
+            parser.reset();
+            parser.feed(again, 0);
+            assertThat(parser.isComplete()).isTrue();
+            assertThat(describe(parser)).isEqualTo(first);
+        } finally {
+            again.release();
+        }
+    }
+
+    private static String describe(RequestHeadParser p) {
+        return p.method + " " + p.target + " " + p.version + " " + p.headers + " " + p.contentLength + " " + p.chunked
+                + " " + p.keepAlive + " " + p.expectContinue;
     }
 
     @FuzzTest(maxDuration = "90s")
