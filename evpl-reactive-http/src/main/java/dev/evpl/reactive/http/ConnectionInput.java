@@ -50,7 +50,7 @@ abstract class ConnectionInput implements CoreSubscriber<Segment> {
     abstract void inputFailed(Throwable t);
 
     /** Runs {@code action} on the loop (now when already there); false, closing the bind, when the loop is gone. */
-    boolean onLoop(Runnable action) {
+    public boolean onLoop(Runnable action) { // public: it implements ServerExchange's for the server
         if (!loop.execute(action)) {
             bind.close();
             return false;

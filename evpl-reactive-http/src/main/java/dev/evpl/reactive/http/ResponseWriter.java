@@ -81,14 +81,14 @@ final class ResponseWriter {
         } else if (body instanceof ResponseBody.Text t) {
             String text = t.text();
             if (text.length() <= INLINE_BODY && isAscii(text)) {
-                writeInline(r, text, sink); // ASCII: its chars are its bytes, encoded straight behind the head
+                writeInline(r, null, text, sink); // ASCII: encoded straight behind the head
                 return;
             }
             write(r, new ResponseBody.Bytes(text.getBytes(StandardCharsets.UTF_8)), sink);
         } else if (body instanceof ResponseBody.Bytes b) {
             byte[] bytes = b.bytes();
             if (bytes.length <= INLINE_BODY) {
-                writeInline(r, bytes, sink); // straight behind the head: no segment of its own
+                writeInline(r, bytes, null, sink); // straight behind the head: no segment of its own
                 return;
             }
             Segment s = allocator().allocate(bytes.length);
@@ -153,28 +153,22 @@ final class ResponseWriter {
         }
     }
 
-    /** A small byte[] body: encoded behind the head into one segment. */
-    private void writeInline(ServerResponse r, byte[] body, ResponseSend sink) {
-        ResponseFraming f = frame(r, body.length, null, sink);
+    /**
+     * A small body encoded behind the head into one segment: {@code bytes}, or the ASCII string
+     * {@code text} (its chars are its bytes: no array of its own) when {@code bytes} is null.
+     */
+    private void writeInline(ServerResponse r, byte[] bytes, String text, ResponseSend sink) {
+        ResponseFraming f = frame(r, bytes != null ? bytes.length : text.length(), null, sink);
         if (f == null) {
             return;
         }
         encodeHead(r, f);
         if (f.sendsBody()) {
-            encoder.append(body);
-        }
-        send(r, encoder.toSegment(allocator()), sink);
-    }
-
-    /** A small ASCII string body: encoded behind the head into one segment, no byte array of its own. */
-    private void writeInline(ServerResponse r, String body, ResponseSend sink) {
-        ResponseFraming f = frame(r, body.length(), null, sink);
-        if (f == null) {
-            return;
-        }
-        encodeHead(r, f);
-        if (f.sendsBody()) {
-            encoder.append(body);
+            if (bytes != null) {
+                encoder.append(bytes);
+            } else {
+                encoder.append(text);
+            }
         }
         send(r, encoder.toSegment(allocator()), sink);
     }

@@ -102,11 +102,6 @@ final class ServerConnection extends ConnectionInput implements ServerExchange {
     }
 
     @Override
-    public boolean onLoop(Runnable task) {
-        return super.onLoop(task);
-    }
-
-    @Override
     public void writeResponse(ServerResponse r, ResponseBody body, ResponseSend sink) {
         writer.write(r, body, sink);
     }
