@@ -362,6 +362,11 @@ final class EngineBind implements SecureBind {
         return PlainSend.mono(this, sends, null, data);
     }
 
+    /** Loop: unwraps that read ciphertext in place (index 0) and from the copy buffer (1). */
+    long[] unwrapCounts() {
+        return new long[] {codec.unwrapsInPlace, codec.unwrapsFromCopy};
+    }
+
     /** Loop: why this bind takes no more sends, or null. */
     Throwable sendRefusal() {
         return closed ? (failure != null ? failure : new IllegalStateException("TLS bind closed"))

@@ -10,8 +10,9 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
- * The record layer of one {@link EngineBind}: ciphertext in (one pending inner segment, copied
- * into a buffer of two records as room allows) and out (records built straight into pooled
+ * The record layer of one {@link EngineBind}: ciphertext in (one pending inner segment: records
+ * whole inside one of its slices are unwrapped in place, the rest copied into a buffer of two
+ * records as room allows) and out (records built straight into pooled
  * segments, or through a scratch buffer when pool buffers are smaller than a record). Decrypted
  * bytes land in pooled segments. Loop-confined.
  */
@@ -47,6 +48,9 @@ final class RecordCodec {
     private final ByteBufferViews sources;
     private final ByteBufferViews destinations;
     private int pendingInOffset;
+    /** Unwraps that consumed ciphertext in place and from the copy (loop; for tests and diagnostics). */
+    long unwrapsInPlace;
+    long unwrapsFromCopy;
 
     RecordCodec(SSLEngine engine, SegmentAllocator allocator) {
         this.engine = engine;
@@ -86,19 +90,33 @@ final class RecordCodec {
 
     /** One unwrap; decrypted bytes go to {@code plain}. */
     Unwrapped unwrap(ArrayDeque<Segment> plain) throws SSLException {
+        boolean copy = false;
         for (;;) {
-            topUp();
-            if (!netIn.hasRemaining() && !engine.isInboundDone() && !plainMayBeBuffered) {
+            ByteBuffer src = copy ? null : inPlace();
+            if (src == null) {
+                topUp();
+                src = netIn;
+            }
+            if (!src.hasRemaining() && !engine.isInboundDone() && !plainMayBeBuffered) {
                 return Unwrapped.NEED_INPUT;
             }
             Segment out = allocator.allocate(appSize);
             SSLEngineResult r;
             ByteBuffer[] dsts = destinations.of(out);
             try {
-                r = engine.unwrap(netIn, dsts);
+                r = engine.unwrap(src, dsts);
             } catch (SSLException | RuntimeException e) {
                 out.release();
                 throw e;
+            }
+            if (src == netIn) {
+                unwrapsFromCopy += r.bytesConsumed() > 0 ? 1 : 0;
+            } else {
+                unwrapsInPlace += r.bytesConsumed() > 0 ? 1 : 0;
+                consumedInPlace(r.bytesConsumed());
+                // An engine that took nothing from a whole record will not from a copy either; but
+                // after an underflow in place (a record header it reads differently) go by the copy.
+                copy = r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW;
             }
             int produced = r.bytesProduced();
             // An engine that keeps data of its own (Conscrypt: ciphertext taken into its BIO beyond
@@ -153,6 +171,41 @@ final class RecordCodec {
                     return Unwrapped.PROGRESS;
                 }
             }
+        }
+    }
+
+    /**
+     * A view of the pending segment from where it was read to the end of that slice, when nothing
+     * waits in {@link #netIn} and the view starts with a whole record (5-byte header and its length):
+     * the engine then decrypts straight from the received memory, without the copy into netIn.
+     * Null otherwise (a record split across reads or slices goes through the copy).
+     */
+    private ByteBuffer inPlace() {
+        Segment in = pendingIn;
+        if (in == null || netIn.hasRemaining()) {
+            return null;
+        }
+        for (int k = 0, start = 0, n = in.sliceCount(); k < n; k++) {
+            int length = in.sliceLength(k);
+            int from = pendingInOffset - start;
+            if (from < length) {
+                int available = length - from;
+                if (available < 5 || 5 + in.getUnsignedShort(pendingInOffset + 3) > available) {
+                    return null;
+                }
+                return sources.of(in, k, from, available);
+            }
+            start += length;
+        }
+        return null;
+    }
+
+    /** {@code n} bytes of the pending segment were unwrapped in place. */
+    private void consumedInPlace(int n) {
+        pendingInOffset += n;
+        if (pendingInOffset == pendingIn.readableBytes()) {
+            pendingIn.release();
+            pendingIn = null;
         }
     }
 
