@@ -68,15 +68,61 @@ public final class ByteBufferViews {
         return view(s.sliceAddress(slice) + offset, length);
     }
 
+    /**
+     * Starts a gathered array (views of parts of several segments, in order, for one call): add the
+     * parts with {@link #add}, then take the array with {@link #gathered()}.
+     */
+    public void clear() {
+        used = 0;
+    }
+
+    /**
+     * Adds a view of {@code length} bytes of slice {@code slice} of {@code s} from {@code offset} in
+     * the slice to the array started by {@link #clear()}.
+     */
+    public void add(Segment s, int slice, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > s.sliceLength(slice)) {
+            throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + " in a slice of "
+                    + s.sliceLength(slice) + " bytes");
+        }
+        long address = s.sliceAddress(slice) + offset;
+        if (pool.windowOf(address) >= 0) {
+            view(address, length);
+            return;
+        }
+        grow();
+        views[used] = NativeMemory.view(address, length); // outside the pool: a fresh view, this array only
+        windows[used++] = -1;
+    }
+
+    private void grow() {
+        if (used == views.length) {
+            views = java.util.Arrays.copyOf(views, used * 2);
+            windows = java.util.Arrays.copyOf(windows, used * 2);
+        }
+    }
+
+    /** The views added since {@link #clear()}, in order; valid until the next call on this object. */
+    public ByteBuffer[] gathered() {
+        ByteBuffer[] out;
+        if (used <= MAX_CACHED_ARRAY) {
+            out = arrays[used];
+            if (out == null) {
+                out = arrays[used] = new ByteBuffer[used];
+            }
+        } else {
+            out = new ByteBuffer[used];
+        }
+        System.arraycopy(views, 0, out, 0, used);
+        return out;
+    }
+
     private ByteBuffer view(long address, int length) {
         int w = pool.windowOf(address);
         if (w < 0) {
             return NativeMemory.view(address, length);
         }
-        if (used == views.length) {
-            views = java.util.Arrays.copyOf(views, used * 2);
-            windows = java.util.Arrays.copyOf(windows, used * 2);
-        }
+        grow();
         ByteBuffer v = views[used];
         if (v == null || windows[used] != w) {
             v = views[used] = pool.window(w).duplicate(); // once per slot and slab

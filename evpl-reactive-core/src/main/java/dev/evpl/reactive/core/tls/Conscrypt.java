@@ -1,6 +1,12 @@
 package dev.evpl.reactive.core.tls;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
 import java.security.Provider;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 
 /**
  * Conscrypt's provider, found by reflection so that core has no compile-time dependency on it: an
@@ -11,6 +17,11 @@ final class Conscrypt {
     private static volatile Provider provider;
     /** {@code Conscrypt.setUseSessionTickets(SSLEngine, boolean)}, found with the provider. */
     private static volatile java.lang.reflect.Method useSessionTickets;
+    /**
+     * {@code Conscrypt.unwrap(SSLEngine, ByteBuffer[], ByteBuffer[])}: an unwrap from several source
+     * buffers (a record cut across received segments, without gathering it into one buffer first).
+     */
+    private static volatile MethodHandle gatherUnwrap;
 
     private Conscrypt() {
     }
@@ -52,7 +63,7 @@ final class Conscrypt {
      * Turns session tickets on for one of Conscrypt's engines (its default is off, so a TLS 1.3
      * server sent no NewSessionTicket and no client could resume); other engines are left alone.
      */
-    static void enableSessionTickets(javax.net.ssl.SSLEngine engine) {
+    static void enableSessionTickets(SSLEngine engine) {
         java.lang.reflect.Method m = useSessionTickets;
         if (m == null || !engine.getClass().getName().startsWith("org.conscrypt.")) {
             return;
@@ -62,6 +73,14 @@ final class Conscrypt {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Conscrypt: cannot enable session tickets: " + e, e);
         }
+    }
+
+    /**
+     * The gathering unwrap, typed {@code (SSLEngine, ByteBuffer[], ByteBuffer[])SSLEngineResult},
+     * for one of Conscrypt's engines; null for any other engine.
+     */
+    static MethodHandle gatherUnwrap(SSLEngine engine) {
+        return engine.getClass().getName().startsWith("org.conscrypt.") ? gatherUnwrap : null;
     }
 
     private static Provider load() {
@@ -76,6 +95,8 @@ final class Conscrypt {
             c.getMethod("checkAvailability").invoke(null); // throws the native library's load error
             Provider p = (Provider) c.getMethod("newProvider").invoke(null);
             useSessionTickets = c.getMethod("setUseSessionTickets", javax.net.ssl.SSLEngine.class, boolean.class);
+            gatherUnwrap = MethodHandles.publicLookup().findStatic(c, "unwrap",
+                    MethodType.methodType(SSLEngineResult.class, SSLEngine.class, ByteBuffer[].class, ByteBuffer[].class));
             warmCertificateChecks();
             return p;
         } catch (ReflectiveOperationException | ClassCastException e) {

@@ -313,13 +313,17 @@ final class EngineBind implements SecureBind {
             return;
         }
         if (!engine.isInboundDone()) {
+            // No close_notify came: a truncation whatever the engine says (the JDK's throws here,
+            // Conscrypt's does not).
+            SSLException cause = null;
             try {
                 engine.closeInbound();
             } catch (SSLException e) {
-                fail(new SSLException("TLS stream truncated: " + inner.remoteAddress()
-                        + " closed the connection without close_notify", e));
-                return;
+                cause = e;
             }
+            fail(new SSLException("TLS stream truncated: " + inner.remoteAddress()
+                    + " closed the connection without close_notify", cause));
+            return;
         }
         receive.complete();
     }
@@ -362,9 +366,12 @@ final class EngineBind implements SecureBind {
         return PlainSend.mono(this, sends, null, data);
     }
 
-    /** Loop: unwraps that read ciphertext in place (index 0) and from the copy buffer (1). */
+    /**
+     * Loop: unwraps that read ciphertext in place (index 0), from the copy buffer (1), and of the
+     * first, those whose record spanned received segments (2; engines that gather only).
+     */
     long[] unwrapCounts() {
-        return new long[] {codec.unwrapsInPlace, codec.unwrapsFromCopy};
+        return new long[] {codec.unwrapsInPlace, codec.unwrapsFromCopy, codec.unwrapsAcrossReads};
     }
 
     /** Loop: why this bind takes no more sends, or null. */

@@ -3,6 +3,7 @@ package dev.evpl.reactive.core.tls;
 import dev.evpl.reactive.core.buffer.ByteBufferViews;
 import dev.evpl.reactive.core.buffer.Segment;
 import dev.evpl.reactive.core.buffer.SegmentAllocator;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import javax.net.ssl.SSLEngine;
@@ -10,11 +11,13 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
- * The record layer of one {@link EngineBind}: ciphertext in (one pending inner segment: records
- * whole inside one of its slices are unwrapped in place, the rest copied into a buffer of two
- * records as room allows) and out (records built straight into pooled
- * segments, or through a scratch buffer when pool buffers are smaller than a record). Decrypted
- * bytes land in pooled segments. Loop-confined.
+ * The record layer of one {@link EngineBind}: ciphertext in and out. In: with an engine that unwraps
+ * from several buffers (Conscrypt), the received segments are held until they contain the next
+ * record, which is unwrapped from views of them, wherever reads cut it; with the JDK's engine (one
+ * source buffer), one pending inner segment: records whole inside one of its slices are unwrapped
+ * in place, the rest copied into a buffer of two records as room allows. Out: records built
+ * straight into pooled segments, or through a scratch buffer when pool buffers are smaller than a
+ * record. Decrypted bytes land in pooled segments. Loop-confined.
  */
 final class RecordCodec {
     /** What an unwrap did. */
@@ -28,6 +31,8 @@ final class RecordCodec {
     }
 
     private static final ByteBuffer[] NOTHING = new ByteBuffer[0];
+    /** The largest record any TLS version allows: header and 2^14 + 2048 bytes (RFC 5246, 6.2.3). */
+    private static final int MAX_RECORD = 5 + (1 << 14) + 2048;
 
     private final SSLEngine engine;
     /** Whether a pool buffer holds a whole record (else records are built in {@link #scratch}). */
@@ -44,6 +49,16 @@ final class RecordCodec {
     /** Where records are built when a pool buffer is too small for one. */
     private ByteBuffer scratch;
     private Segment pendingIn;
+    /**
+     * {@code Conscrypt.unwrap(SSLEngine, ByteBuffer[], ByteBuffer[])} for Conscrypt's engine, else
+     * null (and received ciphertext goes through {@link #pendingIn} and {@link #netIn}).
+     */
+    private final MethodHandle gather;
+    /** With {@link #gather}: received segments not unwrapped yet, oldest first; {@link #pendingInOffset} is into the first. */
+    private Segment[] held = new Segment[4];
+    private int heldCount;
+    /** Bytes of {@link #held} from {@link #pendingInOffset} on. */
+    private int heldBytes;
     /** Reused views: of plaintext and received ciphertext (sources), of segments written into (destinations). */
     private final ByteBufferViews sources;
     private final ByteBufferViews destinations;
@@ -51,6 +66,8 @@ final class RecordCodec {
     /** Unwraps that consumed ciphertext in place and from the copy (loop; for tests and diagnostics). */
     long unwrapsInPlace;
     long unwrapsFromCopy;
+    /** Of the unwraps in place, those whose record spanned more than one received segment (gathering). */
+    long unwrapsAcrossReads;
 
     RecordCodec(SSLEngine engine, SegmentAllocator allocator) {
         this.engine = engine;
@@ -62,54 +79,103 @@ final class RecordCodec {
         this.sources = new ByteBufferViews(allocator.pool());
         this.destinations = new ByteBufferViews(allocator.pool());
         this.keepsInput = !engine.getClass().getName().startsWith("sun.security.ssl.");
+        this.gather = Conscrypt.gatherUnwrap(engine);
     }
 
     /** Takes an inner segment of ciphertext (only when {@link #wantsInput()}). */
     void offer(Segment ciphertext) {
-        pendingIn = ciphertext;
-        pendingInOffset = 0;
+        if (gather == null) {
+            pendingIn = ciphertext;
+            pendingInOffset = 0;
+            return;
+        }
+        if (heldCount == held.length) {
+            held = java.util.Arrays.copyOf(held, heldCount * 2);
+        }
+        held[heldCount++] = ciphertext;
+        heldBytes += ciphertext.readableBytes();
     }
 
-    /** Whether no inner segment is pending (one more may be asked for). */
+    /**
+     * Whether one more inner segment may be asked for: none is pending, or (gathering) what is held
+     * does not contain the next record yet. So at most one record and one segment are held.
+     */
     boolean wantsInput() {
-        return pendingIn == null;
+        return gather == null ? pendingIn == null : heldCount == 0 || missing() > 0;
     }
 
-    /** Whether any received ciphertext is not unwrapped yet (here, or possibly inside the engine). */
+    /**
+     * Whether an unwrap can make progress without more ciphertext: received bytes to go through,
+     * or data possibly inside the engine. A record cut short by the end of the stream is not input.
+     */
     boolean hasInput() {
-        return pendingIn != null || netIn.hasRemaining() || plainMayBeBuffered;
+        if (plainMayBeBuffered) {
+            return true;
+        }
+        return gather == null ? pendingIn != null || wholeRecordInCopy() : heldCount > 0 && missing() == 0;
     }
 
-    /** Releases the pending inner segment. */
+    /** Whether {@link #netIn} holds a whole record, or bytes that are not one (the engine must judge them). */
+    private boolean wholeRecordInCopy() {
+        int n = netIn.remaining();
+        if (n < 5) {
+            return false;
+        }
+        int at = netIn.position();
+        int type = netIn.get(at) & 0xff;
+        if (type < 20 || type > 24 || netIn.get(at + 1) != 3) {
+            return true;
+        }
+        return 5 + ((netIn.get(at + 3) & 0xff) << 8 | (netIn.get(at + 4) & 0xff)) <= n;
+    }
+
+    /** Releases the ciphertext held. */
     void release() {
         if (pendingIn != null) {
             pendingIn.release();
             pendingIn = null;
         }
+        while (heldCount > 0) {
+            held[--heldCount].release();
+            held[heldCount] = null;
+        }
+        heldBytes = 0;
     }
 
     /** One unwrap; decrypted bytes go to {@code plain}. */
     Unwrapped unwrap(ArrayDeque<Segment> plain) throws SSLException {
         boolean copy = false;
         for (;;) {
-            ByteBuffer src = copy ? null : inPlace();
-            if (src == null) {
-                topUp();
-                src = netIn;
-            }
-            if (!src.hasRemaining() && !engine.isInboundDone() && !plainMayBeBuffered) {
-                return Unwrapped.NEED_INPUT;
+            ByteBuffer src = null;
+            int record = 0;
+            if (gather != null) {
+                record = heldRecord();
+                if (record == 0 && !engine.isInboundDone() && !plainMayBeBuffered) {
+                    return Unwrapped.NEED_INPUT;
+                }
+            } else {
+                src = copy ? null : inPlace();
+                if (src == null) {
+                    topUp();
+                    src = netIn;
+                }
+                if (!src.hasRemaining() && !engine.isInboundDone() && !plainMayBeBuffered) {
+                    return Unwrapped.NEED_INPUT;
+                }
             }
             Segment out = allocator.allocate(appSize);
             SSLEngineResult r;
             ByteBuffer[] dsts = destinations.of(out);
             try {
-                r = engine.unwrap(src, dsts);
+                r = src != null ? engine.unwrap(src, dsts) : gatherUnwrap(record, dsts);
             } catch (SSLException | RuntimeException e) {
                 out.release();
                 throw e;
             }
-            if (src == netIn) {
+            if (src == null) {
+                unwrapsInPlace += r.bytesConsumed() > 0 ? 1 : 0;
+                consumedHeld(r.bytesConsumed());
+            } else if (src == netIn) {
                 unwrapsFromCopy += r.bytesConsumed() > 0 ? 1 : 0;
             } else {
                 unwrapsInPlace += r.bytesConsumed() > 0 ? 1 : 0;
@@ -133,7 +199,7 @@ final class RecordCodec {
                 // engine held), new ciphertext is needed
                 boolean stuck = hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
                         || hs == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
-                if (stuck && !netIn.hasRemaining() && pendingIn == null) {
+                if (stuck && !moreHere()) {
                     return Unwrapped.NEED_INPUT;
                 }
                 if (!stuck) {
@@ -147,7 +213,7 @@ final class RecordCodec {
             out.release();
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
-                    if (pendingIn != null) {
+                    if (pendingIn != null && gather == null) {
                         continue; // room was made: copy more and try again
                     }
                     return Unwrapped.NEED_INPUT;
@@ -162,7 +228,7 @@ final class RecordCodec {
                     if (r.bytesConsumed() > 0 || produced > 0) {
                         return Unwrapped.PROGRESS;
                     }
-                    if (pendingIn != null) {
+                    if (pendingIn != null && gather == null) {
                         continue;
                     }
                     return Unwrapped.NEED_INPUT;
@@ -171,6 +237,107 @@ final class RecordCodec {
                     return Unwrapped.PROGRESS;
                 }
             }
+        }
+    }
+
+    /** Whether received ciphertext waits here (gathering: a whole record, or bytes the engine must judge). */
+    private boolean moreHere() {
+        return gather == null ? netIn.hasRemaining() || pendingIn != null : heldCount > 0 && missing() == 0;
+    }
+
+    /**
+     * Gathering: the bytes the first held record still lacks; 0 when it is whole, or when its header
+     * is not a TLS record's (the engine rejects it at once rather than after more input).
+     */
+    private int missing() {
+        if (heldBytes < 5) {
+            return 5 - heldBytes;
+        }
+        int type = heldByte(0);
+        if (type < 20 || type > 24 || heldByte(1) != 3) {
+            return 0;
+        }
+        int length = 5 + (heldByte(3) << 8 | heldByte(4));
+        return length > MAX_RECORD ? 0 : Math.max(0, length - heldBytes);
+    }
+
+    /**
+     * Gathering: how many held bytes make the next unwrap's source (the first record, or all held
+     * bytes when they are not a record); 0 when the record is incomplete.
+     * @throws SSLException when a record header announces more than any TLS record may hold
+     */
+    private int heldRecord() throws SSLException {
+        if (heldCount == 0 || missing() > 0) {
+            return 0;
+        }
+        int type = heldByte(0);
+        if (type < 20 || type > 24 || heldByte(1) != 3) {
+            return heldBytes;
+        }
+        int length = 5 + (heldByte(3) << 8 | heldByte(4));
+        if (length > MAX_RECORD) {
+            throw new SSLException("TLS record header announces " + (length - 5) + " bytes, more than any TLS record holds ("
+                    + (MAX_RECORD - 5) + ")");
+        }
+        return length;
+    }
+
+    /** Gathering: the unsigned byte {@code i} bytes past {@link #pendingInOffset} in the held segments. */
+    private int heldByte(int i) {
+        int at = pendingInOffset + i;
+        for (int k = 0; k < heldCount; k++) {
+            int n = held[k].readableBytes();
+            if (at < n) {
+                return held[k].getByte(at) & 0xff;
+            }
+            at -= n;
+        }
+        throw new IndexOutOfBoundsException("byte " + i + " of " + heldBytes + " held");
+    }
+
+    /** Gathering: one unwrap from views of the first {@code length} held bytes (none: what the engine keeps). */
+    private SSLEngineResult gatherUnwrap(int length, ByteBuffer[] dsts) throws SSLException {
+        sources.clear();
+        int skip = pendingInOffset;
+        if (length > 0 && length > held[0].readableBytes() - pendingInOffset) {
+            unwrapsAcrossReads++;
+        }
+        for (int k = 0; k < heldCount && length > 0; k++) {
+            Segment seg = held[k];
+            for (int i = 0, n = seg.sliceCount(); i < n && length > 0; i++) {
+                int sliceLength = seg.sliceLength(i);
+                if (skip >= sliceLength) {
+                    skip -= sliceLength;
+                    continue;
+                }
+                int take = Math.min(sliceLength - skip, length);
+                sources.add(seg, i, skip, take);
+                skip = 0;
+                length -= take;
+            }
+        }
+        try {
+            return (SSLEngineResult) gather.invokeExact(engine, sources.gathered(), dsts);
+        } catch (SSLException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SSLException("Conscrypt unwrap: " + t, t);
+        }
+    }
+
+    /** Gathering: {@code n} held bytes were unwrapped; segments wholly consumed are released. */
+    private void consumedHeld(int n) {
+        heldBytes -= n;
+        pendingInOffset += n;
+        int done = 0;
+        while (done < heldCount && pendingInOffset >= held[done].readableBytes()) {
+            pendingInOffset -= held[done].readableBytes();
+            held[done++].release();
+        }
+        if (done > 0) {
+            System.arraycopy(held, done, held, 0, heldCount - done);
+            java.util.Arrays.fill(held, heldCount - done, heldCount, null);
+            heldCount -= done;
         }
     }
 
