@@ -47,6 +47,8 @@ final class EngineBind implements SecureBind {
     private final EventLoop loop;
     private final SegmentAllocator allocator;
     private final RecordCodec codec;
+    /** A fatal alert is on its way to the peer: the inner bind closes when it is written, not before. */
+    private boolean alertPending;
     private Subscription innerReceive;
     private boolean innerRequested;
     private boolean innerDone;
@@ -206,10 +208,13 @@ final class EngineBind implements SecureBind {
         }
         List<Segment> alert = outbox.takeAll();
         failure = cause;
+        boolean sendAlert = !alert.isEmpty();
+        // A subscriber that closes this bind when it hears of the failure (below) must not close the
+        // connection under the alert: the alert's send closes it once written.
+        alertPending = sendAlert;
         handshake.tryEmitError(cause);
         receive.fail(cause);
         // Behind the records handed down already: the inner bind writes in the order it was given.
-        boolean sendAlert = !alert.isEmpty();
         shutdown(!sendAlert);
         if (sendAlert) {
             inner.send(Flux.fromIterable(alert)).subscribe(null, e -> inner.close(), inner::close);
@@ -313,8 +318,7 @@ final class EngineBind implements SecureBind {
             return;
         }
         if (!engine.isInboundDone()) {
-            // No close_notify came: a truncation whatever the engine says (the JDK's throws here,
-            // Conscrypt's does not).
+            // No close_notify came: a truncation whatever the engine says (Conscrypt's does not throw).
             SSLException cause = null;
             try {
                 engine.closeInbound();
@@ -366,10 +370,7 @@ final class EngineBind implements SecureBind {
         return PlainSend.mono(this, sends, null, data);
     }
 
-    /**
-     * Loop: unwraps that read ciphertext in place (index 0), from the copy buffer (1), and of the
-     * first, those whose record spanned received segments (2; engines that gather only).
-     */
+    /** Loop: unwraps in place (0), from the copy buffer (1), of the first across segments (2). */
     long[] unwrapCounts() {
         return new long[] {codec.unwrapsInPlace, codec.unwrapsFromCopy, codec.unwrapsAcrossReads};
     }
@@ -423,7 +424,7 @@ final class EngineBind implements SecureBind {
         }
         receive.complete();
         engine.closeOutbound();
-        if (closeInner) {
+        if (closeInner && !alertPending) {
             inner.close();
         }
         inner.onClose().subscribe(null, e -> closeSink.tryEmitEmpty(), closeSink::tryEmitEmpty);
