@@ -95,6 +95,7 @@ public final class EvplAutoConfiguration {
                 EvplProperties properties) {
             EvplReactiveWebServerFactory factory = new EvplReactiveWebServerFactory(loops);
             factory.setProtocol(protocol.protocol());
+            factory.setTlsEngine(properties.getTls().getEngine());
             EvplProperties.Server s = properties.getHttp().getServer();
             factory.addServerCustomizer(server -> named("evpl.http.server", () -> server
                     .maxTargetLength((int) s.getMaxTargetLength().toBytes())
@@ -144,7 +145,7 @@ public final class EvplAutoConfiguration {
                     } catch (org.springframework.boot.ssl.NoSuchSslBundleException e) {
                         throw new IllegalArgumentException("ssl-bundle: " + e.getMessage(), e);
                     }
-                    client = client.secure(dev.evpl.reactive.spring.web.SslBundleTls.client(bundle));
+                    client = client.secure(dev.evpl.reactive.spring.web.SslBundleTls.client(bundle, properties.getTls().getEngine()));
                 }
                 return client;
             });

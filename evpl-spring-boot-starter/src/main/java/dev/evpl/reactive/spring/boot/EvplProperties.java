@@ -27,6 +27,7 @@ public class EvplProperties {
     private final Buffer buffer = new Buffer();
     private final IoUring ioUring = new IoUring();
     private final Http http = new Http();
+    private final Tls tls = new Tls();
 
     public boolean isEnabled() {
         return enabled;
@@ -61,6 +62,28 @@ public class EvplProperties {
 
     public Http getHttp() {
         return http;
+    }
+
+    public Tls getTls() {
+        return tls;
+    }
+
+    /** TLS ({@code evpl.tls.*}): HTTPS from {@code server.ssl} and the WebClient's {@code evpl.http.client.ssl-bundle}. */
+    public static class Tls {
+        /**
+         * The TLS engine: jdk (the JDK's SSLEngine) or conscrypt (BoringSSL; add
+         * org.conscrypt:conscrypt-openjdk-uber). The health indicator reports which one serves.
+         */
+        private dev.evpl.reactive.spring.web.TlsEngine engine = dev.evpl.reactive.spring.web.TlsEngine.JDK;
+
+        public dev.evpl.reactive.spring.web.TlsEngine getEngine() {
+            return engine;
+        }
+
+        public void setEngine(dev.evpl.reactive.spring.web.TlsEngine engine) {
+            check(engine != null, "evpl.tls.engine", "jdk or conscrypt", engine);
+            this.engine = engine;
+        }
     }
 
     static void check(boolean ok, String property, String range, Object value) {

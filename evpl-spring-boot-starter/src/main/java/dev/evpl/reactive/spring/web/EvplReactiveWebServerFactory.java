@@ -38,6 +38,7 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
 
     private final EventLoopGroup loops;
     private Protocol protocol = Protocol.STREAM_SOCKET_TCP;
+    private TlsEngine tlsEngine = TlsEngine.JDK;
     private final List<UnaryOperator<HttpServer>> serverCustomizers = new ArrayList<>();
     private final List<EvplWebServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<AtomicReference<TlsConfig>> tlsConfigs = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -53,6 +54,11 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
             throw new IllegalArgumentException("evpl.protocol must be a stream protocol, got " + protocol.name());
         }
         this.protocol = protocol;
+    }
+
+    /** The TLS engine of servers made after this call ({@code evpl.tls.engine}); default {@link TlsEngine#JDK}. */
+    public void setTlsEngine(TlsEngine engine) {
+        this.tlsEngine = java.util.Objects.requireNonNull(engine, "evpl.tls.engine");
     }
 
     /** The protocol servers listen with. */
@@ -104,7 +110,7 @@ public final class EvplReactiveWebServerFactory extends AbstractReactiveWebServe
 
     private TlsConfig serverTls() {
         try {
-            return SslBundleTls.server(getSslBundle(), getSsl().getClientAuth(), getServerNameSslBundles());
+            return SslBundleTls.server(getSslBundle(), getSsl().getClientAuth(), getServerNameSslBundles(), tlsEngine);
         } catch (RuntimeException e) {
             throw new WebServerException("server.ssl: " + e.getMessage(), e);
         }

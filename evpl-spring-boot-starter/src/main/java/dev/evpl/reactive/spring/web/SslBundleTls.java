@@ -25,8 +25,14 @@ public final class SslBundleTls {
      * maps SNI host names to the bundles to serve them with (may be empty).
      */
     public static TlsConfig server(SslBundle bundle, Ssl.ClientAuth clientAuth, Map<String, SslBundle> byServerName) {
+        return server(bundle, clientAuth, byServerName, TlsEngine.JDK);
+    }
+
+    /** As {@link #server(SslBundle, Ssl.ClientAuth, Map)}, on {@code engine}. */
+    public static TlsConfig server(SslBundle bundle, Ssl.ClientAuth clientAuth, Map<String, SslBundle> byServerName,
+            TlsEngine engine) {
         Objects.requireNonNull(bundle, "bundle");
-        TlsConfig.Builder b = TlsConfig.server(bundle.getManagers().getKeyManagerFactory()).alpn("http/1.1");
+        TlsConfig.Builder b = engine.applyTo(TlsConfig.server(bundle.getManagers().getKeyManagerFactory())).alpn("http/1.1");
         TlsConfig.ClientAuth auth = clientAuth == null ? TlsConfig.ClientAuth.NONE : switch (clientAuth) {
             case NONE -> TlsConfig.ClientAuth.NONE;
             case WANT -> TlsConfig.ClientAuth.OPTIONAL;
@@ -45,8 +51,13 @@ public final class SslBundleTls {
 
     /** A client config trusting what {@code bundle} trusts and presenting its key, if it has one (mutual TLS). */
     public static TlsConfig client(SslBundle bundle) {
+        return client(bundle, TlsEngine.JDK);
+    }
+
+    /** As {@link #client(SslBundle)}, on {@code engine}. */
+    public static TlsConfig client(SslBundle bundle, TlsEngine engine) {
         Objects.requireNonNull(bundle, "bundle");
-        TlsConfig.Builder b = TlsConfig.client().alpn("http/1.1")
+        TlsConfig.Builder b = engine.applyTo(TlsConfig.client()).alpn("http/1.1")
                 .trustManagers(bundle.getManagers().getTrustManagerFactory());
         if (bundle.getStores() != null && bundle.getStores().getKeyStore() != null) {
             b.identity(bundle.getManagers().getKeyManagerFactory());
