@@ -20,13 +20,14 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * HTTPS both ways with Reactor Netty (its JDK-provider {@code SslHandler}): its secure client against
  * our TLS server, and our client against its secure server, each with the other's trust settings
- * (certificate PEM, host name verified).
+ * (certificate PEM, host name verified); each with our side on the JDK's engine and on Conscrypt's.
  */
 class ReactorNettyTlsInteropTest {
     @TempDir
     static Path dir;
     static SelfSignedCertificate cert;
     static DisposableHttpServer ours;
+    static DisposableHttpServer oursOnConscrypt;
     static DisposableServer theirs;
     static ConnectionProvider pool;
 
@@ -34,6 +35,8 @@ class ReactorNettyTlsInteropTest {
     static void start() throws Exception {
         cert = SelfSignedCertificate.create(dir, "rn-tls", "localhost", 2);
         ours = HttpServer.create().secure(TlsConfig.server(cert.cert(), cert.key()).alpn("http/1.1").build())
+                .route(TestRoutes::configure).bindNow();
+        oursOnConscrypt = HttpServer.create().secure(TlsConfig.server(cert.cert(), cert.key()).conscrypt().alpn("http/1.1").build())
                 .route(TestRoutes::configure).bindNow();
         theirs = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
                 .secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(cert.cert().toFile(), cert.key().toFile())))
@@ -54,6 +57,9 @@ class ReactorNettyTlsInteropTest {
         if (ours != null) {
             ours.disposeNow(Duration.ofSeconds(2));
         }
+        if (oursOnConscrypt != null) {
+            oursOnConscrypt.disposeNow(Duration.ofSeconds(2));
+        }
     }
 
     private static reactor.netty.http.client.HttpClient theirClient() {
@@ -63,8 +69,10 @@ class ReactorNettyTlsInteropTest {
                 .responseTimeout(Duration.ofSeconds(20));
     }
 
-    @Test
-    void reactorNettysSecureClientAgainstOurServerReusesItsConnection() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "our engine {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk", "conscrypt"})
+    void reactorNettysSecureClientAgainstOurServerReusesItsConnection(String engine) {
+        DisposableHttpServer ours = engine.equals("conscrypt") ? oursOnConscrypt : ReactorNettyTlsInteropTest.ours;
         reactor.netty.http.client.HttpClient client = theirClient();
         for (int i = 0; i < 20; i++) {
             String body = client.get().uri("https://localhost:" + ours.port() + "/users/" + i)
@@ -82,10 +90,12 @@ class ReactorNettyTlsInteropTest {
         assertThat(echoed).isEqualTo(data);
     }
 
-    @Test
-    void ourClientAgainstReactorNettysSecureServer() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "our engine {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk", "conscrypt"})
+    void ourClientAgainstReactorNettysSecureServer(String engine) {
+        TlsConfig.Builder tls = TlsConfig.client().trustPem(cert.cert()).alpn("http/1.1");
         HttpClient client = HttpClient.create().maxConnections(1)
-                .secure(TlsConfig.client().trustPem(cert.cert()).alpn("http/1.1").build());
+                .secure((engine.equals("conscrypt") ? tls.conscrypt() : tls).build());
         try {
             for (int i = 0; i < 20; i++) {
                 HttpClientResponse r = client.get("https://localhost:" + theirs.port() + "/hello").block(Duration.ofSeconds(20));
