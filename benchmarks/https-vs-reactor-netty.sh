@@ -46,7 +46,7 @@ echo_gbps() { # port -> Gbit/s echoed
 }
 median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for p in $EVPL_HTTPS $RN_HTTPS; do
-  taskset -c 0 wrk -t1 -c64 -d10s "https://127.0.0.1:$p/hello" >/dev/null 2>&1 || true
+  taskset -c 0 wrk -t1 -c64 -d20s "https://127.0.0.1:$p/hello" >/dev/null 2>&1 || true  # C2 compiles the JDK engine for ~15 s
   taskset -c 0 wrk -t1 -c64 -d5s -H 'Connection: close' "https://127.0.0.1:$p/hello" >/dev/null 2>&1 || true
 done
 echo_gbps $EVPL_ECHO >/dev/null; echo_gbps $RN_ECHO >/dev/null
