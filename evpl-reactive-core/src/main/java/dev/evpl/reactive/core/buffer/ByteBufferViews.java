@@ -34,15 +34,7 @@ public final class ByteBufferViews {
     public ByteBuffer[] of(Segment s) {
         used = 0;
         int n = s.sliceCount();
-        ByteBuffer[] out;
-        if (n <= MAX_CACHED_ARRAY) {
-            out = arrays[n];
-            if (out == null) {
-                out = arrays[n] = new ByteBuffer[n];
-            }
-        } else {
-            out = new ByteBuffer[n];
-        }
+        ByteBuffer[] out = array(n);
         for (int i = 0; i < n; i++) {
             out[i] = view(s.sliceAddress(i), s.sliceLength(i));
         }
@@ -104,16 +96,20 @@ public final class ByteBufferViews {
 
     /** The views added since {@link #clear()}, in order; valid until the next call on this object. */
     public ByteBuffer[] gathered() {
-        ByteBuffer[] out;
-        if (used <= MAX_CACHED_ARRAY) {
-            out = arrays[used];
-            if (out == null) {
-                out = arrays[used] = new ByteBuffer[used];
-            }
-        } else {
-            out = new ByteBuffer[used];
-        }
+        ByteBuffer[] out = array(used);
         System.arraycopy(views, 0, out, 0, used);
+        return out;
+    }
+
+    /** An array of {@code n} slots: the cached one for small counts, else a new one. */
+    private ByteBuffer[] array(int n) {
+        if (n > MAX_CACHED_ARRAY) {
+            return new ByteBuffer[n];
+        }
+        ByteBuffer[] out = arrays[n];
+        if (out == null) {
+            out = arrays[n] = new ByteBuffer[n];
+        }
         return out;
     }
 

@@ -47,8 +47,7 @@ final class EngineBind implements SecureBind {
     private final EventLoop loop;
     private final SegmentAllocator allocator;
     private final RecordCodec codec;
-    /** A fatal alert is on its way to the peer: the inner bind closes when it is written, not before. */
-    private boolean alertPending;
+    private boolean alertPending; // a fatal alert is on its way: the inner bind closes once it is written
     private Subscription innerReceive;
     private boolean innerRequested;
     private boolean innerDone;
@@ -209,17 +208,13 @@ final class EngineBind implements SecureBind {
         List<Segment> alert = outbox.takeAll();
         failure = cause;
         boolean sendAlert = !alert.isEmpty();
-        // A subscriber that closes this bind when it hears of the failure (below) must not close the
-        // connection under the alert: the alert's send closes it once written.
-        alertPending = sendAlert;
+        alertPending = sendAlert; // a subscriber's close on the error below must not cut the alert off
         handshake.tryEmitError(cause);
         receive.fail(cause);
         // Behind the records handed down already: the inner bind writes in the order it was given.
         shutdown(!sendAlert);
         if (sendAlert) {
             inner.send(Flux.fromIterable(alert)).subscribe(null, e -> inner.close(), inner::close);
-        } else {
-            alert.forEach(Segment::release);
         }
     }
 

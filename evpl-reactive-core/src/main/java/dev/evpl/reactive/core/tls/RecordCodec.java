@@ -122,11 +122,21 @@ final class RecordCodec {
             return false;
         }
         int at = netIn.position();
-        int type = netIn.get(at) & 0xff;
-        if (type < 20 || type > 24 || netIn.get(at + 1) != 3) {
-            return true;
-        }
-        return 5 + ((netIn.get(at + 3) & 0xff) << 8 | (netIn.get(at + 4) & 0xff)) <= n;
+        int length = recordLength(netIn.get(at) & 0xff, netIn.get(at + 1) & 0xff, netIn.get(at + 3) & 0xff, netIn.get(at + 4) & 0xff);
+        return length <= n;
+    }
+
+    /**
+     * The length (header included) a record header announces, from its type, major version and
+     * length bytes; 0 when those are not a TLS record's (the engine must judge the bytes).
+     */
+    private static int recordLength(int type, int major, int lengthHigh, int lengthLow) {
+        return type < 20 || type > 24 || major != 3 ? 0 : 5 + (lengthHigh << 8 | lengthLow);
+    }
+
+    /** Gathering: {@link #recordLength} of the first held record (at least 5 bytes held). */
+    private int heldRecordLength() {
+        return recordLength(heldByte(0), heldByte(1), heldByte(3), heldByte(4));
     }
 
     /** Releases the ciphertext held. */
@@ -253,11 +263,7 @@ final class RecordCodec {
         if (heldBytes < 5) {
             return 5 - heldBytes;
         }
-        int type = heldByte(0);
-        if (type < 20 || type > 24 || heldByte(1) != 3) {
-            return 0;
-        }
-        int length = 5 + (heldByte(3) << 8 | heldByte(4));
+        int length = heldRecordLength();
         return length > MAX_RECORD ? 0 : Math.max(0, length - heldBytes);
     }
 
@@ -270,11 +276,10 @@ final class RecordCodec {
         if (heldCount == 0 || missing() > 0) {
             return 0;
         }
-        int type = heldByte(0);
-        if (type < 20 || type > 24 || heldByte(1) != 3) {
+        int length = heldRecordLength();
+        if (length == 0) {
             return heldBytes;
         }
-        int length = 5 + (heldByte(3) << 8 | heldByte(4));
         if (length > MAX_RECORD) {
             throw new SSLException("TLS record header announces " + (length - 5) + " bytes, more than any TLS record holds ("
                     + (MAX_RECORD - 5) + ")");
