@@ -30,20 +30,25 @@ run() { # engine bs qd pattern direct(1|0) -> iops
       | python3 -c 'import json,sys; j=json.load(sys.stdin); print(round(j["jobs"][0]["read"]["iops"]))'
   else
     local pat=$4; [ "$pat" = read ] && pat=seqread
+    local proto=$1 sub=""; [ "$1" = IO_URING_BATCHED ] && { proto=IO_URING; sub="--submit batched"; }
+    [ "$1" = IO_URING_EACH ] && { proto=IO_URING; sub="--submit each"; }
     taskset -c 1 java -jar "$JAR" block-bench --file "$FILE" --size 1g --bs "$2" --qd "$3" --pattern "$pat" --seconds "$SECS" \
-      $d --protocol "$1" | awk '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^iops=/) { sub("iops=", "", $i); print $i } }'
+      $d --protocol "$proto" $sub | awk '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^iops=/) { sub("iops=", "", $i); print $i } }'
   fi
 }
 # CASES="bs qd pattern direct;…" picks cases (e.g. CASES="4k 32 randread 0").
 if [ -n "${CASES:-}" ]; then IFS=';' read -r -a cases <<< "$CASES"; else
   cases=("4k 1 randread 1" "4k 32 randread 1" "128k 8 read 1" "4k 32 randread 0"); fi
-engines=(IO_URING fio FILECHANNEL FILECHANNEL_ELASTIC)
+# ENGINES="IO_URING IO_URING_BATCHED fio" picks engines (IO_URING_BATCHED / IO_URING_EACH: io_uring with
+# --submit batched / each, against the device's default: each operation submitted at once with O_DIRECT).
+read -r -a engines <<< "${ENGINES:-IO_URING fio FILECHANNEL FILECHANNEL_ELASTIC}"
+E=${#engines[@]}
 for r in $(seq "$ROUNDS"); do
   cat "$FILE" > /dev/null # the page-cache case reads from memory
   for c in "${cases[@]}"; do
     set -- $c
-    for k in 0 1 2 3; do
-      e=${engines[$(( (k + r) % 4 ))]}
+    for k in $(seq 0 $((E - 1))); do
+      e=${engines[$(( (k + r) % E ))]}
       echo "$r|$c|$e|$(run "$e" "$1" "$2" "$3" "$4")" >> "$OUT"
     done
   done
@@ -55,15 +60,16 @@ res = {}
 for r, c, e, v in rows:
     res.setdefault(c, {}).setdefault(e, {})[r] = float(v or 0)
 names = {'IO_URING': 'evpl io_uring', 'fio': 'fio io_uring', 'FILECHANNEL': 'FileChannel x QD threads',
-         'FILECHANNEL_ELASTIC': 'FileChannel on boundedElastic'}
+         'FILECHANNEL_ELASTIC': 'FileChannel on boundedElastic', 'IO_URING_BATCHED': 'evpl io_uring, batched',
+         'IO_URING_EACH': 'evpl io_uring, each'}
 for c, by in res.items():
     bs, qd, pat, direct = c.split()
     print(f"{bs} {pat} QD{qd} {'O_DIRECT' if direct == '1' else 'page cache'}")
-    for e in ['IO_URING', 'fio', 'FILECHANNEL', 'FILECHANNEL_ELASTIC']:
+    for e in [e for e in names if e in by]:
         v = by.get(e, {})
         print(f"  {names[e]:31s} median {st.median(v.values()):9.0f}  rounds " + ' '.join(f"{v[k]:.0f}" for k in sorted(v)))
     ev = by['IO_URING']
-    for e in ['fio', 'FILECHANNEL', 'FILECHANNEL_ELASTIC']:
+    for e in [e for e in names if e in by and e != 'IO_URING']:
         ratios = [ev[k] / by[e][k] for k in ev if by[e].get(k)]
         print(f"  evpl / {names[e]:24s} {st.median(ratios):.3f}  (per round: " + ' '.join(f"{x:.2f}" for x in ratios) + ")")
 PY

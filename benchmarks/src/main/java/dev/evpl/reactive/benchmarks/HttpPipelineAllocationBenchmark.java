@@ -36,6 +36,8 @@ import reactor.netty.resources.LoopResources;
  * shape) and reads the 16 responses back, so the server parses a read of 16 heads and answers them
  * in one write. {@code server=reactor-netty} runs the same route on Reactor Netty's {@code HttpServer}
  * (one event loop, its defaults: pooled buffers, pipelining), for the side-by-side figure.
+ * {@code server=evpl-default-type} is evpl's route without its own {@code Content-Type} (a
+ * {@code sendString} body is {@code text/plain; charset=utf-8} by default): no header list.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
@@ -45,7 +47,7 @@ import reactor.netty.resources.LoopResources;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HttpPipelineAllocationBenchmark {
     private static final int DEPTH = 16;
-    @Param({"evpl", "reactor-netty"})
+    @Param({"evpl", "evpl-default-type", "reactor-netty"})
     public String server;
     private DisposableHttpServer evpl;
     private DisposableServer reactorNetty;
@@ -64,6 +66,11 @@ public class HttpPipelineAllocationBenchmark {
             evpl = HttpServer.create().host("127.0.0.1").port(0).threads(1)
                     .route(r -> r.get("/hello", (req, res) -> res.header("Content-Type", "text/plain")
                             .sendString("Hello, World!")))
+                    .bindNow();
+            port = evpl.port();
+        } else if (server.equals("evpl-default-type")) {
+            evpl = HttpServer.create().host("127.0.0.1").port(0).threads(1)
+                    .route(r -> r.get("/hello", (req, res) -> res.sendString("Hello, World!")))
                     .bindNow();
             port = evpl.port();
         } else {

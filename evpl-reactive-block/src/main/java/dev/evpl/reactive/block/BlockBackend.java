@@ -8,10 +8,13 @@ import dev.evpl.reactive.core.internal.uring.LoopRing;
  * result (bytes done, or -errno). One implementation per {@link BlockProtocol}.
  */
 interface BlockBackend {
-    /** The backend of {@code protocol} for descriptor {@code fd} on {@code loop}; loop thread. */
-    static BlockBackend open(BlockProtocol protocol, EventLoop loop, int fd) {
+    /**
+     * The backend of {@code protocol} for descriptor {@code fd} on {@code loop}; loop thread.
+     * {@code submitEach}: io_uring hands each operation to the kernel as it is issued.
+     */
+    static BlockBackend open(BlockProtocol protocol, EventLoop loop, int fd, boolean submitEach) {
         return switch (protocol) {
-            case IO_URING -> new UringBackend(LoopRing.of(loop), fd);
+            case IO_URING -> new UringBackend(LoopRing.of(loop), fd, submitEach);
             case THREAD_POOL -> new ThreadPoolBackend(loop);
         };
     }

@@ -59,7 +59,7 @@ public final class BlockQueue {
 
     private BlockBackend backend() {
         if (backend == null) {
-            backend = BlockBackend.open(device.protocol(), loop, device.fd());
+            backend = BlockBackend.open(device.protocol(), loop, device.fd(), device.options().submitEach());
             if (device.isClosed()) {
                 backend.close(); // closed while this operation hopped here: register nothing
             }

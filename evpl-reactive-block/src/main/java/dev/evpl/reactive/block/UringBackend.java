@@ -21,9 +21,13 @@ final class UringBackend implements BlockBackend {
     /** The registered-file slot of {@link #fd}, or -1 (the kernel refused: the descriptor is used). */
     private int slot;
 
-    UringBackend(LoopRing ring, int fd) {
+    /** Each operation goes to the kernel as it is issued, not with the pass's batch ({@link BlockOptions#submitEach()}). */
+    private final boolean submitEach;
+
+    UringBackend(LoopRing ring, int fd, boolean submitEach) {
         this.ring = ring;
         this.fd = fd;
+        this.submitEach = submitEach;
         this.slot = ring.registerFile(fd);
     }
 
@@ -57,7 +61,16 @@ final class UringBackend implements BlockBackend {
         // an operation that must wait for room keeps a preparer of its own.
         RwPrep prep = ring.startsNow() ? shared : new RwPrep();
         prep.set(write, fd, addr, len, offset, index);
+        start(prep, done);
+    }
+
+    private void start(LoopRing.Prep prep, BlockCompletion done) {
         ring.submit(prep, call(done));
+        if (submitEach) {
+            // A device starts on a request the moment it has it: measured, a virtio disk at QD 32
+            // serves requests handed over one by one faster than the same requests in a pass's batch.
+            ring.submitNow();
+        }
     }
 
     /** Ring completions that hand the result to a block completion; recycled, so an operation allocates nothing. */
@@ -117,12 +130,12 @@ final class UringBackend implements BlockBackend {
 
     @Override
     public void fsync(int fd, boolean dataOnly, BlockCompletion done) {
-        ring.submit((sqe, user) -> UringOps.fsync(sqe, target(sqe, fd), dataOnly, user), call(done));
+        start((sqe, user) -> UringOps.fsync(sqe, target(sqe, fd), dataOnly, user), done);
     }
 
     @Override
     public void fallocate(int fd, int mode, long offset, long len, BlockCompletion done) {
-        ring.submit((sqe, user) -> UringOps.fallocate(sqe, target(sqe, fd), mode, offset, len, user), call(done));
+        start((sqe, user) -> UringOps.fallocate(sqe, target(sqe, fd), mode, offset, len, user), done);
     }
 
     /** The device is closing: its slot is given back (operations under way keep the file until they end). */

@@ -320,6 +320,35 @@ class BlockDeviceTest {
     }
 
     @Test
+    void submitEachHandsEveryOperationToTheKernelAsItIsIssued() throws Exception {
+        assumeAvailable(BlockProtocol.IO_URING);
+        assertThat(BlockOptions.defaults().submitEach()).as("buffered: batched by default").isFalse();
+        assertThat(BlockOptions.defaults().direct(true).submitEach()).as("O_DIRECT: each by default").isTrue();
+        assertThat(BlockOptions.defaults().direct(true).submitEach(false).submitEach()).isFalse();
+        assertThat(BlockOptions.defaults().submitEach(true).direct(false).submitEach()).as("set, it stays set").isTrue();
+        Path file = dir.resolve("each");
+        byte[] content = new byte[1 << 20];
+        new Random(9).nextBytes(content);
+        Files.write(file, content);
+        try (BlockDevice dev = BlockDevice.open(BlockProtocol.IO_URING, file, BlockOptions.defaults().submitEach(true))) {
+            BlockQueue q = dev.queue(loop);
+            q.read(0, 10).map(BlockDeviceTest::bytes).block(T); // creates the loop's ring
+            long before = Mono.fromCallable(() -> LoopRing.of(loop).submittingEnterCount()).subscribeOn(loop).block(T);
+            // The same 32 reads from one loop task as above: now one enter each, as they are issued.
+            List<byte[]> all = Mono.defer(() -> Flux.range(0, 32).flatMapSequential(i -> q.read(i * 4096L, 4096)).map(BlockDeviceTest::bytes)
+                    .collectList()).subscribeOn(loop).block(T);
+            long after = Mono.fromCallable(() -> LoopRing.of(loop).submittingEnterCount()).subscribeOn(loop).block(T);
+            for (int i = 0; i < 32; i++) {
+                assertThat(all.get(i)).isEqualTo(Arrays.copyOfRange(content, i * 4096, (i + 1) * 4096));
+            }
+            // With SQPOLL the kernel's thread takes every submission: no enter either way.
+            long expected = submittingEntersForOnePass() == 0 ? 0 : 32;
+            assertThat(after - before).as("io_uring_enter calls that submitted 32 reads issued one after another")
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
     void ioUringRegistersTheDescriptorOncePerLoopAndLetsGoOnClose() throws Exception {
         assumeAvailable(BlockProtocol.IO_URING);
         Path file = dir.resolve("registered");

@@ -19,13 +19,16 @@ public final class HttpHeaders {
     /** The empty, read-only list (no trailers): shared, so a request without any allocates none. */
     static final HttpHeaders EMPTY = new HttpHeaders().freeze();
 
-    private String[] entries;
+    /** Shared by every list nothing was added to yet: an unused list costs no array. */
+    private static final String[] NONE = {};
+
+    private String[] entries = NONE;
     private int size;
     private boolean readOnly;
 
     /** An empty, mutable header list. */
     public HttpHeaders() {
-        this.entries = new String[8]; // 4 fields; grows by doubling
+        // the array comes with the first field (4 fields, then doubling)
     }
 
     /** Number of fields (a repeated name counts each time). */
@@ -152,7 +155,7 @@ public final class HttpHeaders {
     /** Appends without validation: for the parser, which validated already. */
     void append(String name, String value) {
         if (2 * size == entries.length) {
-            entries = Arrays.copyOf(entries, entries.length * 2);
+            entries = entries.length == 0 ? new String[8] : Arrays.copyOf(entries, entries.length * 2);
         }
         entries[2 * size] = name;
         entries[2 * size + 1] = value;

@@ -142,7 +142,7 @@ final class ResponseWriter {
     /** Decides the framing; a handler's Content-Length that cannot be honoured fails the response before its head. */
     private ResponseFraming frame(ServerResponse r, long bodyLength, Segment body, ResponseSend sink) {
         try {
-            return framing.decide(r.request.version(), r.request.method().equals(HttpMethods.HEAD), r.status(), r.headers,
+            return framing.decide(r.request.version(), r.request.method().equals(HttpMethods.HEAD), r.status(), r.fields(),
                     bodyLength);
         } catch (IllegalStateException | IllegalArgumentException e) {
             if (body != null) {
@@ -248,16 +248,21 @@ final class ResponseWriter {
         if (!keepAlive) {
             connection.closeAfterResponse();
         }
-        HttpHeaders h = r.headers;
+        HttpHeaders h = r.fields();
         encoder.begin(version, r.status());
         boolean date = false;
+        boolean type = false;
         for (int i = 0; i < h.size(); i++) {
             String name = h.name(i);
             if (serverChosen(name)) {
                 continue;
             }
             date |= name.length() == 4 && name.equalsIgnoreCase("Date");
+            type |= name.length() == 12 && name.equalsIgnoreCase("Content-Type");
             encoder.field(name, h.value(i));
+        }
+        if (r.textBody && !type) {
+            encoder.field("Content-Type", ServerResponse.TEXT_UTF8);
         }
         if (!date) {
             encoder.field("Date", DateCache.now());

@@ -23,8 +23,16 @@ final class ServerResponse implements HttpServerResponse, CoreSubscriber<Void>, 
     private final ServerExchange connection;
     final ServerRequest request;
     private int status = 200;
-    final HttpHeaders headers = new HttpHeaders();
+    /** Created when the handler first touches the headers: most responses name none. */
+    private HttpHeaders headers;
     HttpHeaders trailers;
+    /**
+     * The body is text sent by {@code sendString}: the head says {@code text/plain; charset=utf-8}
+     * unless the handler names a Content-Type itself (decided when the head is written, so a type
+     * added after the send but before the write still wins). A flag, not a header field: the common
+     * {@code sendString} response then needs no header list at all.
+     */
+    boolean textBody;
     private volatile int committed;
     /** How the handler's publisher ended (null: completed); published by the hop onto the loop. */
     private Throwable handlerError;
@@ -49,13 +57,23 @@ final class ServerResponse implements HttpServerResponse, CoreSubscriber<Void>, 
     @Override
     public HttpServerResponse header(String name, String value) {
         checkNotCommitted();
-        headers.add(name, value);
+        headers().add(name, value);
         return this;
     }
 
     @Override
     public HttpHeaders headers() {
-        return headers;
+        HttpHeaders h = headers;
+        if (h == null) {
+            headers = h = new HttpHeaders();
+        }
+        return h;
+    }
+
+    /** The fields the handler set, or the shared empty list when it set none (never mutated). */
+    HttpHeaders fields() {
+        HttpHeaders h = headers;
+        return h == null ? HttpHeaders.EMPTY : h;
     }
 
     @Override
@@ -72,18 +90,12 @@ final class ServerResponse implements HttpServerResponse, CoreSubscriber<Void>, 
         return sendBody(body == null ? ResponseBody.EMPTY : ResponseBody.of(body));
     }
 
-    private static final String TEXT_UTF8 = "text/plain; charset=utf-8";
-
-    /** Strings are UTF-8 text: say so unless the handler named a type itself. */
-    private void defaultTextType() {
-        if (headers.get("content-type") == null) {
-            headers.add("Content-Type", TEXT_UTF8);
-        }
-    }
+    /** The Content-Type of {@code sendString} bodies when the handler names none. */
+    static final String TEXT_UTF8 = "text/plain; charset=utf-8";
 
     @Override
     public Mono<Void> sendString(String body) {
-        defaultTextType();
+        textBody = true;
         return sendBody(new ResponseBody.Text(java.util.Objects.requireNonNull(body, "body")));
     }
 
@@ -94,7 +106,7 @@ final class ServerResponse implements HttpServerResponse, CoreSubscriber<Void>, 
 
     @Override
     public Mono<Void> sendString(Publisher<String> body) {
-        defaultTextType();
+        textBody = true;
         return sendBody(new ResponseBody.Strings(java.util.Objects.requireNonNull(body, "body")));
     }
 

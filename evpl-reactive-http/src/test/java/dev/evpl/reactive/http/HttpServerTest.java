@@ -75,6 +75,10 @@ class HttpServerTest {
             assertThat(named.count("Content-Type")).isEqualTo(1);
             RawHttp.Response bytes = c.write("GET /bytes HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
             assertThat(bytes.header("Content-Type")).isNull(); // bytes have no implied type
+            RawHttp.Response late = c.write("GET /late-type HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(late.header("Content-Type")).isEqualTo("text/csv");
+            assertThat(late.count("Content-Type")).isEqualTo(1);
+            assertThat(late.bodyText()).isEqualTo("a,b");
         }
     }
 

@@ -23,6 +23,12 @@ final class TestRoutes {
                 .get("/stream/{n}", (req, res) -> res.trailer("X-Count", req.param("n"))
                         .sendString(Flux.range(0, Integer.parseInt(req.param("n"))).map(i -> "chunk" + i + ";")))
                 .get("/bytes", (req, res) -> res.sendBytes(new byte[] {'o', 'k'}))
+                // a type named after sendString but before the send is subscribed: the handler's wins
+                .get("/late-type", (req, res) -> {
+                    Mono<Void> send = res.sendString("a,b");
+                    res.headers().set("content-type", "text/csv");
+                    return send;
+                })
                 // sent from a timer thread: the body is subscribed there (EagerBody), written on the loop
                 .get("/ticks/{n}", (req, res) -> Mono.delay(java.time.Duration.ofMillis(1)).flatMap(x -> res.send(
                         Flux.interval(java.time.Duration.ofMillis(1)).take(Integer.parseInt(req.param("n")))

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code block-bench --file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite
- * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL|FILECHANNEL_ELASTIC] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N]
+ * --seconds T [--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL|FILECHANNEL_ELASTIC] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N] [--submit each|batched]
  * [--warmup S]}: keeps {@code qd} operations of {@code bs} bytes in flight on one event loop (the
  * JDK baselines, {@link FileChannelBaselines}: FILECHANNEL, {@code qd} threads doing blocking
  * {@code FileChannel} positional I/O; FILECHANNEL_ELASTIC, the same calls on Reactor's
@@ -88,6 +88,11 @@ final class BlockBench {
         // on a pinned CPU it competes with the loop, so the first second is slow)
         int warmup = args.getInt("warmup", 2);
         boolean direct = args.has("direct");
+        String submit = args.get("submit", direct ? "each" : "batched");
+        if (!submit.equals("each") && !submit.equals("batched")) {
+            throw new IllegalArgumentException("--submit must be each or batched, got '" + submit + "'");
+        }
+        boolean submitEach = submit.equals("each");
         String engine = args.get("protocol", BlockProtocol.preferred().name()).toUpperCase(java.util.Locale.ROOT);
         prefill(file, size, out);
         long blocks = size / bs;
@@ -103,7 +108,7 @@ final class BlockBench {
         } else if (engine.equals("FILECHANNEL_ELASTIC")) {
             stop = FileChannelBaselines.elastic(fc);
         } else {
-            stop = evpl(loopConfig, BlockProtocol.lookup(engine), file, direct, write, random, blocks, bs, qd, deadline, latency, done);
+            stop = evpl(loopConfig, BlockProtocol.lookup(engine), file, direct, submitEach, write, random, blocks, bs, qd, deadline, latency, done);
         }
         Histogram total = new Histogram(3);
         long base = 0;
@@ -156,11 +161,11 @@ final class BlockBench {
         }
     }
 
-    private static Runnable evpl(dev.evpl.reactive.core.LoopConfig loopConfig, BlockProtocol protocol, Path file, boolean direct, boolean write, boolean random, long blocks,
+    private static Runnable evpl(dev.evpl.reactive.core.LoopConfig loopConfig, BlockProtocol protocol, Path file, boolean direct, boolean submitEach, boolean write, boolean random, long blocks,
                                  int bs, int qd, long deadline, Recorder latency, AtomicLong done) throws InterruptedException {
         EventLoopGroup group = EventLoopGroup.create(GroupConfig.builder().threads(1)
                 .loopConfig(loopConfig).build());
-        BlockDevice dev = BlockDevice.open(protocol, file, BlockOptions.defaults().direct(direct).queueDepth(qd));
+        BlockDevice dev = BlockDevice.open(protocol, file, BlockOptions.defaults().direct(direct).submitEach(submitEach).queueDepth(qd));
         EventLoop loop = group.loop(0);
         CountDownLatch finished = new CountDownLatch(qd);
         Mono.fromRunnable(() -> {

@@ -28,7 +28,7 @@ public final class Main {
         register("http-server", "--port P [--host H] [--threads N] [--protocol NAME] [--epoll-wait] [--cert C.pem --key K.pem | --https] [--engine jdk|conscrypt]",
                 HttpServerSample::run);
         register("block-bench", "--file PATH --size 1g --bs 4k --qd 32 --pattern randread|seqread|randwrite|seqwrite --seconds T "
-                + "[--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL|FILECHANNEL_ELASTIC] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N] [--warmup S]", BlockBench::run);
+                + "[--direct] [--protocol IO_URING|THREAD_POOL|FILECHANNEL|FILECHANNEL_ELASTIC] [--spin-ms N] [--epoll-wait] [--sqpoll-ms N] [--submit each|batched] [--warmup S]", BlockBench::run);
         register("file-serve", "--port P --dir D [--host H] [--threads N] [--protocol IO_URING|THREAD_POOL]", FileServe::run);
         register("http-fetch", "--url URL [--method M] [--data-file F] [--header \"N: V\"]... [--repeat N] [--protocol NAME] "
                 + "[--cacert C.pem | --insecure] [--engine jdk|conscrypt]", HttpFetch::run);

@@ -143,7 +143,7 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
         this.eventFd = efd;
         limit = ring.entries();
         slots = new RingSlots(limit);
-        this.flush = loop.deferral(this::submitPending);
+        this.flush = loop.deferral(this::submitNow);
         this.epoll = LoopAccess.get().epoll(loop);
         if (waitOnRing) {
             // The ring does the loop's kernel wait; the epoll set (sockets, wake-up) is one of its
@@ -357,8 +357,12 @@ public final class LoopRing implements CompletionQueue, IoUring.CompletionSink {
         return closedRing;
     }
 
-    /** End of pass, waiting in epoll: one enter for the pass's submissions. */
-    private void submitPending() {
+    /**
+     * Submits what is prepared now, in one enter (none when nothing is): at the end of a pass
+     * waiting in epoll, or for an owner whose operations should not wait for the pass's batch.
+     * Loop thread.
+     */
+    public void submitNow() {
         if (ring.pending() > 0) {
             submitting();
             ring.submit();
