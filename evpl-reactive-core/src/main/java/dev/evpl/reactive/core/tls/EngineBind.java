@@ -167,15 +167,15 @@ final class EngineBind implements SecureBind {
                 }
             }
             receive.drain();
-            while (receive.demand > 0 && !engine.isInboundDone() && unwrap()) {
+            while (receive.demand > 0 && !codec.inboundDone() && unwrap()) {
                 receive.drain();
             }
             // Finishing: read on without credit to see the peer's close_notify (what arrives before
             // it is kept for the subscriber, up to CLOSE_READ_LIMIT segments).
-            while (closeNotifySent && !engine.isInboundDone() && receive.ready().size() < CLOSE_READ_LIMIT && unwrap()) {
+            while (closeNotifySent && !codec.inboundDone() && receive.ready().size() < CLOSE_READ_LIMIT && unwrap()) {
                 receive.drain();
             }
-            if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+            if (codec.takeMayNeedWrap() && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
                 outbox.wrap(); // a post-handshake message (KeyUpdate, a close_notify answer)
             }
             wrapPlaintext();
@@ -300,8 +300,8 @@ final class EngineBind implements SecureBind {
     /** Completes the sends whose last record was written; after close_notify, finishes the inner bind. */
     private void completeWritten() {
         sends.completeWritten(outbox.written());
-        boolean peerDone = engine.isInboundDone() || innerDone || closeWaitOver;
-        if (closeNotifySent && peerDone && !innerFinishing && outbox.idle() && sends.isEmpty()) {
+        if (closeNotifySent && (codec.inboundDone() || innerDone || closeWaitOver) && !innerFinishing && outbox.idle()
+                && sends.isEmpty()) {
             innerFinishing = true;
             inner.finish().subscribe(null, e -> { }, () -> { });
         }

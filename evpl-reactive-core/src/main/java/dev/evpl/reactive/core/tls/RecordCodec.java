@@ -15,9 +15,8 @@ import javax.net.ssl.SSLException;
  * from several buffers (Conscrypt), the received segments are held until they contain the next
  * record, which is unwrapped from views of them, wherever reads cut it; with the JDK's engine (one
  * source buffer), one pending inner segment: records whole inside one of its slices are unwrapped
- * in place, the rest copied into a buffer of two records as room allows. Out: records built
- * straight into pooled segments, or through a scratch buffer when pool buffers are smaller than a
- * record. Decrypted bytes land in pooled segments. Loop-confined.
+ * in place, the rest copied into a buffer of two records as room allows. Out: {@link RecordSealer}.
+ * Decrypted bytes land in pooled segments. Loop-confined.
  */
 final class RecordCodec {
     /** What an unwrap did. */
@@ -30,24 +29,29 @@ final class RecordCodec {
         CLOSED
     }
 
-    private static final ByteBuffer[] NOTHING = new ByteBuffer[0];
     /** The largest record any TLS version allows: header and 2^14 + 2048 bytes (RFC 5246, 6.2.3). */
     private static final int MAX_RECORD = 5 + (1 << 14) + 2048;
 
     private final SSLEngine engine;
-    /** Whether a pool buffer holds a whole record (else records are built in {@link #scratch}). */
-    private final boolean direct;
+    /** The sending side: records built from plaintext. */
+    private final RecordSealer sealer;
     private final SegmentAllocator allocator;
     private final int packetSize;
     private final int appSize;
     /** The last unwrap may have left data inside the engine: ask it again before asking for input. */
     private boolean plainMayBeBuffered;
+    /**
+     * The engine's {@code isInboundDone()}, asked only after an unwrap that produced no plaintext
+     * (close_notify is such a record): each ask takes the engine's lock, and the data path of every
+     * request would ask several times.
+     */
+    private boolean inboundDone;
+    /** A result said NEED_WRAP (a post-handshake message to send): {@link #takeMayNeedWrap}. */
+    private boolean mayNeedWrap;
     /** Whether the engine buffers received ciphertext itself (every engine but the JDK's). */
     private final boolean keepsInput;
     /** Ciphertext received and not yet unwrapped; read mode between calls. */
     private final ByteBuffer netIn;
-    /** Where records are built when a pool buffer is too small for one. */
-    private ByteBuffer scratch;
     private Segment pendingIn;
     /**
      * {@code Conscrypt.unwrap(SSLEngine, ByteBuffer[], ByteBuffer[])} for Conscrypt's engine, else
@@ -75,7 +79,7 @@ final class RecordCodec {
         this.packetSize = engine.getSession().getPacketBufferSize();
         this.appSize = engine.getSession().getApplicationBufferSize();
         this.netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
-        this.direct = allocator.pool().config().bufferSize() >= packetSize;
+        this.sealer = new RecordSealer(engine, allocator, packetSize);
         this.sources = new ByteBufferViews(allocator.pool());
         this.destinations = new ByteBufferViews(allocator.pool());
         this.keepsInput = !engine.getClass().getName().startsWith("sun.security.ssl.");
@@ -160,7 +164,7 @@ final class RecordCodec {
             int record = 0;
             if (gather != null) {
                 record = heldRecord();
-                if (record == 0 && !engine.isInboundDone() && !plainMayBeBuffered) {
+                if (record == 0 && !inboundDone && !plainMayBeBuffered) {
                     return Unwrapped.NEED_INPUT;
                 }
             } else {
@@ -169,7 +173,7 @@ final class RecordCodec {
                     topUp();
                     src = netIn;
                 }
-                if (!src.hasRemaining() && !engine.isInboundDone() && !plainMayBeBuffered) {
+                if (!src.hasRemaining() && !inboundDone && !plainMayBeBuffered) {
                     return Unwrapped.NEED_INPUT;
                 }
             }
@@ -195,6 +199,7 @@ final class RecordCodec {
                 copy = r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW;
             }
             int produced = r.bytesProduced();
+            noteResult(r, produced == 0 || r.getStatus() == SSLEngineResult.Status.CLOSED);
             // An engine that keeps data of its own (Conscrypt: ciphertext taken into its BIO beyond
             // the record it decrypted, plaintext beyond the end of one of several destination
             // buffers) must be called again, even without new ciphertext, until it does nothing.
@@ -230,7 +235,7 @@ final class RecordCodec {
                 }
                 case BUFFER_OVERFLOW -> throw new SSLException("record larger than the application buffer " + appSize);
                 case CLOSED -> {
-                    if (engine.isInboundDone()) {
+                    if (inboundDone) {
                         return Unwrapped.CLOSED; // the peer's close_notify
                     }
                     // Conscrypt says CLOSED as soon as our side sent close_notify, though the peer
@@ -410,90 +415,32 @@ final class RecordCodec {
 
     /** Wraps the plaintext of {@code plain} into records appended to {@code out}; returns the bytes produced. */
     int wrap(Segment plain, ArrayDeque<Segment> out) throws SSLException {
-        return wrap(sources.of(plain), out);
+        return sealer.wrap(sources.of(plain), out);
     }
 
-    /**
-     * Wraps {@code src} (null: a handshake or alert message) into records appended to {@code out};
-     * returns the bytes produced.
-     */
+    /** Wraps {@code src} (null: a handshake or alert message) into records appended to {@code out}; returns the bytes produced. */
     int wrap(ByteBuffer[] src, ArrayDeque<Segment> out) throws SSLException {
-        ByteBuffer[] in = src != null ? src : NOTHING;
-        int total = 0;
-        boolean oversized = false;
-        do {
-            // After an overflow, one call into a buffer of two records (see below).
-            boolean inPool = direct && !oversized;
-            Segment seg = inPool ? allocator.allocate(packetSize) : null;
-            ByteBuffer dst = inPool ? destinations.of(seg, 0) : scratch(oversized ? 2 * packetSize : packetSize);
-            SSLEngineResult r;
-            try {
-                r = engine.wrap(in, dst);
-            } catch (SSLException | RuntimeException e) {
-                if (seg != null) {
-                    seg.release();
-                }
-                throw e;
-            }
-            int n = r.bytesProduced();
-            if (n > 0) {
-                Segment record;
-                if (inPool) {
-                    record = seg.slice(0, n);
-                } else {
-                    record = allocator.allocate(n);
-                    dst.flip();
-                    for (ByteBuffer b : destinations.of(record)) {
-                        ByteBuffer part = dst.slice().limit(b.remaining());
-                        b.put(part);
-                        dst.position(dst.position() + part.limit());
-                    }
-                }
-                out.add(record);
-                total += n;
-            }
-            if (seg != null) {
-                seg.release();
-            }
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED && n == 0) {
-                if (src != null && hasRemaining(in)) {
-                    // Conscrypt closes its outbound side when the peer's close_notify arrives (no
-                    // half-close): what is left cannot be sent, and must not vanish silently.
-                    throw new SSLException("the TLS engine closed its sending side (the peer sent close_notify): "
-                            + "plaintext not sent");
-                }
-                return total;
-            }
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                // Conscrypt with session tickets: a pending NewSessionTicket goes out in front of a
-                // full record of plaintext, more than one packet buffer. Try again with room for two.
-                if (n == 0 && oversized) {
-                    throw new SSLException("wrap: BUFFER_OVERFLOW with " + 2 * packetSize + " bytes of room");
-                }
-                oversized = n == 0;
-            } else if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {
-                throw new SSLException("wrap: " + r.getStatus());
-            } else {
-                oversized = false;
-            }
-        } while (oversized || src != null && hasRemaining(in));
-        return total;
+        return sealer.wrap(src, out);
     }
 
-    private ByteBuffer scratch(int size) {
-        if (scratch == null || scratch.capacity() < size) {
-            scratch = ByteBuffer.allocateDirect(size);
+    private void noteResult(SSLEngineResult r, boolean askInbound) {
+        mayNeedWrap |= r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP;
+        if (askInbound && !inboundDone) {
+            inboundDone = engine.isInboundDone();
         }
-        return scratch.clear().limit(size);
     }
 
-    private static boolean hasRemaining(ByteBuffer[] buffers) {
-        for (ByteBuffer b : buffers) {
-            if (b.hasRemaining()) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether the peer's close_notify was unwrapped (the engine's inbound side is done). */
+    boolean inboundDone() {
+        return inboundDone;
     }
+
+    /** Whether a result (of an unwrap or a wrap) since the last call said NEED_WRAP; clears the note. */
+    boolean takeMayNeedWrap() {
+        boolean b = mayNeedWrap | sealer.takeNeedWrap();
+        mayNeedWrap = false;
+        return b;
+    }
+
 
 }
