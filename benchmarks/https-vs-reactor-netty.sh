@@ -15,14 +15,7 @@ SECS=${2:-5}
 FAMILY=${3:-jdk}
 case $FAMILY in jdk) EVPL_ENGINE=jdk;; openssl) EVPL_ENGINE=conscrypt;; *) echo "FAMILY must be jdk or openssl"; exit 2;; esac
 echo "engine family: $FAMILY (evpl --engine $EVPL_ENGINE, Reactor Netty $FAMILY)"
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
-command -v openssl >/dev/null || { echo "openssl is not installed"; exit 2; }
-mkdir -p target/bench
-CERT=target/bench/tls-cert.pem; KEY=target/bench/tls-key.pem
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout $KEY -out $CERT -days 2 \
-  -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-JAR=samples/target/evpl-samples.jar
-BJAR=benchmarks/target/benchmarks.jar
+. benchmarks/tls-bench-common.sh
 EVPL_HTTPS=8401; RN_HTTPS=8402; EVPL_ECHO=8403; RN_ECHO=8404
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }

@@ -19,13 +19,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-5}
 FAMILY=jdk
 EVPL_ENGINE=jdk
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
-mkdir -p target/bench
-CERT=target/bench/tls-cert.pem; KEY=target/bench/tls-key.pem
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout $KEY -out $CERT -days 2 \
-  -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-JAR=samples/target/evpl-samples.jar
-BJAR=benchmarks/target/benchmarks.jar
+. benchmarks/tls-bench-common.sh
 EVPL=8411; RN=8412
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
