@@ -277,6 +277,15 @@ public final class EventLoop extends LoopCore implements Scheduler {
         return Math.max(0, System.nanoTime() - startNanos - sleepNanos() - pollNanos());
     }
 
+    /**
+     * Timers armed and delayed tasks waiting in this loop's timer heap (cancelled delayed tasks not
+     * purged yet included). A count that grows with closed connections is a leak: every armed
+     * timer holds what its callback reaches. Any thread (racy read).
+     */
+    public int timersPending() {
+        return timers.size();
+    }
+
     /** Tasks run so far (scheduled and handed-over work, not events). Any thread (racy read). */
     public long tasksRun() {
         return tasksRun;

@@ -40,8 +40,11 @@ final class EngineBind implements SecureBind {
     static final int CLOSE_READ_LIMIT = 64;
 
     private final Bind inner;
+    private final long handshakeTimeoutNanos;
     private final long closeWaitNanos;
     private boolean closeWaitOver;
+    /** The handshake deadline, then the wait for the peer's close_notify; cancelled when done (an armed timer holds the bind). */
+    private final dev.evpl.reactive.core.LoopTimer deadline;
     private final SSLEngine engine;
     private final Protocol protocol;
     private final EventLoop loop;
@@ -76,18 +79,14 @@ final class EngineBind implements SecureBind {
         this.inner = inner;
         this.engine = engine;
         this.protocol = protocol;
+        this.handshakeTimeoutNanos = handshakeTimeoutNanos;
         this.closeWaitNanos = handshakeTimeoutNanos;
         this.loop = inner.loop();
         this.allocator = loop.allocator();
         this.codec = new RecordCodec(engine, allocator);
         this.tasks = new DelegatedTasks(this, engine);
         this.outbox = new RecordOutbox(codec, inner, this::recordsWritten, this::batchFailed);
-        loop.timer(() -> {
-            if (!handshaken && !closed) {
-                fail(new SSLException("TLS handshake timed out after " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos)
-                        + " ms with " + inner.remoteAddress()));
-            }
-        }).schedule(handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
+        this.deadline = loop.timer(this::deadlinePassed).schedule(handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
         inner.onClose().subscribe(null, e -> onLoop(() -> fail(e)), () -> onLoop(this::innerClosed));
         inner.receive().subscribe(new CipherReceiver(this));
     }
@@ -157,6 +156,10 @@ final class EngineBind implements SecureBind {
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                         if (!unwrap()) {
                             flushCipher();
+                            if (innerDone) {
+                                // The peer's stream ended mid-handshake: nothing can complete it now.
+                                fail(new SSLException("connection closed during the TLS handshake by " + inner.remoteAddress()));
+                            }
                             return;
                         }
                     }
@@ -196,16 +199,7 @@ final class EngineBind implements SecureBind {
         if (closed) {
             return;
         }
-        // The alert the engine prepared while failing. A failure inside a delegated task is thrown
-        // again by the next engine call, which only then prepares the alert: try a few times.
-        for (int i = 0; i < 3 && outbox.isEmpty() && !engine.isOutboundDone(); i++) {
-            try {
-                outbox.wrap();
-            } catch (SSLException | RuntimeException ignored) {
-                // the stored failure: the alert follows on the next call
-            }
-        }
-        List<Segment> alert = outbox.takeAll();
+        List<Segment> alert = outbox.takeAlert(engine);
         failure = cause;
         boolean sendAlert = !alert.isEmpty();
         alertPending = sendAlert; // a subscriber's close on the error below must not cut the alert off
@@ -218,8 +212,20 @@ final class EngineBind implements SecureBind {
         }
     }
 
+    /** Loop: the handshake took too long, or the peer's close_notify did not come in time. */
+    private void deadlinePassed() {
+        if (!closed && !handshaken) {
+            fail(new SSLException("TLS handshake timed out after " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos)
+                    + " ms with " + inner.remoteAddress()));
+        } else if (!closed && closeNotifySent) {
+            closeWaitOver = true;
+            pump();
+        }
+    }
+
     private void handshakeDone() {
         handshaken = true;
+        deadline.cancel();
         handshake.tryEmitValue(this);
     }
 
@@ -259,10 +265,7 @@ final class EngineBind implements SecureBind {
             outbox.wrap();
             // Wait for the peer's close_notify (both ways, then the connection closes), at most
             // as long as a handshake may take.
-            loop.timer(() -> {
-                closeWaitOver = true;
-                pump();
-            }).schedule(closeWaitNanos, TimeUnit.NANOSECONDS);
+            deadline.schedule(closeWaitNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -408,6 +411,7 @@ final class EngineBind implements SecureBind {
             return;
         }
         closed = true;
+        deadline.cancel();
         Throwable cause = failure != null ? failure : new IllegalStateException("TLS bind closed");
         handshake.tryEmitError(cause);
         sends.failAll(cause);

@@ -50,8 +50,14 @@ final class RecordCodec {
     private boolean mayNeedWrap;
     /** Whether the engine buffers received ciphertext itself (every engine but the JDK's). */
     private final boolean keepsInput;
-    /** Ciphertext received and not yet unwrapped; read mode between calls. */
-    private final ByteBuffer netIn;
+    /**
+     * Ciphertext received and not yet unwrapped; read mode between calls. {@link #NO_COPY} until a
+     * record is first cut by a read (most small-record connections never need the copy, and a
+     * gathering engine never does): the 2 × packet-size buffer is made then.
+     */
+    private ByteBuffer netIn = NO_COPY;
+    /** Empty, never written: {@link #netIn} before the first copy. */
+    private static final ByteBuffer NO_COPY = ByteBuffer.allocateDirect(0);
     private Segment pendingIn;
     /**
      * {@code Conscrypt.unwrap(SSLEngine, ByteBuffer[], ByteBuffer[])} for Conscrypt's engine, else
@@ -78,7 +84,6 @@ final class RecordCodec {
         this.allocator = allocator;
         this.packetSize = engine.getSession().getPacketBufferSize();
         this.appSize = engine.getSession().getApplicationBufferSize();
-        this.netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
         this.sealer = new RecordSealer(engine, allocator, packetSize);
         this.sources = new ByteBufferViews(allocator.pool());
         this.destinations = new ByteBufferViews(allocator.pool());
@@ -390,6 +395,9 @@ final class RecordCodec {
     private void topUp() {
         if (pendingIn == null) {
             return;
+        }
+        if (netIn == NO_COPY) {
+            netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
         }
         netIn.compact();
         int n = Math.min(netIn.remaining(), pendingIn.readableBytes() - pendingInOffset);

@@ -96,6 +96,21 @@ final class RecordOutbox implements SendCallback {
         return written == queued;
     }
 
+    /**
+     * Loop: takes out the alert {@code engine} prepared while failing. A failure inside a delegated
+     * task is thrown again by the next engine call, which only then prepares the alert: a few tries.
+     */
+    List<Segment> takeAlert(javax.net.ssl.SSLEngine engine) {
+        for (int i = 0; i < 3 && queue.isEmpty() && !engine.isOutboundDone(); i++) {
+            try {
+                wrap();
+            } catch (SSLException | RuntimeException ignored) {
+                // the stored failure: the alert follows on the next call
+            }
+        }
+        return takeAll();
+    }
+
     /** Takes the queued records out (an alert sent on its own). */
     List<Segment> takeAll() {
         List<Segment> all = new ArrayList<>(queue);

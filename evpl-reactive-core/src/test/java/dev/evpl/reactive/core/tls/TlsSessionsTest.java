@@ -232,6 +232,54 @@ class TlsSessionsTest {
         assertThat(second).as("returning connection").anyMatch(l -> l.startsWith("Reused, TLSv1.3"));
     }
 
+    /**
+     * Every way a connection ends leaves no armed timer behind on either loop (an armed handshake
+     * or close-wait timer kept each closed bind, its engine and buffers in the timer heap until it
+     * fired: ~45 KB a connection for the handshake timeout, seen as RSS growing by gigabytes under
+     * {@code Connection: close} load). The timeout is long here, so only cancelling passes.
+     */
+    @ParameterizedTest(name = "engine {0}")
+    @ValueSource(strings = {"jdk", "conscrypt"})
+    void closedConnectionsLeaveNoTimerBehind(String engine) throws Exception {
+        TlsConfig.Builder sb = TlsConfig.server(main.cert(), main.key()).handshakeTimeout(Duration.ofMinutes(5));
+        int port = echoServer(TlsTransport.server((engine.equals("conscrypt") ? sb.conscrypt() : sb).build()));
+        TlsConfig.Builder cb = TlsConfig.client().trustPem(main.cert()).handshakeTimeout(Duration.ofMinutes(5));
+        TlsConfig client = (engine.equals("conscrypt") ? cb.conscrypt() : cb).build();
+        int[] before = {timers(0), timers(1)};
+        int rounds = 60;
+        for (int i = 0; i < rounds; i++) {
+            switch (i % 3) {
+                case 0 -> { // clean: close_notify both ways
+                    SecureBind b = connect(client, "localhost", port);
+                    assertThat(echo(b, "clean " + i)).isEqualTo("clean " + i);
+                    b.finish().block(Duration.ofSeconds(10));
+                }
+                case 1 -> { // abrupt: the client closes without close_notify (the server sees a truncation)
+                    SecureBind b = connect(client, "localhost", port);
+                    assertThat(echo(b, "abrupt " + i)).isEqualTo("abrupt " + i);
+                    b.close();
+                    b.onClose().block(Duration.ofSeconds(10));
+                }
+                default -> { // mid-handshake: a TCP peer that sends half a ClientHello and goes
+                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                        s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00});
+                        s.getOutputStream().flush();
+                    }
+                }
+            }
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((timers(0) > before[0] || timers(1) > before[1]) && System.nanoTime() - until < 0) {
+            Thread.sleep(20);
+        }
+        assertThat(new int[] {timers(0), timers(1)}).as("timers armed on loops 0 (clients) and 1 (server) after "
+                + rounds + " connections ended").containsExactly(before);
+    }
+
+    private int timers(int loop) {
+        return Mono.fromCallable(() -> group.loop(loop).timersPending()).subscribeOn(group.loop(loop)).block(Duration.ofSeconds(5));
+    }
+
     /** One s_client connection: sends a line, waits for its echo, closes; returns what s_client printed. */
     private List<String> echoOnce(int port, String sessionOption, Path session) throws Exception {
         Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3",
