@@ -148,8 +148,31 @@ final class RecordCodec {
         return recordLength(heldByte(0), heldByte(1), heldByte(3), heldByte(4));
     }
 
-    /** Releases the ciphertext held. */
+    /**
+     * Releases the ciphertext held. The bind is done with the engine: an engine with native state
+     * (Conscrypt frees its {@code SSL} once both directions are closed) is told the inbound side is
+     * over now, not at its finalization; the JDK's holds no native memory, and its
+     * {@code closeInbound} before the peer's close_notify would invalidate the session.
+     */
     void release() {
+        if (keepsInput) {
+            engine.closeOutbound();
+            try {
+                engine.closeInbound();
+                // It frees it only once its queued close_notify was wrapped out, too: drained and
+                // dropped here (the bind is closed; an abrupt end never sent it).
+                for (int i = 0; i < 2 && !engine.isOutboundDone(); i++) {
+                    Segment drain = allocator.allocate(packetSize);
+                    try {
+                        engine.wrap(NO_COPY, destinations.of(drain)[0]);
+                    } finally {
+                        drain.release();
+                    }
+                }
+            } catch (SSLException | RuntimeException ignored) {
+                // a truncation (already reported by the bind, or the bind's own close)
+            }
+        }
         if (pendingIn != null) {
             pendingIn.release();
             pendingIn = null;
