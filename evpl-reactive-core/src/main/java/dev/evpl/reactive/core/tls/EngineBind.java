@@ -14,7 +14,6 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -51,8 +50,7 @@ final class EngineBind implements SecureBind {
     private final SegmentAllocator allocator;
     private final RecordCodec codec;
     private boolean alertPending; // a fatal alert is on its way: the inner bind closes once it is written
-    private Subscription innerReceive;
-    private boolean innerRequested;
+    private final CipherReceiver cipher = new CipherReceiver(this);
     private boolean innerDone;
 
     private final Sinks.One<SecureBind> handshake = Sinks.one();
@@ -88,7 +86,7 @@ final class EngineBind implements SecureBind {
         this.outbox = new RecordOutbox(codec, inner, this::recordsWritten, this::batchFailed);
         this.deadline = loop.timer(this::deadlinePassed).schedule(handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
         inner.onClose().subscribe(null, e -> onLoop(() -> fail(e)), () -> onLoop(this::innerClosed));
-        inner.receive().subscribe(new CipherReceiver(this));
+        inner.receive().subscribe(cipher);
     }
 
     /** Loop: starts the handshake. */
@@ -246,9 +244,8 @@ final class EngineBind implements SecureBind {
     }
 
     private void requestCipher() {
-        if (!innerRequested && !innerDone && codec.wantsInput() && innerReceive != null) {
-            innerRequested = true;
-            innerReceive.request(1);
+        if (!innerDone && codec.wantsInput()) {
+            cipher.request();
         }
     }
 
@@ -418,9 +415,7 @@ final class EngineBind implements SecureBind {
         outbox.release();
         receive.dropReady();
         codec.release();
-        if (innerReceive != null) {
-            innerReceive.cancel();
-        }
+        cipher.cancel();
         receive.complete();
         engine.closeOutbound();
         if (closeInner && !alertPending) {
@@ -477,17 +472,15 @@ final class EngineBind implements SecureBind {
 
     // ------------------------------------------------------------------ the inner bind's receive (loop)
 
-    void cipherSubscribed(Subscription s) {
-        innerReceive = s;
+    void cipherSubscribed() {
         if (closed) {
-            s.cancel();
+            cipher.cancel();
         } else {
             pump();
         }
     }
 
     void cipherArrived(Segment segment) {
-        innerRequested = false;
         if (closed) {
             segment.release();
             return;
