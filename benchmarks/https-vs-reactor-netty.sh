@@ -6,7 +6,8 @@
 #   - HTTPS GET /hello keep-alive:        wrk -t1 -c64
 #   - handshakes/s (Connection: close):   wrk -t1 -c64 -H 'Connection: close' (a full handshake per request)
 #   - TLS echo bulk, 1 connection 128 KiB: the samples' bench (stream mode) as the client for both
-# Usage: benchmarks/https-vs-reactor-netty.sh [ROUNDS] [SECONDS] [jdk|openssl]
+# Usage: [PROTOCOL=STREAM_IO_URING_TCP] benchmarks/https-vs-reactor-netty.sh [ROUNDS] [SECONDS] [jdk|openssl]
+# (PROTOCOL: the transport under evpl's TLS, default STREAM_SOCKET_TCP; the client is the same)
 # (after: mvn -B -q install -DskipTests; needs wrk built with TLS and openssl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,15 +15,16 @@ ROUNDS=${1:-3}
 SECS=${2:-5}
 FAMILY=${3:-jdk}
 case $FAMILY in jdk) EVPL_ENGINE=jdk;; openssl) EVPL_ENGINE=conscrypt;; *) echo "FAMILY must be jdk or openssl"; exit 2;; esac
-echo "engine family: $FAMILY (evpl --engine $EVPL_ENGINE, Reactor Netty $FAMILY)"
+PROTOCOL=${PROTOCOL:-STREAM_SOCKET_TCP}
+echo "engine family: $FAMILY (evpl --engine $EVPL_ENGINE over $PROTOCOL, Reactor Netty $FAMILY)"
 . benchmarks/tls-bench-common.sh
 EVPL_HTTPS=8401; RN_HTTPS=8402; EVPL_ECHO=8403; RN_ECHO=8404
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-taskset -c 1 java -jar "$JAR" http-server --host 127.0.0.1 --port $EVPL_HTTPS --cert $CERT --key $KEY --engine $EVPL_ENGINE > target/bench/evpl-https.log 2>&1 & pids+=($!)
+taskset -c 1 java -jar "$JAR" http-server --host 127.0.0.1 --port $EVPL_HTTPS --protocol $PROTOCOL --cert $CERT --key $KEY --engine $EVPL_ENGINE > target/bench/evpl-https.log 2>&1 & pids+=($!)
 taskset -c 1 java -cp "$BJAR" dev.evpl.reactive.benchmarks.ReactorNettyTls https $RN_HTTPS $CERT $KEY $FAMILY > target/bench/rn-https.log 2>&1 & pids+=($!)
-taskset -c 1 java -jar "$JAR" echo-server --protocol STREAM_SOCKET_TLS --host 127.0.0.1 --port $EVPL_ECHO --cert $CERT --key $KEY --engine $EVPL_ENGINE > target/bench/evpl-tls-echo.log 2>&1 & pids+=($!)
+taskset -c 1 java -jar "$JAR" echo-server --protocol STREAM_SOCKET_TLS --tls-over $PROTOCOL --host 127.0.0.1 --port $EVPL_ECHO --cert $CERT --key $KEY --engine $EVPL_ENGINE > target/bench/evpl-tls-echo.log 2>&1 & pids+=($!)
 taskset -c 1 java -cp "$BJAR" dev.evpl.reactive.benchmarks.ReactorNettyTls echo $RN_ECHO $CERT $KEY $FAMILY > target/bench/rn-tls-echo.log 2>&1 & pids+=($!)
 for i in $(seq 150); do
   n=$(cat target/bench/evpl-https.log target/bench/rn-https.log target/bench/evpl-tls-echo.log target/bench/rn-tls-echo.log 2>/dev/null | grep -c LISTENING || true)

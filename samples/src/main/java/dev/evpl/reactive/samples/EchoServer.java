@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait] [--spin-us N] [--spin-min-us N] [--spin-core-share F]}:
+ * {@code echo-server --protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait] [--spin-us N] [--spin-min-us N] [--spin-core-share F]
+ * [--cert C.pem --key K.pem] [--engine jdk|conscrypt] [--tls-over NAME]}:
  * echoes every byte (stream) or datagram (UDP) back, zero-copy (the received segments are sent as
- * they are), until killed.
+ * they are), until killed. {@code --protocol STREAM_SOCKET_TLS} serves TLS over {@code --tls-over}
+ * (default {@code STREAM_SOCKET_TCP}; an inet stream transport such as {@code STREAM_IO_URING_TCP}).
  * With {@code --framing length32} it frames by a 4-byte big-endian length prefix and answers each
  * message separately (the per-message path): every framed message is delivered on its own and
  * queued as its own send entry (counted in {@code Completion.messages()}); the bind's send demand
@@ -68,7 +70,9 @@ final class EchoServer {
             Listener listener;
             if (dev.evpl.reactive.core.bind.StreamTransport.of(protocol) instanceof dev.evpl.reactive.core.tls.TlsTransport) {
                 // TLS needs a certificate: --cert/--key or a throw-away one.
-                listener = Listener.listen(dev.evpl.reactive.core.tls.TlsTransport.server(
+                // --tls-over: the stream transport under TLS (default TCP; STREAM_IO_URING_TCP…).
+                Protocol inner = Protocol.lookup(args.get("tls-over", "STREAM_SOCKET_TCP"));
+                listener = Listener.listen(dev.evpl.reactive.core.tls.TlsTransport.server(inner,
                         ServerCertificate.fromArgs(args).build()), endpoint);
             } else {
                 listener = Listener.listen(protocol, endpoint);

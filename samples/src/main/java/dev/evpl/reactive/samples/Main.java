@@ -20,7 +20,7 @@ public final class Main {
     static {
         register("loop-demo", "timers, a doorbell rung from another thread, and the loops as Reactor schedulers",
                 LoopDemo::run);
-        register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait] [--spin-us N] [--spin-min-us N] [--spin-core-share F] [--cert C.pem --key K.pem] [--engine jdk|conscrypt] (STREAM_SOCKET_TLS)",
+        register("echo-server", "--protocol NAME --host H --port P [--threads N] [--path P] [--framing length32] [--epoll-wait] [--spin-us N] [--spin-min-us N] [--spin-core-share F] [--cert C.pem --key K.pem] [--engine jdk|conscrypt] [--tls-over NAME] (STREAM_SOCKET_TLS)",
                 EchoServer::run);
         register("bench", "--protocol NAME --mode pingpong|stream --conns C --inflight Q --size S --seconds T "
                 + "[--framing length32] [--connect H:P] [--tls-over NAME --cacert C.pem|--insecure --engine jdk|conscrypt (STREAM_SOCKET_TLS)]",

@@ -54,9 +54,12 @@ class NetworkSamplesTest {
         }
     }
 
-    @Test
-    void tlsEchoServerWithAThrowAwayCertificateAnswersAJdkTlsSocket() throws Exception {
-        int port = startEchoServerOn("STREAM_SOCKET_TLS");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"STREAM_SOCKET_TCP", "STREAM_IO_URING_TCP"})
+    void tlsEchoServerWithAThrowAwayCertificateAnswersAJdkTlsSocket(String tlsOver) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.evpl.reactive.core.bind.Protocol.lookup(tlsOver).isAvailable(),
+                tlsOver + " is not available on this kernel");
+        int port = startEchoServerOn("STREAM_SOCKET_TLS", "--tls-over", tlsOver);
         javax.net.ssl.SSLContext ctx = TrustAll.context(); // the sample made its certificate at start
         byte[] data = new byte[256 * 1024];
         new Random(7).nextBytes(data);
