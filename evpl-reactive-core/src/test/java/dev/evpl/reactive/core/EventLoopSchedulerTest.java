@@ -251,6 +251,29 @@ class EventLoopSchedulerTest {
     }
 
     @Test
+    void aBlockingCallInsideALambdaSubscriberOnTheLoopIsReportedNotJustACancel() throws Exception {
+        // Reactor turns the BlockHound error thrown by the consumer into a cancel plus a dropped
+        // error; the test extension must see it (else the test only sees data stop coming).
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Flux.range(1, 3).publishOn(loop).doOnCancel(cancelled::countDown).subscribe(i -> {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(cancelled.await(5, TimeUnit.SECONDS)).isTrue();
+        // The cancel comes first, the dropped error right after it on the loop.
+        List<Throwable> reported = dev.evpl.reactive.testsupport.LoopErrorsExtension.take();
+        for (int i = 0; i < 500 && reported.isEmpty(); i++) {
+            Thread.sleep(10);
+            reported = dev.evpl.reactive.testsupport.LoopErrorsExtension.take();
+        }
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("dropped by Reactor on sched-test-0")
+                .rootCause().isInstanceOf(BlockingOperationError.class).hasMessageContaining("Thread.sleep"));
+    }
+
+    @Test
     void aTaskThatThrowsIsLoggedCountedAndTheLoopGoesOn() throws Exception {
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.evpl.reactive.core.EventLoop");
         List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * without a handler, loop threads included (task, hook and callback errors are reported there),
  * fails the test that was running, unless the test took it with {@link #take()}. A BlockHound
  * report on a loop thread therefore fails the test too. So does any segment still unreleased at the
- * end of a test (paranoid leak detection: {@code -Devpl.leakDetection=paranoid} in the build).
+ * end of a test (paranoid leak detection: {@code -Devpl.leakDetection=paranoid} in the build). A
+ * BlockHound report that Reactor drops rather than throws (from inside a {@code LambdaSubscriber})
+ * fails the test as well.
  */
 public final class LoopErrorsExtension implements BeforeEachCallback, AfterEachCallback {
     private static final List<Throwable> ERRORS = new ArrayList<>();
@@ -23,6 +25,30 @@ public final class LoopErrorsExtension implements BeforeEachCallback, AfterEachC
                 ERRORS.add(new AssertionError("uncaught on " + thread.getName() + ": " + error, error));
             }
         });
+        // Reactor drops an error it cannot deliver (a consumer that threw, an error after
+        // cancellation, a subscriber without an error callback) to its logger, silent here. A
+        // BlockHound report among them (a blocking call inside a LambdaSubscriber on a loop, which
+        // cancels that subscription) fails the test, which would otherwise see only a timeout; the
+        // others (mostly "event loop … was disposed" at teardown) are printed, one line each.
+        reactor.core.publisher.Hooks.onErrorDropped(error -> {
+            String where = "dropped by Reactor on " + Thread.currentThread().getName() + ": " + error;
+            if (isBlockingReport(error)) {
+                synchronized (ERRORS) {
+                    ERRORS.add(new AssertionError(where, error));
+                }
+            } else {
+                System.err.println(where);
+            }
+        });
+    }
+
+    private static boolean isBlockingReport(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().equals("reactor.blockhound.BlockingOperationError")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Takes (and clears) the errors reported so far, for tests that provoke them. */
