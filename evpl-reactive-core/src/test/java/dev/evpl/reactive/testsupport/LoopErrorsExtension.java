@@ -43,7 +43,9 @@ public final class LoopErrorsExtension implements BeforeEachCallback, AfterEachC
     }
 
     private static boolean isBlockingReport(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        // Bounded: a cause chain may loop (a → b → a); getCause() itself never returns its own throwable.
+        Throwable t = error;
+        for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
             if (t.getClass().getName().equals("reactor.blockhound.BlockingOperationError")) {
                 return true;
             }
