@@ -5,7 +5,9 @@
 # medians of ROUNDS:
 #   - HTTPS GET /hello keep-alive:        wrk -t1 -c64
 #   - handshakes/s (Connection: close):   wrk -t1 -c64 -H 'Connection: close' (a full handshake per request)
-#   - TLS echo bulk, 1 connection 128 KiB: the samples' bench (stream mode) as the client for both
+#   - TLS echo bulk, 1 connection 128 KiB: the samples' bench (stream mode) as the client for both,
+#     on Conscrypt whatever FAMILY is (CLIENT_ENGINE= to change): a client on the JDK engine does the
+#     same crypto as the server and ran out of CPU first (92-100 % of CPU 0), so it measured itself
 # Usage: [PROTOCOL=STREAM_IO_URING_TCP] benchmarks/https-vs-reactor-netty.sh [ROUNDS] [SECONDS] [jdk|openssl]
 # (PROTOCOL: the transport under evpl's TLS, default STREAM_SOCKET_TCP; the client is the same)
 # (after: mvn -B -q install -DskipTests; needs wrk built with TLS and openssl)
@@ -36,7 +38,7 @@ wrk_rps() { # port [extra wrk args...] -> requests/s
   taskset -c 0 wrk -t1 -c64 -d"${SECS}s" "$@" "https://127.0.0.1:$port/hello" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
 }
 echo_gbps() { # port -> Gbit/s echoed
-  taskset -c 0 java -jar "$JAR" bench --protocol STREAM_SOCKET_TLS --connect 127.0.0.1:$1 --insecure --engine $EVPL_ENGINE --mode stream \
+  taskset -c 0 java -jar "$JAR" bench --protocol STREAM_SOCKET_TLS --connect 127.0.0.1:$1 --insecure --engine ${CLIENT_ENGINE:-conscrypt} --mode stream \
     --conns 1 --size 131072 --seconds "$SECS" --warmup 2 2>/dev/null | awk '/^RESULT/ {for (i = 1; i <= NF; i++) if ($i ~ /^gbps=/) print substr($i, 6)}'
 }
 median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -84,10 +84,11 @@ final class RecordCodec {
         this.allocator = allocator;
         this.packetSize = engine.getSession().getPacketBufferSize();
         this.appSize = engine.getSession().getApplicationBufferSize();
-        this.sealer = new RecordSealer(engine, allocator, packetSize);
+        boolean jdkEngine = engine.getClass().getName().startsWith("sun.security.ssl.");
+        this.sealer = new RecordSealer(engine, allocator, packetSize, jdkEngine);
         this.sources = new ByteBufferViews(allocator.pool());
         this.destinations = new ByteBufferViews(allocator.pool());
-        this.keepsInput = !engine.getClass().getName().startsWith("sun.security.ssl.");
+        this.keepsInput = !jdkEngine;
         this.gather = Conscrypt.gatherUnwrap(engine);
     }
 
@@ -420,7 +421,10 @@ final class RecordCodec {
             return;
         }
         if (netIn == NO_COPY) {
-            netIn = ByteBuffer.allocateDirect(packetSize * 2).flip();
+            // The JDK's engine decrypts in place in its source; its AES-GCM is fastest over a heap
+            // array (the whole-array intrinsic; direct memory takes a slower path), so its copy
+            // buffer is on the heap: the copy is made anyway (docs/benchmarks.md, 2026-12-07).
+            netIn = (keepsInput ? ByteBuffer.allocateDirect(packetSize * 2) : ByteBuffer.allocate(packetSize * 2)).flip();
         }
         netIn.compact();
         int n = Math.min(netIn.remaining(), pendingIn.readableBytes() - pendingInOffset);

@@ -11,15 +11,24 @@ import javax.net.ssl.SSLException;
 
 /**
  * The sending side of a {@link RecordCodec}: records built straight into pooled segments, or
- * through a scratch buffer when pool buffers are smaller than a record. Loop-confined.
+ * through a scratch buffer when pool buffers are smaller than a record or the engine is the JDK's.
+ * Loop-confined.
+ *
+ * <p>The JDK's engine copies the plaintext into the record buffer and encrypts it there; its
+ * AES-GCM runs its fastest intrinsic only over heap arrays (over direct memory it hashes and
+ * encrypts in separate, slower passes). So its records are built in a heap scratch buffer and
+ * copied into an exact-size pooled segment: one more copy, ~20 % less CPU per byte in bulk
+ * (docs/benchmarks.md, 2026-12-07). Conscrypt works on direct memory natively and builds in place.
  */
 final class RecordSealer {
     private static final ByteBuffer[] NOTHING = new ByteBuffer[0];
     private final SSLEngine engine;
     private final SegmentAllocator allocator;
     private final int packetSize;
-    /** Whether a pool buffer holds a whole record (else records are built in {@link #scratch}). */
+    /** Whether records are built in pooled segments (else in {@link #scratch}). */
     private final boolean direct;
+    /** Whether {@link #scratch} is a heap buffer (the JDK's engine: see the class comment). */
+    private final boolean heapScratch;
     /** Reused views of the segments records are built in. */
     private final ByteBufferViews destinations;
     /** Where records are built when a pool buffer is too small for one. */
@@ -27,11 +36,12 @@ final class RecordSealer {
     /** A wrap's result said NEED_WRAP: a message (KeyUpdate, a ticket) is still to be sent. */
     private boolean needWrap;
 
-    RecordSealer(SSLEngine engine, SegmentAllocator allocator, int packetSize) {
+    RecordSealer(SSLEngine engine, SegmentAllocator allocator, int packetSize, boolean heapScratch) {
         this.engine = engine;
         this.allocator = allocator;
         this.packetSize = packetSize;
-        this.direct = allocator.pool().config().bufferSize() >= packetSize;
+        this.heapScratch = heapScratch;
+        this.direct = !heapScratch && allocator.pool().config().bufferSize() >= packetSize;
         this.destinations = new ByteBufferViews(allocator.pool());
     }
 
@@ -70,6 +80,9 @@ final class RecordSealer {
                 Segment record;
                 if (inPool) {
                     record = seg.slice(0, n);
+                } else if (heapScratch) {
+                    record = allocator.allocate(n);
+                    record.setBytes(0, dst.array(), dst.arrayOffset(), n);
                 } else {
                     record = allocator.allocate(n);
                     dst.flip();
@@ -112,7 +125,7 @@ final class RecordSealer {
 
     private ByteBuffer scratch(int size) {
         if (scratch == null || scratch.capacity() < size) {
-            scratch = ByteBuffer.allocateDirect(size);
+            scratch = heapScratch ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
         }
         return scratch.clear().limit(size);
     }
