@@ -17,7 +17,7 @@ import javax.net.ssl.SSLException;
  * <p>The JDK's engine copies the plaintext into the record buffer and encrypts it there; its
  * AES-GCM runs its fastest intrinsic only over heap arrays (over direct memory it hashes and
  * encrypts in separate, slower passes). So its records are built in a heap scratch buffer and
- * copied into an exact-size pooled segment: one more copy, ~20 % less CPU per byte in bulk
+ * copied into an exact-size pooled segment: one more copy, ~15-20 % less CPU per byte in bulk
  * (docs/benchmarks.md, 2026-12-07). Conscrypt works on direct memory natively and builds in place.
  */
 final class RecordSealer {
